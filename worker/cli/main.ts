@@ -1,0 +1,173 @@
+import path from 'node:path';
+import os from 'node:os';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { parsePeriod, PeriodError, type Period } from '../domain/period.ts';
+import { STATUS_LABELS, STATUSES, type StatusCounts } from '../domain/evaluate.ts';
+import { runBriefing } from '../pipeline/run.ts';
+import { prepareBriefing } from '../pipeline/prepare.ts';
+import { settingsFromEnv } from '../pipeline/settings.ts';
+import { loadFonts } from '../render/fonts.ts';
+import { markupPage, renderBriefing } from '../render/briefing.ts';
+import { compileTemplate } from '../render/template.ts';
+import { loadJobDefinition } from '../config/job-definition.ts';
+import { loadTargets } from '../config/targets-file.ts';
+import { EXIT, reportError } from './errors.ts';
+
+const out = (line = '') => process.stdout.write(line + '\n');
+const rel = (p: string) => {
+  const r = path.relative(process.cwd(), p);
+  return r && !r.startsWith('..') ? r : p;
+};
+
+function periodArg(text: string): Period {
+  try {
+    return parsePeriod(text);
+  } catch (e) {
+    throw new InvalidArgumentError(e instanceof PeriodError ? e.message : String(e));
+  }
+}
+
+const reportOption = () => new Option('-r, --report <id>', 'report id: a folder under jobs/, e.g. yuquan-2023').makeOptionMandatory();
+const periodOption = () => new Option('-p, --period <period>', 'reporting period: 2023Q3, 2023-11 or 2023年1-9月').argParser(periodArg);
+const figuresOption = () => new Option('-f, --figures <file>', "read figures from this CSV/XLSX file instead of the job's source");
+
+function countsLine(c: StatusCounts): string {
+  return STATUSES.map((s) => `${STATUS_LABELS[s]} ${c[s]}`).join(' · ');
+}
+
+async function guarded(fn: () => Promise<number | void>): Promise<void> {
+  try {
+    process.exitCode = (await fn()) ?? EXIT.ok;
+  } catch (e) {
+    process.exitCode = reportError(e);
+  }
+}
+
+const program = new Command('jibao')
+  .description('季报: quarterly PDF briefings on a government work report\'s targets.\nExit status: 0 done, 1 bad input, 2 internal error, 3 figures not ready.')
+  .version(process.env['npm_package_version'] ?? '0.1.0')
+  .showHelpAfterError('(run with --help for usage)');
+
+program
+  .command('run')
+  .description('run the whole job in this process: figures → evaluation → PDF → archive snapshot → email (SMTP_URL, or .eml files in the outbox)')
+  .addOption(reportOption())
+  .addOption(periodOption().makeOptionMandatory())
+  .addOption(figuresOption())
+  .option('-n, --note <text>', 'a note shown on the briefing and in the email, e.g. 更正说明')
+  .option('--no-send', 'archive only; send no email')
+  .action((o: { report: string; period: Period; figures?: string; note?: string; send: boolean }) =>
+    guarded(async () => {
+      const settings = settingsFromEnv();
+      const started = performance.now();
+      const result = await runBriefing(
+        {
+          reportId: o.report,
+          period: o.period,
+          ...(o.figures ? { figuresFile: o.figures } : {}),
+          ...(o.note ? { note: o.note } : {}),
+          send: o.send,
+          trigger: { kind: 'cli', by: process.env['JIBAO_USER'] || os.userInfo().username, ...(o.note ? { note: o.note } : {}) },
+        },
+        settings,
+      );
+      if (result.kind === 'not-ready') {
+        process.stderr.write(`not ready: ${result.reason}\n`);
+        return EXIT.notReady;
+      }
+      const { snapshot, prepared: p, delivery } = result;
+      const f = p.figures;
+      out(`jibao run ${o.report} ${snapshot.period}`);
+      out(`  figures   ${f.indicators.size} indicators, ${f.tasks.size} tasks${f.asOf ? `, as of ${f.asOf}` : ''} from ${f.sources.join(', ')}`);
+      out(`  status    ${countsLine(p.evaluation.counts)}`);
+      if (p.report.sampleData) out('  note      示例数据: the targets and figures of this report are illustrative');
+      const pdf = snapshot.manifest.files.find((x) => x.path === 'briefing.pdf')!;
+      out(`  snapshot  ${rel(snapshot.dir)} (version ${snapshot.version}${snapshot.manifest.supersedes ? `, supersedes v${snapshot.manifest.supersedes}` : ''})`);
+      out(`  pdf       ${rel(snapshot.pdf)} (${Math.round(pdf.bytes / 1024)} KB, rendered in ${Math.round(result.renderMs)} ms)`);
+      if (delivery) out(`  email     ${delivery.file ? rel(delivery.file) : delivery.messageId} → ${delivery.accepted.join(', ')}`);
+      else out('  email     not sent (--no-send)');
+      out(`  done in ${Math.round(performance.now() - started)} ms`);
+    }),
+  );
+
+program
+  .command('render')
+  .description('render the briefing PDF to a file; nothing is archived or sent')
+  .addOption(reportOption())
+  .addOption(periodOption().makeOptionMandatory())
+  .addOption(figuresOption())
+  .requiredOption('-o, --out <file.pdf>', 'where to write the PDF')
+  .option('--html <file.html>', 'also write the briefing markup as a standalone HTML page, to preview a template in a browser')
+  .option('-n, --note <text>', 'a note shown on the briefing')
+  .action((o: { report: string; period: Period; figures?: string; out: string; html?: string; note?: string }) =>
+    guarded(async () => {
+      const settings = settingsFromEnv();
+      const ready = await prepareBriefing({ reportId: o.report, period: o.period, ...(o.figures ? { figuresFile: o.figures } : {}), ...(o.note ? { note: o.note } : {}) }, settings);
+      if (ready.kind === 'not-ready') {
+        process.stderr.write(`not ready: ${ready.reason}\n`);
+        return EXIT.notReady;
+      }
+      const p = ready.prepared;
+      const fonts = await loadFonts(settings.fontsDir);
+      const r = await renderBriefing({ templatesDir: settings.templatesDir, template: p.job.template, model: p.model, fonts, creationDate: p.issuedAt });
+      await writeAtomically(o.out, r.pdf);
+      out(`wrote ${o.out} (${Math.round(r.pdf.length / 1024)} KB)`);
+      if (o.html) {
+        await writeAtomically(o.html, markupPage(p.model, r.markup));
+        out(`wrote ${o.html}`);
+      }
+    }),
+  );
+
+program
+  .command('check')
+  .description("validate a report's job definition, targets and templates, and with --period its figures (rendered in memory, glyphs checked); nothing is written")
+  .addOption(reportOption())
+  .addOption(periodOption())
+  .addOption(figuresOption())
+  .action((o: { report: string; period?: Period; figures?: string }) =>
+    guarded(async () => {
+      const settings = settingsFromEnv();
+      const job = await loadJobDefinition(settings.jobsDir, o.report);
+      out(`ok  job definition  ${rel(job.file)}`);
+      const report = await loadTargets(job.targetsFile, job.id);
+      out(`ok  targets         ${rel(job.targetsFile)} (${report.indicators.length} indicators, ${report.tasks.length} tasks, ${report.sections.length} sections)`);
+      await compileTemplate(settings.templatesDir, job.template);
+      await compileTemplate(settings.templatesDir, 'email-text');
+      out(`ok  templates       ${job.template}, email-text`);
+      if (!o.period) {
+        if (o.figures) throw new InvalidArgumentError('--figures needs --period');
+        out('(give --period to check the figures of a period too)');
+        return;
+      }
+      const ready = await prepareBriefing({ reportId: o.report, period: o.period, ...(o.figures ? { figuresFile: o.figures } : {}) }, settings);
+      if (ready.kind === 'not-ready') {
+        process.stderr.write(`not ready: ${ready.reason}\n`);
+        return EXIT.notReady;
+      }
+      const p = ready.prepared;
+      out(`ok  figures         ${p.figures.sources.join(', ')} (${p.figures.indicators.size} indicators, ${p.figures.tasks.size} tasks)`);
+      for (const w of p.warnings) out(`    warning: ${w.message}`);
+      const fonts = await loadFonts(settings.fontsDir);
+      await renderBriefing({ templatesDir: settings.templatesDir, template: job.template, model: p.model, fonts, creationDate: p.issuedAt });
+      out(`ok  briefing        renders; every character has a glyph`);
+      out(`    status          ${countsLine(p.evaluation.counts)}`);
+    }),
+  );
+
+async function writeAtomically(file: string, data: Uint8Array | string): Promise<void> {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, data);
+  await rename(tmp, file); // no half-written PDF at `file`, and the old one stays until the new one is whole
+}
+
+program.exitOverride((err) => {
+  // commander's own usage errors: print nothing more, exit 1 (bad input); help and version exit 0.
+  process.exit(err.exitCode === 0 ? 0 : EXIT.input);
+});
+
+await program.parseAsync(process.argv).catch((e: unknown) => {
+  process.exitCode = reportError(e);
+});

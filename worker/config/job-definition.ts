@@ -1,0 +1,105 @@
+import path from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import cron from 'node-cron';
+import { z } from 'zod';
+import { InputError } from '../domain/issues.ts';
+import { loadYamlFile } from './yaml-file.ts';
+
+const text = z.string().trim().min(1, 'expected a non-empty text');
+const email = z.email({ error: 'expected an email address' });
+
+const timeZone = text.refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'expected an IANA time zone, e.g. Asia/Shanghai' },
+);
+
+export const jobDefinitionSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected an id of lowercase letters, digits and hyphens'),
+  title: text,
+  targets: text.default('targets.yaml'),
+  schedule: z.strictObject({
+    cron: text.refine((c) => cron.validate(c), { error: 'expected a cron expression, e.g. "0 9 20 1,4,7,10 *"' }),
+    timezone: timeZone.default('Asia/Shanghai'),
+    /** Which period a fire reports on. */
+    period: z.enum(['previous-quarter', 'previous-month']).default('previous-quarter'),
+  }),
+  source: z.discriminatedUnion(
+    'type',
+    [z.strictObject({ type: z.literal('files'), path: text })],
+    { error: 'expected source.type: files' },
+  ),
+  template: text.default('briefing'),
+  briefing: z
+    .strictObject({
+      name: text.default('政府工作报告目标任务推进情况'),
+      sent_to: text.optional(),
+      copied_to: text.optional(),
+    })
+    .default({ name: '政府工作报告目标任务推进情况' }),
+  recipients: z.strictObject({
+    to: z.array(email).min(1, 'expected at least one recipient'),
+    cc: z.array(email).default([]),
+    bcc: z.array(email).default([]),
+  }),
+  operators: z.array(email).default([]),
+  mail: z.strictObject({ from: email }),
+  archive: z
+    .strictObject({ retention: z.literal('keep-all').default('keep-all') })
+    .default({ retention: 'keep-all' }),
+});
+
+export type JobDefinitionFile = z.output<typeof jobDefinitionSchema>;
+
+/** A validated job definition with its paths resolved against its folder. */
+export interface JobDefinition extends JobDefinitionFile {
+  readonly dir: string;
+  readonly file: string;
+  readonly targetsFile: string;
+  readonly sourcePath: string;
+}
+
+export const JOB_FILE = 'job.yaml';
+
+export async function loadJobDefinition(jobsDir: string, reportId: string): Promise<JobDefinition> {
+  const dir = path.resolve(jobsDir, reportId);
+  const file = path.join(dir, JOB_FILE);
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(reportId)) {
+    throw new InputError([{ severity: 'error', file: jobsDir, message: `"${reportId}" is not a report id; expected e.g. yuquan-2023` }]);
+  }
+  try {
+    await stat(file);
+  } catch {
+    const known = await listReportIds(jobsDir);
+    throw new InputError([
+      { severity: 'error', file, message: `no such report "${reportId}"; known reports: ${known.join(', ') || '(none)'}` },
+    ]);
+  }
+  const def = await loadYamlFile(file, jobDefinitionSchema, 'job definition');
+  if (def.id !== reportId) {
+    throw new InputError([{ severity: 'error', file, column: 'id', message: `is "${def.id}" but the folder is "${reportId}"; they must match` }]);
+  }
+  return {
+    ...def,
+    dir,
+    file,
+    targetsFile: path.resolve(dir, def.targets),
+    sourcePath: path.resolve(dir, def.source.path),
+  };
+}
+
+export async function listReportIds(jobsDir: string): Promise<string[]> {
+  const entries = await readdir(jobsDir, { withFileTypes: true }).catch(() => []);
+  const ids: string[] = [];
+  for (const e of entries) {
+    if (!e.isDirectory()) continue;
+    if (await stat(path.join(jobsDir, e.name, JOB_FILE)).then(() => true, () => false)) ids.push(e.name);
+  }
+  return ids.sort();
+}

@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import type { Indicator, KeyTask, Report } from '../domain/report.ts';
+import { DEFAULT_THRESHOLDS } from '../domain/report.ts';
+import { loadYamlFile } from './yaml-file.ts';
+import { InputError } from '../domain/issues.ts';
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected an id of lowercase letters, digits and hyphens, e.g. budget-revenue');
+const text = z.string().trim().min(1, 'expected a non-empty text');
+const units = z.array(text).default([]);
+const isoDate = z
+  .union([z.string(), z.date()])
+  .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
+  .pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD'));
+
+const base = {
+  id,
+  name: text,
+  section: id,
+  qualifier: text.optional(),
+  lead: z.array(text).min(1, 'expected at least one lead unit (牵头单位)'),
+  support: units,
+  note: text.optional(),
+};
+const num = z.number({ error: 'expected a number' }).finite();
+
+const indicatorSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ ...base, kind: z.literal('cumulative'), unit: text, target: num.positive('a cumulative target must be above 0'), baseline: num.optional() }),
+    z.strictObject({
+      ...base,
+      kind: z.literal('growth'),
+      unit: z.literal('%', { error: 'a growth indicator is in "%"' }),
+      value_unit: text.optional(),
+      target: num,
+      baseline: num.optional(),
+      baseline_value: num.optional(),
+    }),
+    z.strictObject({ ...base, kind: z.literal('level'), unit: text, target: num, direction: z.enum(['higher', 'lower']), baseline: num.optional() }),
+    z.strictObject({ ...base, kind: z.literal('ceiling'), unit: text, target: num.nonnegative(), baseline: num.optional() }),
+    z.strictObject({ ...base, kind: z.literal('qualitative'), unit: z.string().default(''), target_text: text }),
+  ],
+  { error: 'expected kind: cumulative, growth, level, ceiling or qualitative' },
+);
+
+const taskSchema = z.strictObject({
+  id,
+  name: text,
+  section: id,
+  description: text.optional(),
+  lead: base.lead,
+  support: units,
+  deadline: isoDate.optional(),
+  milestones: z.strictObject({ Q1: text.optional(), Q2: text.optional(), Q3: text.optional(), Q4: text.optional() }).default({}),
+});
+
+export const targetsFileSchema = z
+  .strictObject({
+    report: z.strictObject({
+      id,
+      year: z.number().int().min(1900).max(2999),
+      title: text,
+      document: text,
+      region: text,
+      office: text,
+      sample_data: z.boolean().default(false),
+      sample_notice: text.optional(),
+    }),
+    thresholds: z
+      .strictObject({
+        cumulative_points: num.positive().optional(),
+        growth_points: num.positive().optional(),
+        level_percent: num.positive().optional(),
+      })
+      .optional(),
+    sections: z.array(z.strictObject({ id, name: text })).min(1),
+    indicators: z.array(indicatorSchema).min(1),
+    tasks: z.array(taskSchema).default([]),
+  })
+  .superRefine((f, ctx) => {
+    const sections = new Set(f.sections.map((s) => s.id));
+    const ids = new Map<string, string>();
+    const names = new Map<string, string>();
+    const check = (list: readonly { id: string; name: string; section: string }[], key: 'indicators' | 'tasks') =>
+      list.forEach((item, i) => {
+        if (!sections.has(item.section)) {
+          ctx.addIssue({ code: 'custom', path: [key, i, 'section'], message: `unknown section "${item.section}"; expected one of ${[...sections].join(', ')}` });
+        }
+        const prevId = ids.get(item.id);
+        if (prevId) ctx.addIssue({ code: 'custom', path: [key, i, 'id'], message: `duplicate id "${item.id}" (also ${prevId})` });
+        ids.set(item.id, `${key}[${i}]`);
+        const prevName = names.get(item.name);
+        if (prevName) ctx.addIssue({ code: 'custom', path: [key, i, 'name'], message: `duplicate name "${item.name}" (also ${prevName})` });
+        names.set(item.name, `${key}[${i}]`);
+      });
+    check(f.indicators, 'indicators');
+    check(f.tasks, 'tasks');
+    if (f.report.sample_data && !f.report.sample_notice) {
+      ctx.addIssue({ code: 'custom', path: ['report', 'sample_notice'], message: 'sample_data is true: say in sample_notice that the figures are illustrative' });
+    }
+  });
+
+export type TargetsFile = z.output<typeof targetsFileSchema>;
+
+export function toReport(f: TargetsFile): Report {
+  const indicators: Indicator[] = f.indicators.map((i) => {
+    const common = {
+      id: i.id, name: i.name, section: i.section, unit: i.unit, lead: i.lead, support: i.support,
+      ...(i.qualifier ? { qualifier: i.qualifier } : {}),
+      ...(i.note ? { note: i.note } : {}),
+    };
+    switch (i.kind) {
+      case 'cumulative':
+        return { ...common, kind: i.kind, target: i.target, ...opt('baseline', i.baseline) };
+      case 'growth':
+        return { ...common, kind: i.kind, target: i.target, ...opt('valueUnit', i.value_unit), ...opt('baseline', i.baseline), ...opt('baselineValue', i.baseline_value) };
+      case 'level':
+        return { ...common, kind: i.kind, target: i.target, direction: i.direction, ...opt('baseline', i.baseline) };
+      case 'ceiling':
+        return { ...common, kind: i.kind, target: i.target, ...opt('baseline', i.baseline) };
+      case 'qualitative':
+        return { ...common, kind: i.kind, targetText: i.target_text };
+    }
+  });
+  const tasks: KeyTask[] = f.tasks.map((t) => ({
+    id: t.id, name: t.name, section: t.section, lead: t.lead, support: t.support, milestones: t.milestones,
+    ...opt('description', t.description), ...opt('deadline', t.deadline),
+  }));
+  return {
+    id: f.report.id,
+    year: f.report.year,
+    title: f.report.title,
+    document: f.report.document,
+    region: f.report.region,
+    office: f.report.office,
+    sampleData: f.report.sample_data,
+    ...opt('sampleNotice', f.report.sample_notice),
+    sections: f.sections,
+    indicators,
+    tasks,
+    thresholds: {
+      cumulativePoints: f.thresholds?.cumulative_points ?? DEFAULT_THRESHOLDS.cumulativePoints,
+      growthPoints: f.thresholds?.growth_points ?? DEFAULT_THRESHOLDS.growthPoints,
+      levelPercent: f.thresholds?.level_percent ?? DEFAULT_THRESHOLDS.levelPercent,
+    },
+  };
+}
+
+function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}
+
+export async function loadTargets(file: string, expectedId?: string): Promise<Report> {
+  const report = toReport(await loadYamlFile(file, targetsFileSchema, 'targets file'));
+  if (expectedId && report.id !== expectedId) {
+    throw new InputError([{ severity: 'error', file, column: 'report.id', message: `is "${report.id}" but the job is "${expectedId}"; they must match` }]);
+  }
+  return report;
+}

@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { InputError, type InputIssue } from '../domain/issues.ts';
+
+/** Reads a YAML file and validates it with `schema`; every problem names the file and the path inside it. */
+export async function loadYamlFile<S extends z.ZodType>(file: string, schema: S, label: string): Promise<z.output<S>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new InputError([{ severity: 'error', file, message: `cannot read the ${label}: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
+  }
+  return parseYaml(file, text, schema);
+}
+
+export function parseYaml<S extends z.ZodType>(file: string, text: string, schema: S): z.output<S> {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new InputError(
+      doc.errors.map((e) => ({
+        severity: 'error' as const,
+        file,
+        ...(e.linePos?.[0] ? { row: e.linePos[0].line } : {}),
+        message: `not valid YAML: ${e.message.split('\n')[0]}`,
+      })),
+    );
+  }
+  const result = schema.safeParse(doc.toJS());
+  if (!result.success) throw new InputError(zodIssues(file, result.error.issues));
+  return result.data;
+}
+
+export function zodIssues(file: string, issues: readonly z.core.$ZodIssue[]): InputIssue[] {
+  return issues.map((i) => ({
+    severity: 'error' as const,
+    file,
+    column: formatPath(i.path),
+    message: i.message,
+  }));
+}
+
+/** ["indicators", 3, "target"] → "indicators[3].target" */
+export function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(top level)';
+  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+}

@@ -1,0 +1,58 @@
+import type { Period } from './period.ts';
+
+/** Where a figure came from, so every error and every number can be traced to a cell. */
+export interface Origin {
+  readonly file: string;
+  readonly row: number;
+}
+
+/** Staff-set status of a key task (重点任务). */
+export type TaskStatus = 'done' | 'on_schedule' | 'behind' | 'not_started';
+export const TASK_STATUS_LABELS: Record<TaskStatus, string> = {
+  done: '已完成',
+  on_schedule: '序时推进',
+  behind: '滞后',
+  not_started: '未启动',
+};
+
+/** Staff-set status of a qualitative indicator. */
+export type QualitativeStatus = 'on_track' | 'lagging' | 'severe';
+export const QUALITATIVE_STATUS_LABELS: Record<QualitativeStatus, string> = {
+  on_track: '达序时',
+  lagging: '滞后',
+  severe: '严重滞后',
+};
+
+export interface IndicatorFigure {
+  readonly indicatorId: string;
+  /** YTD value (cumulative), current level (level, ceiling), YTD amount (growth, optional). */
+  readonly value?: number;
+  /** Year-on-year growth in percent. */
+  readonly yoy?: number;
+  readonly status?: QualitativeStatus;
+  readonly note?: string;
+  readonly asOf?: string;
+  readonly source?: string;
+  readonly origin: Origin;
+}
+
+export interface TaskFigure {
+  readonly taskId: string;
+  readonly status?: TaskStatus;
+  readonly note?: string;
+  readonly asOf?: string;
+  readonly source?: string;
+  readonly origin: Origin;
+}
+
+/** The latest figures of one report for one period. */
+export interface Figures {
+  readonly reportId: string;
+  readonly period: Period;
+  readonly indicators: ReadonlyMap<string, IndicatorFigure>;
+  readonly tasks: ReadonlyMap<string, TaskFigure>;
+  /** The newest as-of date among the figures used. */
+  readonly asOf?: string;
+  /** The files (or endpoints) the figures were read from. */
+  readonly sources: readonly string[];
+}

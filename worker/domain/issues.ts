@@ -1,0 +1,25 @@
+/** A problem found in an input, located precisely enough for staff to fix it. */
+export interface InputIssue {
+  readonly severity: 'error' | 'warning';
+  readonly file: string;
+  /** 1-based spreadsheet row (the header is row 1). */
+  readonly row?: number;
+  /** Column header as written in the file, or a path inside a structured file (indicators[3].target). */
+  readonly column?: string;
+  readonly message: string;
+}
+
+export function formatIssue(i: InputIssue): string {
+  const where = [i.file, i.row !== undefined ? `row ${i.row}` : undefined, i.column !== undefined ? `column ${i.column}` : undefined]
+    .filter(Boolean)
+    .join(', ');
+  return `${i.severity}: ${where}: ${i.message}`;
+}
+
+/** Thrown at a boundary when input is unusable; carries every issue found, not just the first. */
+export class InputError extends Error {
+  override name = 'InputError';
+  constructor(readonly issues: readonly InputIssue[]) {
+    super(issues.map(formatIssue).join('\n'));
+  }
+}

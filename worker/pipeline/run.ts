@@ -1,0 +1,140 @@
+import path from 'node:path';
+import { appendFile, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { FsArchive, PDF_NAME } from '../archive/fs-archive.ts';
+import { sha256, sha256OfStaticFile } from '../archive/digest.ts';
+import type { SnapshotFile, SnapshotRef, Trigger } from '../archive/snapshot.ts';
+import { periodId } from '../domain/period.ts';
+import type { Evaluation } from '../domain/evaluate.ts';
+import type { Figures } from '../domain/figures.ts';
+import { renderBriefing, type RenderedBriefing } from '../render/briefing.ts';
+import { loadFonts, type FontSet } from '../render/fonts.ts';
+import { compileTemplate } from '../render/template.ts';
+import { createMailer, type DeliveryReceipt } from '../delivery/transport.ts';
+import type { Recipients } from '../delivery/message.ts';
+import { prepareBriefing, type BriefingRequest, type Prepared, type Stage } from './prepare.ts';
+import type { Settings } from './settings.ts';
+
+const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+export interface RunOptions extends BriefingRequest {
+  readonly trigger: Trigger;
+  /** false: archive only, send nothing. */
+  readonly send?: boolean;
+  /** Replaces the job's recipients for this run. */
+  readonly recipients?: Recipients;
+}
+
+export type RunResult =
+  | { readonly kind: 'done'; readonly snapshot: SnapshotRef; readonly prepared: Prepared; readonly delivery: DeliveryReceipt | null; readonly renderMs: number }
+  | { readonly kind: 'not-ready'; readonly reason: string };
+
+/**
+ * The whole job for one report × period: figures → evaluation → PDF → archive → email.
+ * `jibao run` calls it in process; the queue's workers call the same function.
+ */
+export async function runBriefing(opts: RunOptions, settings: Settings, onStage: (s: Stage) => void = () => {}): Promise<RunResult> {
+  const ready = await prepareBriefing(opts, settings, onStage);
+  if (ready.kind === 'not-ready') return { kind: 'not-ready', reason: ready.reason };
+  const p = ready.prepared;
+
+  onStage('rendering');
+  const t0 = performance.now();
+  const fonts = await loadFonts(settings.fontsDir);
+  const rendered = await renderBriefing({ templatesDir: settings.templatesDir, template: p.job.template, model: p.model, fonts, creationDate: p.issuedAt });
+  const renderMs = performance.now() - t0;
+
+  onStage('archiving');
+  const snapshot = await archiveSnapshot(settings, p, rendered, fonts, opts.trigger);
+
+  let delivery: DeliveryReceipt | null = null;
+  if (opts.send !== false) {
+    onStage('delivering');
+    delivery = await deliver(settings, p, snapshot, opts.recipients);
+  }
+  return { kind: 'done', snapshot, prepared: p, delivery, renderMs };
+}
+
+async function archiveSnapshot(settings: Settings, p: Prepared, rendered: RenderedBriefing, fonts: FontSet, trigger: Trigger): Promise<SnapshotRef> {
+  const inputs: SnapshotFile[] = [
+    { path: 'inputs/job.yaml', data: await readFile(p.job.file) },
+    { path: `inputs/${path.basename(p.job.targetsFile)}`, data: await readFile(p.job.targetsFile) },
+  ];
+  for (const f of p.figureFiles) inputs.push({ path: `inputs/figures/${path.basename(f.path)}`, data: await readFile(f.path) });
+  const template = await Promise.all(rendered.templateFiles.map(async (f) => ({ path: path.relative(settings.templatesDir, f), sha256: sha256(await readFile(f)) })));
+  const fontDigests = await Promise.all(
+    Object.values(fonts).map(async (f) => ({ role: f.role, file: path.basename(f.file), postscriptName: f.postscriptName, sha256: await sha256OfStaticFile(f.file) })),
+  );
+  const archive = new FsArchive(settings.archiveDir);
+  return archive.write(p.report.id, periodId(p.figures.period), () => ({
+    manifest: {
+      manifestVersion: 1,
+      createdAt: p.issuedAt.toISOString(),
+      trigger,
+      sampleData: p.report.sampleData,
+      template,
+      fonts: fontDigests,
+      generator: { name: 'jibao', version: pkg.version },
+    },
+    files: [
+      { path: PDF_NAME, data: rendered.pdf },
+      { path: 'briefing.html', data: rendered.markup },
+      { path: 'data/figures.json', data: json(figuresJson(p.figures)) },
+      { path: 'data/evaluation.json', data: json(evaluationJson(p.evaluation)) },
+      { path: 'data/model.json', data: json(p.model) },
+      ...inputs,
+    ],
+  }));
+}
+
+async function deliver(settings: Settings, p: Prepared, snapshot: SnapshotRef, override?: Recipients): Promise<DeliveryReceipt> {
+  const recipients = override ?? p.job.recipients;
+  const { render } = await compileTemplate(settings.templatesDir, 'email-text');
+  const m = p.model;
+  const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: settings.outboxDir, clock: settings.clock });
+  const receipt = await mailer.send({
+    from: p.job.mail.from,
+    recipients,
+    subject: `${m.report.sampleData ? '【示例数据】' : ''}${m.briefing.title}（${m.briefing.name}第${m.briefing.issueNumber}期）`,
+    text: render(m),
+    attachmentName: `${m.briefing.title}.pdf`,
+    pdf: await readFile(snapshot.pdf),
+    messageId: `<${snapshot.report}.${snapshot.period}.v${snapshot.version}@jibao>`,
+  });
+  // The delivery log lives beside the write-once snapshot folder, one JSON line per send.
+  const log = path.join(path.dirname(snapshot.dir), `v${snapshot.version}.deliveries.jsonl`);
+  await appendFile(log, JSON.stringify({ ...receipt, recipients }) + '\n');
+  return receipt;
+}
+
+const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
+
+function figuresJson(f: Figures) {
+  return {
+    report: f.reportId,
+    period: periodId(f.period),
+    asOf: f.asOf ?? null,
+    sources: f.sources,
+    indicators: Object.fromEntries(f.indicators),
+    tasks: Object.fromEntries(f.tasks),
+  };
+}
+
+function evaluationJson(e: Evaluation) {
+  return {
+    period: periodId(e.period),
+    schedule: e.schedule,
+    counts: e.counts,
+    taskCounts: e.taskCounts,
+    indicators: e.indicators.map((i) => ({
+      id: i.indicator.id,
+      kind: i.indicator.kind,
+      status: i.status,
+      completion: i.completion ?? null,
+      schedule: i.schedule ?? null,
+      gap: i.gap ?? null,
+      explanation: i.explanation,
+    })),
+    tasks: e.tasks.map((t) => ({ id: t.task.id, status: t.status, taskStatus: t.taskStatus ?? null, milestone: t.milestone ?? null })),
+  };
+}

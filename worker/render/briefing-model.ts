@@ -1,0 +1,217 @@
+import type { Evaluation, IndicatorEvaluation, Status, StatusCounts, TaskEvaluation } from '../domain/evaluate.ts';
+import { STATUS_LABELS } from '../domain/evaluate.ts';
+import type { Figures } from '../domain/figures.ts';
+import { TASK_STATUS_LABELS } from '../domain/figures.ts';
+import type { InputIssue } from '../domain/issues.ts';
+import type { Period } from '../domain/period.ts';
+import { monthRangeLabel, periodId, periodName, periodTitle } from '../domain/period.ts';
+import type { Indicator, Report } from '../domain/report.ts';
+import { chineseDate, formatNumber, formatPoints, formatSigned } from '../domain/format.ts';
+
+/**
+ * Everything a briefing template can show, with numbers already formatted the way the
+ * briefing prints them. Optional values are null, never absent, so templates run in
+ * Handlebars' strict mode and a misspelt field is an error instead of a blank.
+ */
+export interface BriefingModel {
+  readonly briefing: {
+    readonly name: string;
+    readonly issueNumber: number;
+    readonly office: string;
+    readonly date: string;
+    readonly title: string;
+    readonly sentTo: string | null;
+    readonly copiedTo: string | null;
+  };
+  readonly report: {
+    readonly id: string;
+    readonly title: string;
+    readonly document: string;
+    readonly region: string;
+    readonly office: string;
+    readonly sampleData: boolean;
+    readonly sampleNotice: string | null;
+  };
+  readonly period: { readonly id: string; readonly year: number; readonly name: string; readonly title: string; readonly months: string; readonly schedule: string };
+  readonly asOf: string | null;
+  readonly counts: CountsModel;
+  readonly taskCounts: CountsModel;
+  readonly sections: readonly SectionModel[];
+  readonly lagging: readonly IndicatorRow[];
+  readonly missing: readonly IndicatorRow[];
+  readonly tasks: readonly TaskRow[];
+  readonly sources: readonly string[];
+  readonly warnings: readonly string[];
+  readonly note: string | null;
+  readonly version: number | null;
+}
+
+export interface CountsModel extends StatusCounts {
+  readonly total: number;
+}
+
+export interface SectionModel {
+  readonly index: number;
+  readonly name: string;
+  readonly indicators: readonly IndicatorRow[];
+  readonly tasks: readonly TaskRow[];
+}
+
+export interface IndicatorRow {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: Indicator['kind'];
+  readonly unit: string;
+  readonly target: string;
+  readonly actual: string;
+  readonly yoy: string;
+  readonly completion: string;
+  readonly schedule: string;
+  readonly gap: string;
+  readonly status: Status;
+  readonly statusLabel: string;
+  readonly lead: string;
+  readonly explanation: string;
+  readonly note: string | null;
+}
+
+export interface TaskRow {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string | null;
+  readonly milestone: string | null;
+  readonly deadline: string | null;
+  readonly status: Status;
+  readonly statusLabel: string;
+  readonly note: string | null;
+  readonly lead: string;
+}
+
+export interface BriefingMeta {
+  /** The date printed on the masthead and the closing block (ISO). */
+  readonly issueDate: string;
+  readonly name: string;
+  readonly sentTo?: string;
+  readonly copiedTo?: string;
+  readonly note?: string;
+  readonly version?: number;
+  readonly warnings?: readonly InputIssue[];
+}
+
+const DASH = '—';
+
+export function buildBriefingModel(report: Report, figures: Figures, evaluation: Evaluation, meta: BriefingMeta): BriefingModel {
+  const period = evaluation.period;
+  const rows = new Map(evaluation.indicators.map((e) => [e.indicator.id, indicatorRow(e)]));
+  const taskRows = new Map(evaluation.tasks.map((t) => [t.task.id, taskRow(t)]));
+  return {
+    briefing: {
+      name: meta.name,
+      issueNumber: issueNumber(period),
+      office: report.office,
+      date: chineseDate(meta.issueDate),
+      title: briefingTitle(report.title, period),
+      sentTo: meta.sentTo ?? null,
+      copiedTo: meta.copiedTo ?? null,
+    },
+    report: {
+      id: report.id,
+      title: report.title,
+      document: report.document,
+      region: report.region,
+      office: report.office,
+      sampleData: report.sampleData,
+      sampleNotice: report.sampleNotice ?? null,
+    },
+    period: periodModel(period, evaluation.schedule),
+    asOf: figures.asOf ? chineseDate(figures.asOf) : null,
+    counts: withTotal(evaluation.counts),
+    taskCounts: withTotal(evaluation.taskCounts),
+    sections: evaluation.sections
+      .filter((s) => s.indicators.length + s.tasks.length > 0)
+      .map((s, i) => ({
+        index: i + 1,
+        name: s.section.name,
+        indicators: s.indicators.map((e) => rows.get(e.indicator.id)!),
+        tasks: s.tasks.map((t) => taskRows.get(t.task.id)!),
+      })),
+    lagging: evaluation.lagging.map((e) => rows.get(e.indicator.id)!),
+    missing: evaluation.indicators.filter((e) => e.status === 'missing').map((e) => rows.get(e.indicator.id)!),
+    tasks: evaluation.tasks.map((t) => taskRows.get(t.task.id)!),
+    sources: figures.sources,
+    warnings: (meta.warnings ?? []).map((w) => w.message),
+    note: meta.note ?? null,
+    version: meta.version ?? null,
+  };
+}
+
+/** "玉泉区2023年政府工作报告…" → "玉泉区2023年前三季度政府工作报告…" */
+export function briefingTitle(reportTitle: string, p: Period): string {
+  const year = `${p.year}年`;
+  return reportTitle.includes(year) ? reportTitle.replace(year, periodTitle(p)) : `${periodTitle(p)}${reportTitle}`;
+}
+
+/** A quarterly series numbers its issues by quarter; a monthly one by month. */
+function issueNumber(p: Period): number {
+  return p.kind === 'quarter' ? p.quarter : p.month;
+}
+
+function periodModel(p: Period, schedule: number) {
+  return { id: periodId(p), year: p.year, name: periodName(p), title: periodTitle(p), months: monthRangeLabel(p), schedule: formatPoints(schedule) };
+}
+
+function withTotal(c: StatusCounts): CountsModel {
+  return { ...c, total: c.on_track + c.lagging + c.severe + c.missing };
+}
+
+function targetText(ind: Indicator): string {
+  const q = ind.qualifier && !['同步', '完成上级下达任务'].includes(ind.qualifier) ? ind.qualifier : '';
+  if (ind.kind === 'qualitative') return ind.targetText;
+  return `${formatNumber(ind.target)}${q}`;
+}
+
+function indicatorRow(e: IndicatorEvaluation): IndicatorRow {
+  const ind = e.indicator;
+  const f = e.figure;
+  let actual = DASH;
+  if (ind.kind === 'growth') actual = f?.value !== undefined && ind.valueUnit ? `${formatNumber(f.value)}${ind.valueUnit}` : DASH;
+  else if (ind.kind !== 'qualitative') actual = f?.value !== undefined ? formatNumber(f.value) : DASH;
+  const yoy = ind.kind === 'growth' || (ind.kind === 'cumulative' && f?.yoy !== undefined) ? (f?.yoy !== undefined ? formatPoints(f.yoy) : DASH) : DASH;
+  return {
+    id: ind.id,
+    name: ind.name,
+    kind: ind.kind,
+    unit: ind.unit || DASH,
+    target: targetText(ind),
+    actual,
+    yoy,
+    completion: e.completion !== undefined ? formatPoints(e.completion) : DASH,
+    schedule: e.schedule !== undefined ? formatPoints(e.schedule) : DASH,
+    gap: e.gap !== undefined ? (ind.kind === 'cumulative' || ind.kind === 'growth' ? formatSigned(e.gap) : formatSigned(e.gap, decimalsOf(e.gap))) : DASH,
+    status: e.status,
+    statusLabel: STATUS_LABELS[e.status],
+    lead: ind.lead.join('、'),
+    explanation: e.explanation,
+    note: f?.note ?? null,
+  };
+}
+
+function decimalsOf(n: number): number {
+  const s = String(n);
+  const i = s.indexOf('.');
+  return i < 0 ? 0 : Math.min(2, s.length - i - 1);
+}
+
+function taskRow(t: TaskEvaluation): TaskRow {
+  return {
+    id: t.task.id,
+    name: t.task.name,
+    description: t.task.description ?? null,
+    milestone: t.milestone ?? null,
+    deadline: t.task.deadline ? chineseDate(t.task.deadline) : null,
+    status: t.status,
+    statusLabel: t.taskStatus ? TASK_STATUS_LABELS[t.taskStatus] : STATUS_LABELS.missing,
+    note: t.figure?.note ?? null,
+    lead: t.task.lead.join('、'),
+  };
+}

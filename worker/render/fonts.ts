@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import * as fontkit from 'fontkit';
+import { z } from 'zod';
+import { InputError } from '../domain/issues.ts';
+import { loadYamlFile } from '../config/yaml-file.ts';
+
+export const FONT_ROLES = ['title', 'body', 'heading', 'kai', 'number'] as const;
+export type FontRole = (typeof FONT_ROLES)[number];
+
+const roleSchema = z.strictObject({ file: z.string().min(1), postscript_name: z.string().optional() });
+export const fontsFileSchema = z.strictObject({
+  roles: z.strictObject(Object.fromEntries(FONT_ROLES.map((r) => [r, roleSchema])) as Record<FontRole, typeof roleSchema>),
+});
+
+/** A parsed font: what pdfkit embeds and what the glyph check asks. */
+export interface LoadedFont {
+  readonly role: FontRole;
+  readonly file: string;
+  readonly font: fontkit.Font;
+  /** SHA-256 of the file is taken lazily by the archive; here the identity for the manifest. */
+  readonly postscriptName: string;
+}
+
+export type FontSet = Record<FontRole, LoadedFont>;
+
+const require = createRequire(import.meta.url);
+// Parsed fonts are kept for the life of the process: a worker parses each file once, not once per job.
+const cache = new Map<string, fontkit.Font>();
+
+function resolveFontFile(spec: string, fontsDir: string, configFile: string): string {
+  if (spec.startsWith('npm:')) {
+    try {
+      return require.resolve(spec.slice(4));
+    } catch {
+      throw new InputError([{ severity: 'error', file: configFile, message: `font ${spec} is not installed; run npm ci` }]);
+    }
+  }
+  const file = path.resolve(fontsDir, spec);
+  if (!existsSync(file)) throw new InputError([{ severity: 'error', file: configFile, message: `font file ${spec} not found in ${fontsDir}` }]);
+  return file;
+}
+
+function openFont(file: string, postscriptName?: string): fontkit.Font {
+  const key = `${file}#${postscriptName ?? ''}`;
+  let font = cache.get(key);
+  if (!font) {
+    const opened = fontkit.openSync(file, postscriptName);
+    if ('fonts' in opened) throw new Error(`${file} is a font collection; set postscript_name to one of ${opened.fonts.map((f) => f.postscriptName).join(', ')}`);
+    font = opened as fontkit.Font;
+    cache.set(key, font);
+  }
+  return font;
+}
+
+export async function loadFonts(fontsDir: string): Promise<FontSet> {
+  const configFile = path.join(fontsDir, 'fonts.yaml');
+  const config = await loadYamlFile(configFile, fontsFileSchema, 'font configuration');
+  const set = {} as Record<FontRole, LoadedFont>;
+  for (const role of FONT_ROLES) {
+    const spec = config.roles[role];
+    const file = resolveFontFile(spec.file, fontsDir, configFile);
+    const font = openFont(file, spec.postscript_name);
+    set[role] = { role, file, font, postscriptName: font.postscriptName };
+  }
+  return set;
+}
+
+/** Characters of `text` that `font` has no glyph for (whitespace and controls excepted). */
+export function missingGlyphs(font: fontkit.Font, text: string): string[] {
+  const missing = new Set<string>();
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x21 || (cp >= 0x7f && cp <= 0xa0) || ch.trim() === '') continue;
+    if (!font.hasGlyphForCodePoint(cp)) missing.add(ch);
+  }
+  return [...missing];
+}

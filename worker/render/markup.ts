@@ -1,0 +1,197 @@
+import { parseDocument } from 'htmlparser2';
+import type { ChildNode, Element } from 'domhandler';
+
+/**
+ * The briefing markup: the small HTML subset that templates produce and the layout engine
+ * draws (documented in templates/README.md). Parsing it into blocks here keeps the layout
+ * free of HTML, and rejects what the layout could not draw instead of dropping it.
+ */
+export interface Run {
+  readonly text: string;
+  readonly strong?: boolean;
+}
+
+export interface Cell {
+  readonly runs: readonly Run[];
+  readonly header: boolean;
+  readonly colspan: number;
+  readonly classes: readonly string[];
+}
+
+export interface Row {
+  readonly cells: readonly Cell[];
+  readonly classes: readonly string[];
+}
+
+export type Block =
+  | { readonly type: 'masthead'; readonly name: string; readonly issue: string; readonly office: string; readonly date: string }
+  | { readonly type: 'title'; readonly text: string }
+  | { readonly type: 'heading'; readonly level: 2 | 3; readonly text: string }
+  | { readonly type: 'paragraph'; readonly runs: readonly Run[]; readonly classes: readonly string[] }
+  | { readonly type: 'notice'; readonly runs: readonly Run[] }
+  | { readonly type: 'table'; readonly classes: readonly string[]; readonly head: readonly Row[]; readonly body: readonly Row[] }
+  | { readonly type: 'closing'; readonly lines: readonly { label: string; text: string }[]; readonly office: string; readonly date: string }
+  | { readonly type: 'pagebreak' };
+
+export class MarkupError extends Error {
+  override name = 'MarkupError';
+}
+
+export function parseMarkup(html: string): Block[] {
+  const doc = parseDocument(html, { withStartIndices: true, decodeEntities: true, lowerCaseTags: true });
+  const lineOf = (el: Element) => html.slice(0, el.startIndex ?? 0).split('\n').length;
+  const fail = (el: Element, msg: string): never => {
+    throw new MarkupError(`rendered markup line ${lineOf(el)}: ${msg}`);
+  };
+  const blocks: Block[] = [];
+  for (const node of elements(doc.children)) {
+    const cls = classes(node);
+    switch (node.name) {
+      case 'header':
+        if (!cls.includes('masthead')) fail(node, '<header> must have class="masthead"');
+        blocks.push({
+          type: 'masthead',
+          name: childText(node, 'name'),
+          issue: childText(node, 'issue'),
+          office: childText(node, 'office'),
+          date: childText(node, 'date'),
+        });
+        break;
+      case 'h1':
+        blocks.push({ type: 'title', text: textOf(node) });
+        break;
+      case 'h2':
+      case 'h3':
+        blocks.push({ type: 'heading', level: node.name === 'h2' ? 2 : 3, text: textOf(node) });
+        break;
+      case 'p':
+        blocks.push({ type: 'paragraph', runs: runsOf(node, fail), classes: cls });
+        break;
+      case 'div':
+        if (cls.includes('notice')) blocks.push({ type: 'notice', runs: runsOf(node, fail) });
+        else if (cls.includes('page-break')) blocks.push({ type: 'pagebreak' });
+        else fail(node, `<div> needs class "notice" or "page-break", got "${cls.join(' ')}"`);
+        break;
+      case 'table':
+        blocks.push(tableOf(node, fail));
+        break;
+      case 'footer': {
+        if (!cls.includes('closing')) fail(node, '<footer> must have class="closing"');
+        const lines = elements(node.children)
+          .filter((e) => classes(e).includes('line'))
+          .map((e) => {
+            const label = elements(e.children).find((c) => classes(c).includes('label'));
+            const full = textOf(e);
+            const labelText = label ? textOf(label) : '';
+            return { label: labelText, text: full.slice(labelText.length).trim() };
+          });
+        const printed = elements(node.children).find((e) => classes(e).includes('printed'));
+        blocks.push({
+          type: 'closing',
+          lines,
+          office: printed ? childText(printed, 'office') : '',
+          date: printed ? childText(printed, 'date') : '',
+        });
+        break;
+      }
+      default:
+        fail(node, `<${node.name}> is not part of the briefing markup (see templates/README.md)`);
+    }
+  }
+  return blocks;
+}
+
+function elements(nodes: readonly ChildNode[]): Element[] {
+  return nodes.filter((n): n is Element => n.type === 'tag');
+}
+
+function classes(el: Element): string[] {
+  return (el.attribs['class'] ?? '').split(/\s+/).filter(Boolean);
+}
+
+/** Text content with the template's indentation and newlines collapsed (Chinese has no spaces between words). */
+function textOf(node: ChildNode): string {
+  return collapse(rawText(node));
+}
+
+function rawText(node: ChildNode): string {
+  if (node.type === 'text') return node.data;
+  if (node.type === 'tag') return node.children.map(rawText).join('');
+  return '';
+}
+
+function collapse(s: string): string {
+  return s.replace(/\s*\n\s*/g, '').replace(/[ \t]+/g, ' ').trim();
+}
+
+function childText(el: Element, cls: string): string {
+  const found = findByClass(el, cls);
+  return found ? textOf(found) : '';
+}
+
+function findByClass(el: Element, cls: string): Element | undefined {
+  for (const c of elements(el.children)) {
+    if (classes(c).includes(cls)) return c;
+    const deeper = findByClass(c, cls);
+    if (deeper) return deeper;
+  }
+  return undefined;
+}
+
+function runsOf(el: Element, fail: (el: Element, msg: string) => never): Run[] {
+  const runs: Run[] = [];
+  const walk = (n: ChildNode, strong: boolean) => {
+    if (n.type === 'text') {
+      const text = n.data.replace(/\s*\n\s*/g, '');
+      if (text) runs.push(strong ? { text, strong } : { text });
+    } else if (n.type === 'tag') {
+      if (n.name === 'strong' || n.name === 'b') n.children.forEach((c) => walk(c, true));
+      else if (n.name === 'span' || n.name === 'em') n.children.forEach((c) => walk(c, strong));
+      else if (n.name === 'br') runs.push({ text: '\n' });
+      else fail(n, `<${n.name}> is not allowed inside text; use <strong>, <em>, <span> or <br>`);
+    }
+  };
+  el.children.forEach((c) => walk(c, false));
+  // Merge neighbours of the same weight; trim the paragraph's ends.
+  const merged: Run[] = [];
+  for (const r of runs) {
+    const last = merged[merged.length - 1];
+    if (last && !!last.strong === !!r.strong) merged[merged.length - 1] = { ...last, text: last.text + r.text };
+    else merged.push(r);
+  }
+  if (merged.length > 0) {
+    merged[0] = { ...merged[0]!, text: merged[0]!.text.trimStart() };
+    const n = merged.length - 1;
+    merged[n] = { ...merged[n]!, text: merged[n]!.text.trimEnd() };
+  }
+  return merged.filter((r) => r.text !== '');
+}
+
+function tableOf(el: Element, fail: (el: Element, msg: string) => never): Block {
+  const head: Row[] = [];
+  const body: Row[] = [];
+  const rowOf = (tr: Element): Row => ({
+    classes: classes(tr),
+    cells: elements(tr.children).map((c) => {
+      if (c.name !== 'td' && c.name !== 'th') fail(c, `<${c.name}> inside <tr>; expected <td> or <th>`);
+      const span = Number(c.attribs['colspan'] ?? '1');
+      if (!Number.isInteger(span) || span < 1) fail(c, `colspan="${c.attribs['colspan']}" is not a positive whole number`);
+      return { runs: runsOf(c, fail), header: c.name === 'th', colspan: span, classes: classes(c) };
+    }),
+  });
+  for (const part of elements(el.children)) {
+    if (part.name === 'thead' || part.name === 'tbody') {
+      for (const tr of elements(part.children)) {
+        if (tr.name !== 'tr') fail(tr, `<${tr.name}> inside <${part.name}>; expected <tr>`);
+        (part.name === 'thead' ? head : body).push(rowOf(tr));
+      }
+    } else if (part.name === 'tr') body.push(rowOf(part));
+    else fail(part, `<${part.name}> inside <table>; expected <thead>, <tbody> or <tr>`);
+  }
+  const width = (r: Row) => r.cells.reduce((n, c) => n + c.colspan, 0);
+  const cols = head[0] ? width(head[0]) : body[0] ? width(body[0]) : 0;
+  for (const r of [...head, ...body]) {
+    if (width(r) !== cols) fail(el, `a table row has ${width(r)} columns where the table has ${cols}`);
+  }
+  return { type: 'table', classes: classes(el), head, body };
+}

@@ -1,0 +1,363 @@
+import PDFDocument from 'pdfkit';
+import type { Block, Cell, Row, Run } from './markup.ts';
+import type { FontRole, FontSet } from './fonts.ts';
+import { missingGlyphs } from './fonts.ts';
+
+/** GB/T 9704-2012 page geometry, in points (1 mm = 72 / 25.4 pt). */
+const MM = 72 / 25.4;
+export const PAGE = {
+  width: 210 * MM,
+  height: 297 * MM,
+  top: 37 * MM,
+  left: 28 * MM,
+  textWidth: 156 * MM,
+  textHeight: 225 * MM,
+} as const;
+const BOTTOM = PAGE.top + PAGE.textHeight;
+const BODY_SIZE = 16; // 3号
+const TITLE_SIZE = 22; // 2号
+const LINE_PITCH = PAGE.textHeight / 22; // 22 lines per page
+const TABLE_SIZE = 9; // 小五
+const SMALL_SIZE = 12; // 小四
+const RED = '#c8161d';
+
+const STATUS_FILL: Record<string, string> = {
+  'status-on_track': '#e3f1e4',
+  'status-lagging': '#fff1c7',
+  'status-severe': '#f9d6d5',
+  'status-missing': '#e6e6e6',
+};
+
+export interface PdfMeta {
+  readonly title: string;
+  readonly author: string;
+  readonly subject: string;
+  readonly keywords: string;
+  /** Printed small at the top of every page, e.g. that the data are illustrative. */
+  readonly pageBanner?: string;
+  readonly creationDate: Date;
+}
+
+/** Characters that a font role lacks; the render stops rather than print tofu. */
+export class MissingGlyphError extends Error {
+  override name = 'MissingGlyphError';
+  constructor(readonly missing: ReadonlyMap<FontRole, readonly string[]>) {
+    super(
+      `the briefing uses characters its fonts cannot show: ${[...missing]
+        .map(([role, chars]) => `${chars.map((c) => `"${c}" (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join(', ')} in the ${role} font`)
+        .join('; ')}; map a font that has them in fonts/fonts.yaml, or change the text`,
+    );
+  }
+}
+
+/** Every (role, text) pair the layout will draw, for the glyph check before drawing. */
+function textsByRole(blocks: readonly Block[], meta: PdfMeta): Map<FontRole, string[]> {
+  const out = new Map<FontRole, string[]>();
+  const add = (role: FontRole, text: string) => out.set(role, [...(out.get(role) ?? []), text]);
+  const runs = (rs: readonly Run[], role: FontRole) => rs.forEach((r) => add(r.strong ? 'heading' : role, r.text));
+  add('body', '— 0123456789 —');
+  if (meta.pageBanner) add('body', meta.pageBanner);
+  for (const b of blocks) {
+    switch (b.type) {
+      case 'masthead': add('title', b.name); add('body', `${b.issue}${b.office}${b.date}`); break;
+      case 'title': add('title', b.text); break;
+      case 'heading': add(b.level === 2 ? 'heading' : 'kai', b.text); break;
+      case 'paragraph': case 'notice': runs(b.runs, 'body'); break;
+      case 'table': for (const r of [...b.head, ...b.body]) for (const c of r.cells) runs(c.runs, c.header || r.classes.includes('group') ? 'heading' : 'body'); break;
+      case 'closing': add('body', b.office + b.date); b.lines.forEach((l) => add('body', l.label + l.text)); break;
+      case 'pagebreak': break;
+    }
+  }
+  return out;
+}
+
+export function checkGlyphs(blocks: readonly Block[], fonts: FontSet, meta: PdfMeta): void {
+  const missing = new Map<FontRole, string[]>();
+  for (const [role, texts] of textsByRole(blocks, meta)) {
+    const chars = missingGlyphs(fonts[role].font, texts.join(''));
+    if (chars.length > 0) missing.set(role, chars);
+  }
+  if (missing.size > 0) throw new MissingGlyphError(missing);
+}
+
+/**
+ * Lays out briefing blocks as an A4 PDF after GB/T 9704: fixed body line pitch, 一、 headings
+ * in the heading role, (一) in kai, red masthead, closing block, page numbers "— N —".
+ */
+export async function renderPdf(blocks: readonly Block[], fonts: FontSet, meta: PdfMeta): Promise<Buffer> {
+  checkGlyphs(blocks, fonts, meta);
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: PAGE.top, left: PAGE.left, right: PAGE.width - PAGE.left - PAGE.textWidth, bottom: PAGE.height - BOTTOM },
+    bufferPages: true,
+    autoFirstPage: true,
+    lang: 'zh-CN',
+    displayTitle: true,
+    pdfVersion: '1.7',
+    info: {
+      Title: meta.title,
+      Author: meta.author,
+      Subject: meta.subject,
+      Keywords: meta.keywords,
+      Creator: 'jibao',
+      Producer: 'jibao (pdfkit)',
+      CreationDate: meta.creationDate,
+    },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  for (const role of Object.keys(fonts) as FontRole[]) doc.registerFont(role, fonts[role].font as unknown as string);
+
+  new Layout(doc).draw(blocks);
+  decoratePages(doc, meta);
+  doc.end();
+  return done;
+}
+
+function decoratePages(doc: PDFKit.PDFDocument, meta: PdfMeta): void {
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const saved = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0; // writing below the type area must not open a new page
+    const n = i - range.start + 1;
+    // 页码: 4号 (14 pt), 一字线 either side, 7 mm under the type area; odd pages right, even pages left (each 空一字).
+    const label = `— ${n} —`;
+    doc.font('body').fontSize(14).fillColor('black');
+    const w = doc.widthOfString(label);
+    const x = n % 2 === 1 ? PAGE.left + PAGE.textWidth - w - 14 : PAGE.left + 14;
+    doc.text(label, x, BOTTOM + 7 * MM, { lineBreak: false });
+    if (meta.pageBanner) {
+      doc.font('body').fontSize(9).fillColor('#777777');
+      doc.text(meta.pageBanner, PAGE.left, PAGE.top - 14 * MM, { width: PAGE.textWidth, align: 'center', lineBreak: false });
+    }
+    doc.page.margins.bottom = saved;
+  }
+}
+
+class Layout {
+  private y = PAGE.top;
+
+  constructor(private readonly doc: PDFKit.PDFDocument) {}
+
+  draw(blocks: readonly Block[]): void {
+    for (const b of blocks) {
+      switch (b.type) {
+        case 'masthead': this.masthead(b); break;
+        case 'title': this.title(b.text); break;
+        case 'heading': this.heading(b.level, b.text); break;
+        case 'paragraph': this.paragraph(b.runs, b.classes.includes('small') ? SMALL_SIZE : BODY_SIZE); break;
+        case 'notice': this.notice(b.runs); break;
+        case 'table': this.table(b.head, b.body, b.classes); break;
+        case 'closing': this.closing(b); break;
+        case 'pagebreak': this.newPage(); break;
+      }
+    }
+  }
+
+  private newPage(): void {
+    this.doc.addPage();
+    this.y = PAGE.top;
+  }
+
+  private ensure(height: number): void {
+    if (this.y + height > BOTTOM + 0.5 && this.y > PAGE.top) this.newPage();
+  }
+
+  /** Line gap that makes a line of `size` in `role` advance by `pitch`. */
+  private gapFor(role: FontRole, size: number, pitch: number): number {
+    this.doc.font(role).fontSize(size);
+    return Math.max(0, pitch - this.doc.currentLineHeight(true));
+  }
+
+  private masthead(b: Extract<Block, { type: 'masthead' }>): void {
+    const d = this.doc;
+    // 版头: red name centred, issue number, then office left / date right above a red rule.
+    d.font('title').fontSize(36).fillColor(RED);
+    d.text(b.name, PAGE.left, this.y, { width: PAGE.textWidth, align: 'center', characterSpacing: b.name.length <= 8 ? 6 : 0 });
+    this.y = d.y + 6;
+    d.font('body').fontSize(BODY_SIZE).fillColor('black');
+    d.text(b.issue, PAGE.left, this.y, { width: PAGE.textWidth, align: 'center' });
+    this.y = d.y + 10;
+    d.text(b.office, PAGE.left + BODY_SIZE, this.y, { lineBreak: false });
+    const w = d.widthOfString(b.date);
+    d.text(b.date, PAGE.left + PAGE.textWidth - w - BODY_SIZE, this.y, { lineBreak: false });
+    this.y += d.currentLineHeight(true) + 4 * MM;
+    d.save().moveTo(PAGE.left, this.y).lineTo(PAGE.left + PAGE.textWidth, this.y).lineWidth(1.2).strokeColor(RED).stroke().restore();
+    this.y += 10 * MM;
+  }
+
+  private title(text: string): void {
+    const d = this.doc;
+    const gap = this.gapFor('title', TITLE_SIZE, LINE_PITCH * 1.25);
+    const h = d.heightOfString(text, { width: PAGE.textWidth, lineGap: gap });
+    this.ensure(h);
+    d.fillColor('black').text(text, PAGE.left, this.y, { width: PAGE.textWidth, align: 'center', lineGap: gap });
+    this.y = d.y + LINE_PITCH * 0.5;
+  }
+
+  private heading(level: 2 | 3, text: string): void {
+    const d = this.doc;
+    const role: FontRole = level === 2 ? 'heading' : 'kai';
+    const gap = this.gapFor(role, BODY_SIZE, LINE_PITCH);
+    // Keep a heading with at least two lines of what follows.
+    this.ensure(LINE_PITCH * 3);
+    d.outline.addItem(text);
+    d.fillColor('black').text(text, PAGE.left, this.y, { width: PAGE.textWidth, indent: BODY_SIZE * 2, lineGap: gap });
+    this.y = d.y;
+  }
+
+  private paragraph(runs: readonly Run[], size: number, opts: { indent?: number; color?: string } = {}): void {
+    if (runs.length === 0) return;
+    const d = this.doc;
+    const pitch = size === BODY_SIZE ? LINE_PITCH : size * 1.6;
+    const gap = this.gapFor('body', size, pitch);
+    const indent = opts.indent ?? size * 2;
+    this.ensure(pitch);
+    d.fillColor(opts.color ?? 'black');
+    d.x = PAGE.left;
+    d.y = this.y;
+    runs.forEach((r, i) => {
+      d.font(r.strong ? 'heading' : 'body').fontSize(size);
+      const continued = i < runs.length - 1;
+      if (i === 0) d.text(r.text, PAGE.left, this.y, { width: PAGE.textWidth, indent, lineGap: gap, continued });
+      else d.text(r.text, { continued, lineGap: gap });
+    });
+    this.y = d.y;
+  }
+
+  private notice(runs: readonly Run[]): void {
+    const d = this.doc;
+    const size = SMALL_SIZE;
+    const pad = 6;
+    const text = runs.map((r) => r.text).join('');
+    d.font('body').fontSize(size);
+    const gap = Math.max(0, size * 1.5 - d.currentLineHeight(true));
+    const h = d.heightOfString(text, { width: PAGE.textWidth - 2 * pad, lineGap: gap }) + 2 * pad;
+    this.ensure(h + 4);
+    d.save().rect(PAGE.left, this.y, PAGE.textWidth, h).lineWidth(0.8).strokeColor(RED).stroke().restore();
+    d.fillColor(RED).text(text, PAGE.left + pad, this.y + pad, { width: PAGE.textWidth - 2 * pad, lineGap: gap });
+    d.fillColor('black');
+    this.y += h + LINE_PITCH * 0.4;
+  }
+
+  private table(head: readonly Row[], body: readonly Row[], classes: readonly string[]): void {
+    const d = this.doc;
+    const size = classes.includes('summary') ? 11 : TABLE_SIZE;
+    const pad = { x: 2.5, y: 2.5 };
+    const cols = (head[0] ?? body[0])?.cells.reduce((n, c) => n + c.colspan, 0) ?? 0;
+    if (cols === 0) return;
+    const widths = columnWidths(d, [...head, ...body], cols, size, pad.x);
+    const roleOf = (row: Row, cell: Cell): FontRole => (cell.header || row.classes.includes('group') ? 'heading' : 'body');
+    const cellText = (c: Cell) => c.runs.map((r) => r.text).join('');
+    const cellWidth = (start: number, span: number) => widths.slice(start, start + span).reduce((a, b) => a + b, 0);
+    const rowHeight = (row: Row) => {
+      let col = 0;
+      let h = 0;
+      for (const c of row.cells) {
+        d.font(roleOf(row, c)).fontSize(size);
+        h = Math.max(h, d.heightOfString(cellText(c) || ' ', { width: cellWidth(col, c.colspan) - 2 * pad.x, lineGap: 1 }));
+        col += c.colspan;
+      }
+      return h + 2 * pad.y;
+    };
+    const drawRow = (row: Row, isHead: boolean) => {
+      const h = rowHeight(row);
+      let x = PAGE.left;
+      let col = 0;
+      for (const c of row.cells) {
+        const w = cellWidth(col, c.colspan);
+        const fill = isHead ? '#eeeeee' : row.classes.includes('group') ? '#f6f6f6' : c.classes.map((k) => STATUS_FILL[k]).find(Boolean);
+        if (fill) d.save().rect(x, this.y, w, h).fill(fill).restore();
+        d.save().rect(x, this.y, w, h).lineWidth(0.5).strokeColor('#444444').stroke().restore();
+        const numeric = c.classes.includes('num');
+        const align = isHead || (!c.classes.includes('name') && !row.classes.includes('group') && (numeric || cellText(c).length <= 6)) ? 'center' : 'left';
+        d.font(roleOf(row, c)).fontSize(size).fillColor('black');
+        const th = d.heightOfString(cellText(c) || ' ', { width: w - 2 * pad.x, lineGap: 1 });
+        d.text(cellText(c), x + pad.x, this.y + (h - th) / 2, { width: w - 2 * pad.x, align, lineGap: 1 });
+        x += w;
+        col += c.colspan;
+      }
+      this.y += h;
+    };
+    const headHeight = head.reduce((n, r) => n + rowHeight(r), 0);
+    this.ensure(headHeight + (body[0] ? rowHeight(body[0]) : 0));
+    head.forEach((r) => drawRow(r, true));
+    for (let i = 0; i < body.length; i++) {
+      const row = body[i]!;
+      let h = rowHeight(row);
+      // A group caption travels with the row after it.
+      if (row.classes.includes('group') && body[i + 1]) h += rowHeight(body[i + 1]!);
+      if (this.y + h > BOTTOM) {
+        this.newPage();
+        head.forEach((r) => drawRow(r, true)); // repeat the header on every page the table spans
+      }
+      drawRow(row, false);
+    }
+    this.y += LINE_PITCH * 0.4;
+    d.x = PAGE.left;
+  }
+
+  private closing(b: Extract<Block, { type: 'closing' }>): void {
+    const d = this.doc;
+    // 版记 sits at the foot of the last page: rules above and below, a thin rule between lines.
+    const size = 14;
+    d.font('body').fontSize(size);
+    const lineH = size * 2;
+    const height = (b.lines.length + 1) * lineH + 4;
+    if (this.y + height + LINE_PITCH > BOTTOM) this.newPage();
+    let y = BOTTOM - height;
+    const rule = (at: number, width: number) =>
+      d.save().moveTo(PAGE.left, at).lineTo(PAGE.left + PAGE.textWidth, at).lineWidth(width).strokeColor('black').stroke().restore();
+    rule(y, 1);
+    for (const l of b.lines) {
+      d.fillColor('black').text(`${l.label}${l.text}`, PAGE.left + size, y + (lineH - size) / 2 - 2, { width: PAGE.textWidth - 2 * size, lineBreak: false });
+      y += lineH;
+      rule(y, 0.5);
+    }
+    d.text(b.office, PAGE.left + size, y + (lineH - size) / 2 - 2, { lineBreak: false });
+    const w = d.widthOfString(b.date);
+    d.text(b.date, PAGE.left + PAGE.textWidth - w - size, y + (lineH - size) / 2 - 2, { lineBreak: false });
+    y += lineH;
+    rule(y, 1);
+    this.y = BOTTOM;
+  }
+}
+
+/**
+ * Auto table layout: each column gets at least its widest unbreakable token, and the rest of
+ * the width is shared in proportion to how much wider each column would like to be.
+ */
+function columnWidths(doc: PDFKit.PDFDocument, rows: readonly Row[], cols: number, size: number, padX: number): number[] {
+  const min = new Array<number>(cols).fill(size * 2 + 2 * padX);
+  const pref = new Array<number>(cols).fill(size * 2 + 2 * padX);
+  for (const row of rows) {
+    let col = 0;
+    for (const c of row.cells) {
+      if (c.colspan === 1) {
+        doc.font(c.header ? 'heading' : 'body').fontSize(size);
+        const text = c.runs.map((r) => r.text).join('');
+        const tokens = text.match(/[\x21-\x7e\u2212]+|[^\s]/g) ?? [];
+        const longest = Math.max(0, ...tokens.map((t) => doc.widthOfString(t)));
+        // A header may wrap at any character; a body cell keeps numbers whole and up to four CJK characters a line.
+        const atom = c.header ? Math.max(longest, doc.widthOfString('完成')) : Math.max(longest, doc.widthOfString(text.slice(0, 4)));
+        min[col] = Math.max(min[col]!, atom + 2 * padX);
+        pref[col] = Math.max(pref[col]!, doc.widthOfString(text) + 2 * padX);
+      }
+      col += c.colspan;
+    }
+  }
+  const total = PAGE.textWidth;
+  const sumMin = min.reduce((a, b) => a + b, 0);
+  const sumPref = pref.reduce((a, b) => a + b, 0);
+  if (sumPref <= total) return pref.map((p) => (p / sumPref) * total);
+  if (sumMin >= total) return min.map((m) => (m / sumMin) * total);
+  const extra = total - sumMin;
+  const want = pref.map((p, i) => p - min[i]!);
+  const sumWant = want.reduce((a, b) => a + b, 0);
+  return min.map((m, i) => m + (want[i]! / sumWant) * extra);
+}

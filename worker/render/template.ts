@@ -1,0 +1,102 @@
+import path from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import Handlebars from 'handlebars';
+import { STATUS_LABELS, type Status } from '../domain/evaluate.ts';
+import { chineseDate, chineseNumeral, formatNumber, formatPoints, formatSigned } from '../domain/format.ts';
+
+/** A template that cannot be compiled or rendered, named by file and line. */
+export class TemplateError extends Error {
+  override name = 'TemplateError';
+  constructor(readonly file: string, detail: string) {
+    super(`${file}: ${detail}`);
+  }
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
+
+/** Helpers for Chinese document conventions; all pure. */
+export const HELPERS: Record<string, (...args: any[]) => string> = {
+  /** {{cnNum 3}} → 三 */
+  cnNum: (n: unknown) => chineseNumeral(num(n)),
+  /** {{cnParen @index}} → (一) for the first item of an #each */
+  cnParen: (i: unknown) => `（${chineseNumeral(num(i) + 1)}）`,
+  /** {{cnDate "2023-10-15"}} → 2023年10月15日 */
+  cnDate: (d: unknown) => chineseDate(String(d)),
+  /** {{fmt 1234.5 2}} → 1234.50; {{fmt value}} keeps the number's own decimals */
+  fmt: (v: unknown, decimals: unknown) => formatNumber(num(v), typeof decimals === 'number' ? decimals : undefined),
+  /** {{points 6.75}} → 6.8 */
+  points: (v: unknown) => formatPoints(num(v)),
+  /** {{signed -6.8}} → −6.8 */
+  signed: (v: unknown) => formatSigned(num(v)),
+  /** {{statusLabel "lagging"}} → 滞后 */
+  statusLabel: (s: unknown) => STATUS_LABELS[s as Status] ?? String(s),
+};
+
+export type RenderTemplate = (context: object) => string;
+
+const COMPILE_OPTIONS = {
+  strict: true,
+  knownHelpers: Object.fromEntries(Object.keys(HELPERS).map((h) => [h, true])),
+  knownHelpersOnly: true,
+} as const;
+
+/**
+ * Compiles `templates/<name>.hbs` with every partial in `templates/partials/`, in an
+ * isolated Handlebars environment (prototype-access protections left on). Syntax errors,
+ * unknown helpers and missing partials fail here; missing fields fail at render, and both
+ * name the file.
+ */
+export async function compileTemplate(templatesDir: string, name: string): Promise<{ render: RenderTemplate; files: string[] }> {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new TemplateError(name, 'a template name is lowercase letters, digits and hyphens');
+  const hb = Handlebars.create();
+  for (const [helper, fn] of Object.entries(HELPERS)) hb.registerHelper(helper, fn);
+
+  const partialsDir = path.join(templatesDir, 'partials');
+  const partialFiles = (await readdir(partialsDir).catch(() => [])).filter((f) => f.endsWith('.hbs')).sort();
+  const files: string[] = [];
+  for (const f of partialFiles) {
+    const file = path.join(partialsDir, f);
+    const rel = path.relative(process.cwd(), file) || file;
+    const compiled = compileFile(hb, rel, await readFile(file, 'utf8'));
+    hb.registerPartial(f.slice(0, -4), ((ctx: unknown, opts: unknown) => named(rel, () => compiled(ctx, opts as RuntimeOptions))) as Handlebars.Template);
+    files.push(file);
+  }
+  const mainFile = path.join(templatesDir, `${name}.hbs`);
+  const mainRel = path.relative(process.cwd(), mainFile) || mainFile;
+  const source = await readFile(mainFile, 'utf8').catch(() => {
+    throw new TemplateError(mainRel, `no such template; expected a file ${name}.hbs in ${templatesDir}`);
+  });
+  const main = compileFile(hb, mainRel, source);
+  files.unshift(mainFile);
+  return { render: (context) => named(mainRel, () => main(context)), files };
+}
+
+type RuntimeOptions = Handlebars.RuntimeOptions;
+
+function compileFile(hb: typeof Handlebars, file: string, source: string): Handlebars.TemplateDelegate {
+  try {
+    hb.precompile(source, COMPILE_OPTIONS); // surfaces syntax and unknown-helper errors now, not at first use
+    return hb.compile(source, COMPILE_OPTIONS);
+  } catch (e) {
+    throw new TemplateError(file, describe(e));
+  }
+}
+
+function named<T>(file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof TemplateError) throw e;
+    throw new TemplateError(file, describe(e));
+  }
+}
+
+/** Handlebars' messages, reduced to one line with the line number staff need. */
+function describe(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  const parse = /^Parse error on line (\d+):[\s\S]*?\n(Expecting [^\n]*|$)/.exec(msg);
+  if (parse) return `line ${parse[1]}: syntax error${parse[2] ? ` (${parse[2].replace(/'/g, '')})` : ''}`;
+  const loc = / - (\d+):(\d+)$/.exec(msg);
+  const text = msg.replace(/ - \d+:\d+$/, '').replace(/ in \[object Object\]/, '').split('\n')[0]!;
+  return loc ? `line ${loc[1]}: ${text}` : text;
+}

@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { mergeFigures, readFigureTable, type TableFigures } from '../domain/figure-table.ts';
+import type { Figures } from '../domain/figures.ts';
+import { InputError, type InputIssue } from '../domain/issues.ts';
+import type { Period } from '../domain/period.ts';
+import { periodId } from '../domain/period.ts';
+import type { Report } from '../domain/report.ts';
+import { readTableFile, TABLE_EXTENSIONS } from './table-file.ts';
+
+/** What a source has for a period: figures, or a distinct "not yet" that a scheduled job waits on. */
+export type SourceResult =
+  | {
+      readonly kind: 'ready';
+      readonly figures: Figures;
+      readonly warnings: readonly InputIssue[];
+      /** The files that supplied figures: label as in messages, absolute path to archive the exact bytes. */
+      readonly files: readonly { readonly label: string; readonly path: string }[];
+    }
+  | { readonly kind: 'not-ready'; readonly reason: string };
+
+/**
+ * Reads figures for `period` from one file, or from every CSV/XLSX file in a folder.
+ * In a folder each row names its period and rows of other periods are skipped; a single
+ * file given on purpose is taken to be for the requested period.
+ */
+export async function readFigureFiles(target: string, report: Report, period: Period, baseDir = process.cwd()): Promise<SourceResult> {
+  const info = await stat(target).catch(() => undefined);
+  if (!info) {
+    throw new InputError([{ severity: 'error', file: display(target, baseDir), message: 'no such file or folder; expected a CSV or XLSX figure file' }]);
+  }
+  const isDir = info.isDirectory();
+  const files = isDir ? await listTableFiles(target) : [target];
+  const tables: (TableFigures & { file: string; path: string })[] = [];
+  const issues: InputIssue[] = [];
+  for (const file of files) {
+    const label = display(file, baseDir);
+    try {
+      const table = await readTableFile(file, { label });
+      const read = readFigureTable(table, report, period, { requirePeriod: isDir });
+      issues.push(...read.issues);
+      if (read.indicators.length + read.tasks.length > 0) tables.push({ ...read, file: label, path: file });
+    } catch (e) {
+      if (e instanceof InputError) issues.push(...e.issues);
+      else throw e;
+    }
+  }
+  const errors = issues.filter((i) => i.severity === 'error');
+  if (errors.length > 0) throw new InputError(errors);
+  if (tables.length === 0) {
+    return {
+      kind: 'not-ready',
+      reason: isDir
+        ? `no figures for ${periodId(period)} in ${display(target, baseDir)} (${files.length} file(s) read)`
+        : `${display(target, baseDir)} holds no figures for ${periodId(period)}`,
+    };
+  }
+  const figures = mergeFigures(report.id, period, tables);
+  return {
+    kind: 'ready',
+    figures,
+    warnings: issues.filter((i) => i.severity === 'warning'),
+    files: tables.filter((t) => figures.sources.includes(t.file)).map((t) => ({ label: t.file, path: t.path })),
+  };
+}
+
+async function listTableFiles(dir: string): Promise<string[]> {
+  const names = await readdir(dir);
+  return names
+    .filter((n) => !n.startsWith('.') && !n.startsWith('~$') && (TABLE_EXTENSIONS as readonly string[]).includes(path.extname(n).toLowerCase()))
+    .sort()
+    .map((n) => path.join(dir, n));
+}
+
+function display(file: string, baseDir: string): string {
+  const rel = path.relative(baseDir, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
