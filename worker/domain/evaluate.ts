@@ -198,7 +198,7 @@ export function evaluateIndicator(
         indicator: ind,
         figure,
         status: figure.status,
-        explanation: `${QUALITATIVE_STATUS_LABELS[figure.status]}${figure.note ? `：${figure.note}` : ''}`,
+        explanation: `目标为“${ind.targetText}”，目前${QUALITATIVE_STATUS_LABELS[figure.status]}`,
       };
     }
   }

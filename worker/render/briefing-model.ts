@@ -138,7 +138,7 @@ export function buildBriefingModel(report: Report, figures: Figures, evaluation:
     lagging: evaluation.lagging.map((e) => rows.get(e.indicator.id)!),
     missing: evaluation.indicators.filter((e) => e.status === 'missing').map((e) => rows.get(e.indicator.id)!),
     tasks: evaluation.tasks.map((t) => taskRows.get(t.task.id)!),
-    sources: figures.sources,
+    sources: reportingUnits(figures),
     warnings: (meta.warnings ?? []).map((w) => w.message),
     note: meta.note ?? null,
     version: meta.version ?? null,
@@ -149,6 +149,13 @@ export function buildBriefingModel(report: Report, figures: Figures, evaluation:
 export function briefingTitle(reportTitle: string, p: Period): string {
   const year = `${p.year}年`;
   return reportTitle.includes(year) ? reportTitle.replace(year, periodTitle(p)) : `${periodTitle(p)}${reportTitle}`;
+}
+
+/** The units that reported the figures (区统计局, 区财政局 …), in order of first appearance. */
+function reportingUnits(f: Figures): string[] {
+  const units = new Set<string>();
+  for (const x of [...f.indicators.values(), ...f.tasks.values()]) if (x.source) units.add(x.source);
+  return units.size > 0 ? [...units] : [...f.sources];
 }
 
 /** A quarterly series numbers its issues by quarter; a monthly one by month. */

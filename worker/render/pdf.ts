@@ -177,8 +177,11 @@ class Layout {
   private masthead(b: Extract<Block, { type: 'masthead' }>): void {
     const d = this.doc;
     // 版头: red name centred, issue number, then office left / date right above a red rule.
-    d.font('title').fontSize(36).fillColor(RED);
-    d.text(b.name, PAGE.left, this.y, { width: PAGE.textWidth, align: 'center', characterSpacing: b.name.length <= 8 ? 6 : 0 });
+    // The name stays on one line: the largest size up to 36 pt that fits the type area.
+    d.font('title').fontSize(36);
+    const size = Math.max(20, Math.min(36, Math.floor((36 * PAGE.textWidth * 0.96) / d.widthOfString(b.name))));
+    d.fontSize(size).fillColor(RED);
+    d.text(b.name, PAGE.left, this.y, { width: PAGE.textWidth, align: 'center' });
     this.y = d.y + 6;
     d.font('body').fontSize(BODY_SIZE).fillColor('black');
     d.text(b.issue, PAGE.left, this.y, { width: PAGE.textWidth, align: 'center' });
@@ -285,7 +288,9 @@ class Layout {
       this.y += h;
     };
     const headHeight = head.reduce((n, r) => n + rowHeight(r), 0);
-    this.ensure(headHeight + (body[0] ? rowHeight(body[0]) : 0));
+    const total = headHeight + body.reduce((n, r) => n + rowHeight(r), 0);
+    // A short table is kept whole; a long one starts where at least its header and first row fit.
+    this.ensure(total <= PAGE.textHeight / 3 ? total : headHeight + (body[0] ? rowHeight(body[0]) : 0));
     head.forEach((r) => drawRow(r, true));
     for (let i = 0; i < body.length; i++) {
       const row = body[i]!;
@@ -309,7 +314,7 @@ class Layout {
     d.font('body').fontSize(size);
     const lineH = size * 2;
     const height = (b.lines.length + 1) * lineH + 4;
-    if (this.y + height + LINE_PITCH > BOTTOM) this.newPage();
+    if (this.y + height + 8 > BOTTOM) this.newPage();
     let y = BOTTOM - height;
     const rule = (at: number, width: number) =>
       d.save().moveTo(PAGE.left, at).lineTo(PAGE.left + PAGE.textWidth, at).lineWidth(width).strokeColor('black').stroke().restore();
@@ -333,24 +338,32 @@ class Layout {
  * the width is shared in proportion to how much wider each column would like to be.
  */
 function columnWidths(doc: PDFKit.PDFDocument, rows: readonly Row[], cols: number, size: number, padX: number): number[] {
-  const min = new Array<number>(cols).fill(size * 2 + 2 * padX);
-  const pref = new Array<number>(cols).fill(size * 2 + 2 * padX);
+  const floor = size * 2 + 2 * padX;
+  const min = new Array<number>(cols).fill(floor);
+  const natural: number[][] = Array.from({ length: cols }, () => []);
   for (const row of rows) {
     let col = 0;
     for (const c of row.cells) {
       if (c.colspan === 1) {
         doc.font(c.header ? 'heading' : 'body').fontSize(size);
         const text = c.runs.map((r) => r.text).join('');
-        const tokens = text.match(/[\x21-\x7e\u2212]+|[^\s]/g) ?? [];
+        const tokens = text.match(/[\x21-\x7e\u2212]+|（[^）]{0,3}）|[^\s]/g) ?? [];
         const longest = Math.max(0, ...tokens.map((t) => doc.widthOfString(t)));
+        const widest = Math.max(...text.split('\n').map((l) => doc.widthOfString(l)));
         // A header may wrap at any character; a body cell keeps numbers whole and up to four CJK characters a line.
         const atom = c.header ? Math.max(longest, doc.widthOfString('完成')) : Math.max(longest, doc.widthOfString(text.slice(0, 4)));
         min[col] = Math.max(min[col]!, atom + 2 * padX);
-        pref[col] = Math.max(pref[col]!, doc.widthOfString(text) + 2 * padX);
+        natural[col]!.push(widest + 2 * padX);
       }
       col += c.colspan;
     }
   }
+  // A column wants the width that puts most of its cells on one line; one long outlier may wrap.
+  const pref = natural.map((ws, i) => {
+    const sorted = [...ws].sort((a, b) => a - b);
+    const p85 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.85))] ?? floor;
+    return Math.max(min[i]!, p85);
+  });
   const total = PAGE.textWidth;
   const sumMin = min.reduce((a, b) => a + b, 0);
   const sumPref = pref.reduce((a, b) => a + b, 0);

@@ -28,8 +28,8 @@ export const HELPERS: Record<string, (...args: any[]) => string> = {
   points: (v: unknown) => formatPoints(num(v)),
   /** {{signed -6.8}} → −6.8 */
   signed: (v: unknown) => formatSigned(num(v)),
-  /** {{statusLabel "lagging"}} → 滞后 */
-  statusLabel: (s: unknown) => STATUS_LABELS[s as Status] ?? String(s),
+  /** {{statusText "lagging"}} → 滞后 */
+  statusText: (s: unknown) => STATUS_LABELS[s as Status] ?? String(s),
 };
 
 export type RenderTemplate = (context: object) => string;
