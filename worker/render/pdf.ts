@@ -194,9 +194,10 @@ class Layout {
     this.y += 10 * MM;
   }
 
-  private title(text: string): void {
+  private title(raw: string): void {
     const d = this.doc;
     const gap = this.gapFor('title', TITLE_SIZE, LINE_PITCH * 1.25);
+    const text = balanceLines(d, raw, PAGE.textWidth);
     const h = d.heightOfString(text, { width: PAGE.textWidth, lineGap: gap });
     this.ensure(h);
     d.fillColor('black').text(text, PAGE.left, this.y, { width: PAGE.textWidth, align: 'center', lineGap: gap });
@@ -331,6 +332,37 @@ class Layout {
     rule(y, 1);
     this.y = BOTTOM;
   }
+}
+
+const NO_LINE_START = /^[，。、；：！？）」』》”’%％]/;
+const WORDS = new Intl.Segmenter('zh-CN', { granularity: 'word' });
+
+/**
+ * Breaks a centred title into lines of about equal width, between words (ICU's Chinese word
+ * segmentation), so that no number, Latin word or Chinese word is split and no line starts
+ * with closing punctuation. Uses the current font.
+ */
+export function balanceLines(doc: PDFKit.PDFDocument, text: string, width: number): string {
+  const total = doc.widthOfString(text);
+  if (total <= width || text.includes('\n')) return text;
+  const lines = Math.ceil(total / width);
+  const words = [...WORDS.segment(text)].map((s) => s.segment);
+  const out: string[] = [];
+  let line = '';
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    const rest = words.slice(i).join('');
+    const target = (doc.widthOfString(line + rest)) / (lines - out.length);
+    const breakHere = line !== '' && out.length < lines - 1 && !NO_LINE_START.test(word) &&
+      doc.widthOfString(line + word) - target > target - doc.widthOfString(line);
+    if (breakHere) {
+      out.push(line);
+      line = word;
+    } else line += word;
+  }
+  out.push(line);
+  // A line still wider than the type area (one very long word) is left to the normal wrapping.
+  return out.join('\n');
 }
 
 /**
