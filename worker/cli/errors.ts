@@ -2,9 +2,10 @@ import { InputError, formatIssue } from '../domain/issues.ts';
 import { PeriodError } from '../domain/period.ts';
 import { MissingGlyphError } from '../render/pdf.ts';
 import { TemplateError } from '../render/template.ts';
+import { SourceUnavailableError } from '../sources/source.ts';
 
-/** Exit statuses: 0 done, 1 bad input (fix and rerun), 2 internal error, 3 figures not ready yet. */
-export const EXIT = { ok: 0, input: 1, internal: 2, notReady: 3 } as const;
+/** Exit statuses: 0 done, 1 bad input (fix and rerun), 2 internal error, 3 figures not ready yet, 4 figure source unreachable. */
+export const EXIT = { ok: 0, input: 1, internal: 2, notReady: 3, unavailable: 4 } as const;
 
 /** Prints an error the way staff need it — what, where, how to fix — and returns the exit status. Never a stack trace unless JIBAO_DEBUG is set. */
 export function reportError(e: unknown, write: (line: string) => void = (l) => process.stderr.write(l + '\n')): number {
@@ -17,6 +18,11 @@ export function reportError(e: unknown, write: (line: string) => void = (l) => p
     write(`error: ${e.message}`);
     write('nothing was archived.');
     return EXIT.input;
+  }
+  if (e instanceof SourceUnavailableError) {
+    write(`error: ${e.message}`);
+    write('nothing was rendered or archived; try again later.');
+    return EXIT.unavailable;
   }
   if (e instanceof PeriodError) {
     write(`error: ${e.message}`);

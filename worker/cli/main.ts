@@ -8,7 +8,7 @@ import { runBriefing } from '../pipeline/run.ts';
 import { prepareBriefing } from '../pipeline/prepare.ts';
 import { settingsFromEnv } from '../pipeline/settings.ts';
 import { loadFonts } from '../render/fonts.ts';
-import { markupPage, renderBriefing } from '../render/briefing.ts';
+import { checkBriefing, markupPage, renderBriefing } from '../render/briefing.ts';
 import { compileTemplate } from '../render/template.ts';
 import { loadJobDefinition } from '../config/job-definition.ts';
 import { loadTargets } from '../config/targets-file.ts';
@@ -45,7 +45,7 @@ async function guarded(fn: () => Promise<number | void>): Promise<void> {
 }
 
 const program = new Command('jibao')
-  .description('季报: quarterly PDF briefings on a government work report\'s targets.\nExit status: 0 done, 1 bad input, 2 internal error, 3 figures not ready.')
+  .description('季报: quarterly PDF briefings on a government work report\'s targets.\nExit status: 0 done, 1 bad input, 2 internal error, 3 figures not ready, 4 figure source unreachable.')
   .version(process.env['npm_package_version'] ?? '0.1.0')
   .showHelpAfterError('(run with --help for usage)');
 
@@ -122,7 +122,7 @@ program
 
 program
   .command('check')
-  .description("validate a report's job definition, targets and templates, and with --period its figures (rendered in memory, glyphs checked); nothing is written")
+  .description("validate a report's job definition, targets and templates, and with --period its figures (plausibility checked, template rendered, glyphs checked); nothing is written")
   .addOption(reportOption())
   .addOption(periodOption())
   .addOption(figuresOption())
@@ -150,8 +150,8 @@ program
       out(`ok  figures         ${p.figures.sources.join(', ')} (${p.figures.indicators.size} indicators, ${p.figures.tasks.size} tasks)`);
       for (const w of p.warnings) out(`    warning: ${w.message}`);
       const fonts = await loadFonts(settings.fontsDir);
-      await renderBriefing({ templatesDir: settings.templatesDir, template: job.template, model: p.model, fonts, creationDate: p.issuedAt });
-      out(`ok  briefing        renders; every character has a glyph`);
+      await checkBriefing({ templatesDir: settings.templatesDir, template: job.template, model: p.model, fonts, creationDate: p.issuedAt });
+      out(`ok  briefing        template renders; every character has a glyph`);
       out(`    status          ${countsLine(p.evaluation.counts)}`);
     }),
   );

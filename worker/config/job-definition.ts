@@ -20,6 +20,20 @@ const timeZone = text.refine(
   { error: 'expected an IANA time zone, e.g. Asia/Shanghai' },
 );
 
+/** Our column → the header a source uses for it, for statistics offices' own layouts. */
+const columnMap = z
+  .strictObject({
+    indicator: text.optional(),
+    period: text.optional(),
+    value: text.optional(),
+    yoy: text.optional(),
+    status: text.optional(),
+    note: text.optional(),
+    asOf: text.optional(),
+    source: text.optional(),
+  })
+  .optional();
+
 export const jobDefinitionSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected an id of lowercase letters, digits and hyphens'),
   title: text,
@@ -32,8 +46,28 @@ export const jobDefinitionSchema = z.strictObject({
   }),
   source: z.discriminatedUnion(
     'type',
-    [z.strictObject({ type: z.literal('files'), path: text })],
-    { error: 'expected source.type: files' },
+    [
+      z.strictObject({
+        type: z.literal('files'),
+        /** A folder of CSV/XLSX files (each row names its period) or one file. */
+        path: text,
+        /** Worksheet to read in XLSX files; the first by default. */
+        sheet: text.optional(),
+        columns: columnMap,
+        max_bytes: z.number().int().positive().optional(),
+      }),
+      z.strictObject({
+        type: z.literal('http'),
+        /** {report} and {period} are replaced, e.g. https://stats.example.org/figures?report={report}&period={period} */
+        url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
+        /** Name of the environment variable holding a bearer token; the token itself never goes in a file. */
+        token_env: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'expected an environment variable name, e.g. JIBAO_SOURCE_TOKEN').optional(),
+        timeout_ms: z.number().int().positive().default(10_000),
+        retries: z.number().int().min(0).max(10).default(3),
+        columns: columnMap,
+      }),
+    ],
+    { error: 'expected source.type: files or http' },
   ),
   template: text.default('briefing'),
   briefing: z
@@ -62,7 +96,6 @@ export interface JobDefinition extends JobDefinitionFile {
   readonly dir: string;
   readonly file: string;
   readonly targetsFile: string;
-  readonly sourcePath: string;
 }
 
 export const JOB_FILE = 'job.yaml';
@@ -90,7 +123,8 @@ export async function loadJobDefinition(jobsDir: string, reportId: string): Prom
     dir,
     file,
     targetsFile: path.resolve(dir, def.targets),
-    sourcePath: path.resolve(dir, def.source.path),
+    // A files source is relative to the job's folder.
+    source: def.source.type === 'files' ? { ...def.source, path: path.resolve(dir, def.source.path) } : def.source,
   };
 }
 

@@ -20,6 +20,7 @@ const base = {
   lead: z.array(text).min(1, 'expected at least one lead unit (牵头单位)'),
   support: units,
   note: text.optional(),
+  part_of: id.optional(),
 };
 const num = z.number({ error: 'expected a number' }).finite();
 
@@ -94,6 +95,15 @@ export const targetsFileSchema = z
         names.set(item.name, `${key}[${i}]`);
       });
     check(f.indicators, 'indicators');
+    const unitOf = (i: (typeof f.indicators)[number]) => (i.kind === 'growth' ? i.value_unit : i.unit);
+    f.indicators.forEach((ind, i) => {
+      if (!ind.part_of) return;
+      const whole = f.indicators.find((w) => w.id === ind.part_of);
+      if (!whole) ctx.addIssue({ code: 'custom', path: ['indicators', i, 'part_of'], message: `no indicator with id "${ind.part_of}"` });
+      else if (unitOf(whole) !== unitOf(ind)) {
+        ctx.addIssue({ code: 'custom', path: ['indicators', i, 'part_of'], message: `"${ind.part_of}" is in ${unitOf(whole) ?? '(no unit)'}, this indicator in ${unitOf(ind) ?? '(no unit)'}; a part and its whole need the same unit` });
+      }
+    });
     check(f.tasks, 'tasks');
     if (f.report.sample_data && !f.report.sample_notice) {
       ctx.addIssue({ code: 'custom', path: ['report', 'sample_notice'], message: 'sample_data is true: say in sample_notice that the figures are illustrative' });
@@ -108,6 +118,7 @@ export function toReport(f: TargetsFile): Report {
       id: i.id, name: i.name, section: i.section, unit: i.unit, lead: i.lead, support: i.support,
       ...(i.qualifier ? { qualifier: i.qualifier } : {}),
       ...(i.note ? { note: i.note } : {}),
+      ...(i.part_of ? { partOf: i.part_of } : {}),
     };
     switch (i.kind) {
       case 'cumulative':

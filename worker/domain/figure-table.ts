@@ -49,13 +49,26 @@ export interface TableFigures {
  * Turns one table into figures for `period`, checking every cell against the targets.
  * Pure: collects every issue instead of stopping at the first, so staff fix a file in one pass.
  */
-export function readFigureTable(table: RawTable, report: Report, period: Period, opts: { requirePeriod?: boolean } = {}): TableFigures {
+export interface ReadTableOptions {
+  /** A folder of files: each row must name its period, and rows of other periods are skipped. */
+  readonly requirePeriod?: boolean;
+  /** Header names of this source's own layout, per column (a statistics office's export). */
+  readonly columns?: Partial<Record<Column, string>>;
+}
+
+export function readFigureTable(table: RawTable, report: Report, period: Period, opts: ReadTableOptions = {}): TableFigures {
   const issues: InputIssue[] = [];
   const out: TableFigures = { indicators: [], tasks: [], otherPeriods: 0, issues };
   const issue = (message: string, row?: number, column?: string) =>
     issues.push({ severity: 'error', file: table.file, ...(row !== undefined ? { row } : {}), ...(column !== undefined ? { column } : {}), message });
 
-  const columns = mapColumns(table.header);
+  const columns = mapColumns(table.header, opts.columns);
+  for (const [col, name] of Object.entries(opts.columns ?? {}) as [Column, string][]) {
+    if (columns[col] === undefined) {
+      issue(`no column "${name}" (mapped to ${col} in the job definition); the header has ${table.header.filter(Boolean).join(', ')}`, table.headerRow);
+    }
+  }
+  if (issues.length > 0) return out;
   if (columns.indicator === undefined) {
     issue(`no indicator column; expected a header named ${COLUMN_ALIASES.indicator.slice(0, 1).concat(COLUMN_ALIASES.indicator.slice(3, 4)).join(' or ')}`, table.headerRow);
     return out;
@@ -136,7 +149,7 @@ function readIndicatorCells(
   ind: Indicator,
   cell: (c: Column) => string,
   fail: (c: Column, message: string) => void,
-): { value?: number; yoy?: number; status?: QualitativeStatus } | undefined {
+): { value?: number; yoy?: number; status?: QualitativeStatus; raw?: { value?: string; yoy?: string } } | undefined {
   if (ind.kind === 'qualitative') {
     const s = cell('status');
     if (s === '') return {};
@@ -154,7 +167,12 @@ function readIndicatorCells(
   if (!v.ok) { fail('value', `"${cell('value')}" is not usable for ${ind.name}; expected ${v.expected}`); ok = false; }
   if (!y.ok) { fail('yoy', `"${cell('yoy')}" is not usable for ${ind.name}; expected a growth rate in percent, e.g. 5.2`); ok = false; }
   if (!ok || !v.ok || !y.ok) return undefined;
-  return { ...(v.value !== undefined ? { value: v.value } : {}), ...(y.value !== undefined ? { yoy: y.value } : {}) };
+  const raw = { ...(v.value !== undefined ? { value: cell('value') } : {}), ...(y.value !== undefined ? { yoy: cell('yoy') } : {}) };
+  return {
+    ...(v.value !== undefined ? { value: v.value } : {}),
+    ...(y.value !== undefined ? { yoy: y.value } : {}),
+    ...(Object.keys(raw).length > 0 ? { raw } : {}),
+  };
 }
 
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
@@ -167,11 +185,19 @@ function normalizeDate(s: string): string | undefined {
   return m ? `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` : s;
 }
 
-function mapColumns(header: readonly string[]): Partial<Record<Column, number>> {
+function mapColumns(header: readonly string[], custom: Partial<Record<Column, string>> = {}): Partial<Record<Column, number>> {
   const out: Partial<Record<Column, number>> = {};
   header.forEach((h, i) => {
     const n = normalizeHeader(h);
+    for (const [col, name] of Object.entries(custom) as [Column, string][]) {
+      if (out[col] === undefined && normalizeHeader(name) === n) out[col] = i;
+    }
+  });
+  header.forEach((h, i) => {
+    const n = normalizeHeader(h);
+    if (Object.values(out).includes(i)) return;
     for (const [col, aliases] of Object.entries(COLUMN_ALIASES) as [Column, readonly string[]][]) {
+      if (custom[col] !== undefined) continue;
       if (out[col] === undefined && aliases.some((a) => normalizeHeader(a) === n)) out[col] = i;
     }
   });

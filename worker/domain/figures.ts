@@ -34,6 +34,8 @@ export interface IndicatorFigure {
   readonly asOf?: string;
   readonly source?: string;
   readonly origin: Origin;
+  /** The cells as written, for plausibility checks that look at digits (05%, no decimal point). */
+  readonly raw?: { readonly value?: string; readonly yoy?: string };
 }
 
 export interface TaskFigure {

@@ -2,7 +2,7 @@
 export interface InputIssue {
   readonly severity: 'error' | 'warning';
   readonly file: string;
-  /** 1-based spreadsheet row (the header is row 1). */
+  /** 1-based spreadsheet row (the header is row 1); for JSON, the 1-based item number. */
   readonly row?: number;
   /** Column header as written in the file, or a path inside a structured file (indicators[3].target). */
   readonly column?: string;

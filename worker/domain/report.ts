@@ -21,6 +21,8 @@ interface IndicatorBase {
   readonly lead: readonly string[];
   readonly support: readonly string[];
   readonly note?: string;
+  /** Id of an indicator this one is a part of (same unit): a part larger than its whole is suspect. */
+  readonly partOf?: string;
 }
 
 /** A YTD amount measured against an annual total (固定资产投资完成额). */

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { loadJobDefinition, type JobDefinition } from '../config/job-definition.ts';
 import { loadTargets } from '../config/targets-file.ts';
 import { evaluate, type Evaluation } from '../domain/evaluate.ts';
@@ -8,10 +7,13 @@ import type { Period } from '../domain/period.ts';
 import type { Report } from '../domain/report.ts';
 import { isoDateInZone } from '../domain/format.ts';
 import { buildBriefingModel, type BriefingModel } from '../render/briefing-model.ts';
-import { readFigureFiles } from '../sources/file-source.ts';
+import { fetchFigures, type SourceInput } from '../sources/index.ts';
+import { checkPlausibility } from '../domain/plausibility.ts';
+import { InputError } from '../domain/issues.ts';
+import { previousPeriod } from '../domain/period.ts';
 import type { Settings } from './settings.ts';
 
-export type Stage = 'loading' | 'fetching' | 'evaluating' | 'rendering' | 'archiving' | 'delivering';
+export type Stage = 'loading' | 'fetching' | 'validating' | 'evaluating' | 'rendering' | 'archiving' | 'delivering';
 
 export interface BriefingRequest {
   readonly reportId: string;
@@ -25,7 +27,7 @@ export interface Prepared {
   readonly job: JobDefinition;
   readonly report: Report;
   readonly figures: Figures;
-  readonly figureFiles: readonly { readonly label: string; readonly path: string }[];
+  readonly inputs: readonly SourceInput[];
   readonly warnings: readonly InputIssue[];
   readonly evaluation: Evaluation;
   readonly model: BriefingModel;
@@ -43,10 +45,13 @@ export async function prepareBriefing(req: BriefingRequest, settings: Settings, 
   const job = await loadJobDefinition(settings.jobsDir, req.reportId);
   const report = await loadTargets(job.targetsFile, job.id);
   onStage('fetching');
-  const cwd = process.cwd();
-  const source = req.figuresFile ? path.resolve(cwd, req.figuresFile) : job.sourcePath;
-  const read = await readFigureFiles(source, report, req.period, cwd);
+  const read = await fetchFigures(job, report, req.period, req.figuresFile ? { overrideFile: req.figuresFile } : {});
   if (read.kind === 'not-ready') return { kind: 'not-ready', reason: read.reason, job };
+  onStage('validating');
+  const findings = checkPlausibility(report, read.figures, await previousFigures(job, report, req.period));
+  const errors = findings.filter((f) => f.severity === 'error');
+  if (errors.length > 0) throw new InputError(errors);
+  const warnings = [...read.warnings, ...findings];
   onStage('evaluating');
   const evaluation = evaluate(report, read.figures);
   const issuedAt = settings.clock();
@@ -56,10 +61,26 @@ export async function prepareBriefing(req: BriefingRequest, settings: Settings, 
     ...(job.briefing.sent_to ? { sentTo: job.briefing.sent_to } : {}),
     ...(job.briefing.copied_to ? { copiedTo: job.briefing.copied_to } : {}),
     ...(req.note ? { note: req.note } : {}),
-    warnings: read.warnings,
+    warnings,
   });
   return {
     kind: 'ready',
-    prepared: { job, report, figures: read.figures, figureFiles: read.files, warnings: read.warnings, evaluation, model, issuedAt },
+    prepared: { job, report, figures: read.figures, inputs: read.inputs, warnings, evaluation, model, issuedAt },
   };
+}
+
+/**
+ * The previous period's figures from the job's own source, for the rules that compare
+ * periods (a cumulative value that falls). Best effort: the previous period's own problems
+ * are reported by its own run, not by this one.
+ */
+async function previousFigures(job: JobDefinition, report: Report, period: Period): Promise<Figures | undefined> {
+  const prev = previousPeriod(period);
+  if (!prev) return undefined;
+  try {
+    const r = await fetchFigures(job, report, prev, { http: { baseDelayMs: 0 } });
+    return r.kind === 'ready' ? r.figures : undefined;
+  } catch {
+    return undefined;
+  }
 }

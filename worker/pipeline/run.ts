@@ -60,7 +60,7 @@ async function archiveSnapshot(settings: Settings, p: Prepared, rendered: Render
     { path: 'inputs/job.yaml', data: await readFile(p.job.file) },
     { path: `inputs/${path.basename(p.job.targetsFile)}`, data: await readFile(p.job.targetsFile) },
   ];
-  for (const f of p.figureFiles) inputs.push({ path: `inputs/figures/${path.basename(f.path)}`, data: await readFile(f.path) });
+  for (const f of p.inputs) inputs.push({ path: `inputs/figures/${f.name}`, data: f.data ?? (await readFile(f.path!)) });
   const template = await Promise.all(rendered.templateFiles.map(async (f) => ({ path: path.relative(settings.templatesDir, f), sha256: sha256(await readFile(f)) })));
   const fontDigests = await Promise.all(
     Object.values(fonts).map(async (f) => ({ role: f.role, file: path.basename(f.file), postscriptName: f.postscriptName, sha256: await sha256OfStaticFile(f.file) })),

@@ -139,7 +139,8 @@ export function buildBriefingModel(report: Report, figures: Figures, evaluation:
     missing: evaluation.indicators.filter((e) => e.status === 'missing').map((e) => rows.get(e.indicator.id)!),
     tasks: evaluation.tasks.map((t) => taskRows.get(t.task.id)!),
     sources: reportingUnits(figures),
-    warnings: (meta.warnings ?? []).map((w) => w.message),
+    // The rule id is for staff at the command line; the briefing keeps the sentence.
+    warnings: (meta.warnings ?? []).map((w) => w.message.replace(/^\[[a-z0-9-]+\] /, '')),
     note: meta.note ?? null,
     version: meta.version ?? null,
   };

@@ -1,6 +1,6 @@
 import { compileTemplate } from './template.ts';
 import { parseMarkup, MarkupError } from './markup.ts';
-import { renderPdf, type PdfMeta } from './pdf.ts';
+import { checkGlyphs, renderPdf, type PdfMeta } from './pdf.ts';
 import type { FontSet } from './fonts.ts';
 import type { BriefingModel } from './briefing-model.ts';
 import { TemplateError } from './template.ts';
@@ -12,14 +12,16 @@ export interface RenderedBriefing {
   readonly templateFiles: readonly string[];
 }
 
-/** Handlebars template → briefing markup → blocks → PDF. Nothing touches the disk but the template read. */
-export async function renderBriefing(opts: {
+interface RenderOptions {
   templatesDir: string;
   template: string;
   model: BriefingModel;
   fonts: FontSet;
   creationDate: Date;
-}): Promise<RenderedBriefing> {
+}
+
+/** Template → markup → blocks, and the glyph check: everything but the page layout. */
+async function compose(opts: RenderOptions) {
   const { render, files } = await compileTemplate(opts.templatesDir, opts.template);
   const markup = render(opts.model);
   let blocks;
@@ -29,17 +31,33 @@ export async function renderBriefing(opts: {
     if (e instanceof MarkupError) throw new TemplateError(files[0]!, e.message);
     throw e;
   }
-  const m = opts.model;
-  const meta: PdfMeta = {
+  const meta = pdfMeta(opts.model, opts.creationDate);
+  checkGlyphs(blocks, opts.fonts, meta);
+  return { markup, blocks, files, meta };
+}
+
+/** What `jibao check` runs: every way a briefing can fail except drawing the pages. */
+export async function checkBriefing(opts: RenderOptions): Promise<{ markup: string }> {
+  const { markup } = await compose(opts);
+  return { markup };
+}
+
+/** Handlebars template → briefing markup → blocks → PDF. Nothing touches the disk but the template read. */
+export async function renderBriefing(opts: RenderOptions): Promise<RenderedBriefing> {
+  const { markup, blocks, files, meta } = await compose(opts);
+  const pdf = await renderPdf(blocks, opts.fonts, meta);
+  return { markup, pdf, templateFiles: files };
+}
+
+function pdfMeta(m: BriefingModel, creationDate: Date): PdfMeta {
+  return {
     title: m.briefing.title,
     author: m.briefing.office,
     subject: `${m.report.document}目标任务${m.period.title}推进情况`,
     keywords: ['政府工作报告', '目标任务', m.period.title, m.report.region].join(', '),
-    creationDate: opts.creationDate,
+    creationDate,
     ...(m.report.sampleData ? { pageBanner: '示例数据 · 非官方统计数据 · 仅供演示' } : {}),
   };
-  const pdf = await renderPdf(blocks, opts.fonts, meta);
-  return { markup, pdf, templateFiles: files };
 }
 
 /** The markup as a standalone page, for previewing a template in a browser. */

@@ -85,7 +85,7 @@ export function checkGlyphs(blocks: readonly Block[], fonts: FontSet, meta: PdfM
  * in the heading role, (一) in kai, red masthead, closing block, page numbers "— N —".
  */
 export async function renderPdf(blocks: readonly Block[], fonts: FontSet, meta: PdfMeta): Promise<Buffer> {
-  checkGlyphs(blocks, fonts, meta);
+  checkGlyphs(blocks, fonts, meta); // cheap next to layout, and a PDF with tofu must never exist
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: PAGE.top, left: PAGE.left, right: PAGE.width - PAGE.left - PAGE.textWidth, bottom: PAGE.height - BOTTOM },

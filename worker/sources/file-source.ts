@@ -1,30 +1,26 @@
 import path from 'node:path';
 import { readdir, stat } from 'node:fs/promises';
 import { mergeFigures, readFigureTable, type TableFigures } from '../domain/figure-table.ts';
-import type { Figures } from '../domain/figures.ts';
 import { InputError, type InputIssue } from '../domain/issues.ts';
 import type { Period } from '../domain/period.ts';
 import { periodId } from '../domain/period.ts';
 import type { Report } from '../domain/report.ts';
 import { readTableFile, TABLE_EXTENSIONS } from './table-file.ts';
+import type { SourceResult } from './source.ts';
+import type { Column } from '../domain/figure-table.ts';
 
-/** What a source has for a period: figures, or a distinct "not yet" that a scheduled job waits on. */
-export type SourceResult =
-  | {
-      readonly kind: 'ready';
-      readonly figures: Figures;
-      readonly warnings: readonly InputIssue[];
-      /** The files that supplied figures: label as in messages, absolute path to archive the exact bytes. */
-      readonly files: readonly { readonly label: string; readonly path: string }[];
-    }
-  | { readonly kind: 'not-ready'; readonly reason: string };
+export interface FileSourceOptions {
+  readonly sheet?: string;
+  readonly columns?: Partial<Record<Column, string>>;
+  readonly maxBytes?: number;
+}
 
 /**
  * Reads figures for `period` from one file, or from every CSV/XLSX file in a folder.
  * In a folder each row names its period and rows of other periods are skipped; a single
  * file given on purpose is taken to be for the requested period.
  */
-export async function readFigureFiles(target: string, report: Report, period: Period, baseDir = process.cwd()): Promise<SourceResult> {
+export async function readFigureFiles(target: string, report: Report, period: Period, opts: FileSourceOptions = {}, baseDir = process.cwd()): Promise<SourceResult> {
   const info = await stat(target).catch(() => undefined);
   if (!info) {
     throw new InputError([{ severity: 'error', file: display(target, baseDir), message: 'no such file or folder; expected a CSV or XLSX figure file' }]);
@@ -36,8 +32,8 @@ export async function readFigureFiles(target: string, report: Report, period: Pe
   for (const file of files) {
     const label = display(file, baseDir);
     try {
-      const table = await readTableFile(file, { label });
-      const read = readFigureTable(table, report, period, { requirePeriod: isDir });
+      const table = await readTableFile(file, { label, ...(opts.sheet ? { sheet: opts.sheet } : {}), ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}) });
+      const read = readFigureTable(table, report, period, { requirePeriod: isDir, ...(opts.columns ? { columns: opts.columns } : {}) });
       issues.push(...read.issues);
       if (read.indicators.length + read.tasks.length > 0) tables.push({ ...read, file: label, path: file });
     } catch (e) {
@@ -60,7 +56,7 @@ export async function readFigureFiles(target: string, report: Report, period: Pe
     kind: 'ready',
     figures,
     warnings: issues.filter((i) => i.severity === 'warning'),
-    files: tables.filter((t) => figures.sources.includes(t.file)).map((t) => ({ label: t.file, path: t.path })),
+    inputs: tables.filter((t) => figures.sources.includes(t.file)).map((t) => ({ label: t.file, name: path.basename(t.path), path: t.path })),
   };
 }
 

@@ -1,0 +1,135 @@
+import type { Figures, IndicatorFigure } from './figures.ts';
+import type { InputIssue } from './issues.ts';
+import { periodId } from './period.ts';
+import type { Indicator, Report } from './report.ts';
+import { decimalCandidates, hasDecimalPoint, hasLeadingZero } from './suspect-numbers.ts';
+import { formatNumber } from './format.ts';
+
+/** A plausibility finding: which general rule fired, and candidate readings. Nothing is corrected. */
+export interface Finding extends InputIssue {
+  readonly rule:
+    | 'percent-over-100'
+    | 'decline-over-100'
+    | 'implausible-growth'
+    | 'many-times-baseline'
+    | 'many-times-previous'
+    | 'cumulative-decrease'
+    | 'part-exceeds-whole'
+    | 'leading-zero'
+    | 'no-decimal-point';
+  readonly candidates: readonly number[];
+}
+
+/** Bands a year-on-year growth rate is expected to fall in; outside them a value is suspect, not wrong. */
+export const GROWTH_BAND = { growth: 30, other: 200 } as const;
+const TIMES_BASELINE = 3;
+const TIMES_PREVIOUS = 5;
+const MIN_NUMBERS_FOR_DECIMAL_RULE = 10;
+
+const VALUE_COLUMN = '累计值';
+const YOY_COLUMN = '同比增长';
+
+/**
+ * General plausibility rules over one period's figures (and the previous period's, when
+ * known). Impossible values (a share above 100%, a fall of more than 100%) are errors and stop
+ * the render; suspicious ones are warnings that go into the briefing's data-quality note.
+ */
+export function checkPlausibility(report: Report, figures: Figures, previous?: Figures): Finding[] {
+  const out: Finding[] = [];
+  const byId = new Map(report.indicators.map((i) => [i.id, i]));
+  for (const ind of report.indicators) {
+    const f = figures.indicators.get(ind.id);
+    if (!f) continue;
+    const at = (severity: Finding['severity'], column: string, rule: Finding['rule'], message: string, candidates: readonly number[] = []) =>
+      out.push({ severity, file: f.origin.file, row: f.origin.row, column, rule, candidates, message: withCandidates(`[${rule}] ${message}`, candidates) });
+    const rawValue = f.raw?.value ?? (f.value !== undefined ? String(f.value) : '');
+    const rawYoy = f.raw?.yoy ?? (f.yoy !== undefined ? String(f.yoy) : '');
+
+    if (f.value !== undefined && ind.unit === '%' && ind.kind !== 'growth' && f.value > 100) {
+      at('error', VALUE_COLUMN, 'percent-over-100', `${ind.name}为${formatNumber(f.value)}%，比率不应超过100%`, decimalCandidates(rawValue).filter((c) => c <= 100));
+    }
+    if (f.yoy !== undefined && f.yoy < -100) {
+      at('error', YOY_COLUMN, 'decline-over-100', `${ind.name}同比下降${formatNumber(-f.yoy)}%，降幅不可能超过100%`, decimalCandidates(rawYoy).filter((c) => c <= 100).map((c) => -c));
+    } else if (f.yoy !== undefined) {
+      const band = ind.kind === 'growth' ? GROWTH_BAND.growth : GROWTH_BAND.other;
+      if (Math.abs(f.yoy) > band) {
+        const sign = f.yoy < 0 ? -1 : 1;
+        at('warning', YOY_COLUMN, 'implausible-growth', `${ind.name}同比${f.yoy < 0 ? '下降' : '增长'}${formatNumber(Math.abs(f.yoy))}%，超出通常区间（±${band}%）`,
+          decimalCandidates(rawYoy).filter((c) => c <= band).map((c) => sign * c));
+      }
+    }
+    const reference = baselineReference(ind);
+    if (f.value !== undefined && reference !== undefined && reference > 0 && f.value > TIMES_BASELINE * reference) {
+      at('warning', VALUE_COLUMN, 'many-times-baseline', `${ind.name}${formatNumber(f.value)}${valueUnit(ind)}，超过年度目标或上年基数（${formatNumber(reference)}）的${TIMES_BASELINE}倍`,
+        decimalCandidates(rawValue).filter((c) => c <= reference * 1.5));
+    }
+    const prev = previous?.indicators.get(ind.id);
+    const before = prev?.value;
+    if (previous && before !== undefined && f.value !== undefined && accumulates(ind)) {
+      const label = periodId(previous.period);
+      if (f.value < before) {
+        at('warning', VALUE_COLUMN, 'cumulative-decrease', `${ind.name}累计值${formatNumber(f.value)}低于上期（${label}）的${formatNumber(before)}，累计值不应回落`);
+      } else if (before > 0 && f.value > TIMES_PREVIOUS * before) {
+        at('warning', VALUE_COLUMN, 'many-times-previous', `${ind.name}累计值${formatNumber(f.value)}是上期（${label}）${formatNumber(before)}的${TIMES_PREVIOUS}倍以上`,
+          decimalCandidates(rawValue).filter((c) => c >= before && c <= before * TIMES_PREVIOUS));
+      }
+    }
+    if (ind.kind !== 'qualitative' && ind.partOf && f.value !== undefined) {
+      const whole = byId.get(ind.partOf);
+      const wf = whole ? figures.indicators.get(whole.id) : undefined;
+      if (whole && wf?.value !== undefined && f.value > wf.value) {
+        at('warning', VALUE_COLUMN, 'part-exceeds-whole', `${ind.name}${formatNumber(f.value)}${valueUnit(ind)}大于其所属的${whole.name}${formatNumber(wf.value)}${valueUnit(whole)}`,
+          decimalCandidates(rawValue).filter((c) => c <= wf.value!));
+      }
+    }
+    for (const [raw, column] of [[f.raw?.value, VALUE_COLUMN], [f.raw?.yoy, YOY_COLUMN]] as const) {
+      if (raw && hasLeadingZero(raw)) {
+        at('warning', column, 'leading-zero', `${ind.name}的“${raw}”以0开头，可能漏了小数点`, decimalCandidates(raw.replace(/[^\d+-]/g, '')));
+      }
+    }
+  }
+  const noDecimals = noDecimalFinding(figures);
+  if (noDecimals) out.push(noDecimals);
+  return out;
+}
+
+function withCandidates(message: string, candidates: readonly number[]): string {
+  return candidates.length === 0 ? message : `${message}；请核实，可能为${candidates.map((c) => formatNumber(c)).join('或')}`;
+}
+
+function valueUnit(ind: Indicator): string {
+  return ind.kind === 'growth' ? (ind.valueUnit ?? '') : ind.unit;
+}
+
+/** Amounts that only grow through the year: cumulative values and growth indicators' YTD amounts. */
+function accumulates(ind: Indicator): boolean {
+  return ind.kind === 'cumulative' || (ind.kind === 'growth' && ind.valueUnit !== undefined);
+}
+
+function baselineReference(ind: Indicator): number | undefined {
+  switch (ind.kind) {
+    case 'cumulative':
+      return Math.max(ind.target, ind.baseline ?? 0);
+    case 'growth':
+      return ind.baselineValue;
+    case 'level':
+    case 'ceiling':
+      return ind.unit === '%' ? undefined : Math.max(ind.target, ind.baseline ?? 0) || undefined;
+    case 'qualitative':
+      return undefined;
+  }
+}
+
+/** The document-level rule: many numbers and not one decimal point suggests the points were lost. */
+function noDecimalFinding(figures: Figures): Finding | undefined {
+  const raws: { raw: string; f: IndicatorFigure }[] = [];
+  for (const f of figures.indicators.values()) for (const r of [f.raw?.value, f.raw?.yoy]) if (r) raws.push({ raw: r, f });
+  if (raws.length < MIN_NUMBERS_FOR_DECIMAL_RULE || raws.some((r) => hasDecimalPoint(r.raw))) return undefined;
+  return {
+    severity: 'warning',
+    file: figures.sources.join(', '),
+    rule: 'no-decimal-point',
+    candidates: [],
+    message: `[no-decimal-point] ${raws.length}个数值中没有一个带小数点，请核实导出时是否丢失了小数点`,
+  };
+}
