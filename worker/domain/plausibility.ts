@@ -61,7 +61,7 @@ export function checkPlausibility(report: Report, figures: Figures, previous?: F
     const reference = baselineReference(ind);
     if (f.value !== undefined && reference !== undefined && reference > 0 && f.value > TIMES_BASELINE * reference) {
       at('warning', VALUE_COLUMN, 'many-times-baseline', `${ind.name}${formatNumber(f.value)}${valueUnit(ind)}，超过年度目标或上年基数（${formatNumber(reference)}）的${TIMES_BASELINE}倍`,
-        decimalCandidates(rawValue).filter((c) => c <= reference * 1.5));
+        decimalCandidates(rawValue).filter((c) => c <= reference * 1.5 && c >= reference / 10));
     }
     const prev = previous?.indicators.get(ind.id);
     const before = prev?.value;
