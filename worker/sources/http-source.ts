@@ -60,8 +60,8 @@ export async function readFigureEndpoint(config: HttpSourceConfig, report: Repor
     try {
       res = await fetch(url, { headers, signal: AbortSignal.timeout(config.timeout_ms) });
     } catch (e) {
-      const err = e as Error & { cause?: { code?: string } };
-      lastProblem = err.name === 'TimeoutError' ? `no answer within ${config.timeout_ms} ms` : (err.cause?.code ?? err.message);
+      const err = e as Error & { cause?: { code?: string; message?: string } };
+      lastProblem = err.name === 'TimeoutError' ? `no answer within ${config.timeout_ms} ms` : (err.cause?.code ?? err.cause?.message ?? err.message);
       continue;
     }
     if (res.status === 404 || res.status === 204) {
