@@ -2,7 +2,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadFonts } from '../../worker/render/fonts.ts';
 import { parseMarkup } from '../../worker/render/markup.ts';
-import { MissingGlyphError, renderPdf } from '../../worker/render/pdf.ts';
+import { renderPdf } from '../../worker/render/pdf.ts';
+import { MissingGlyphError } from '../../worker/render/glyphs.ts';
 
 const FONTS = path.resolve(import.meta.dirname, '../../fonts');
 const meta = { title: 't', author: 'a', subject: 's', keywords: 'k', creationDate: new Date('2023-10-20T00:00:00Z') };

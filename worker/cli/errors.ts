@@ -1,6 +1,6 @@
 import { InputError, formatIssue } from '../domain/issues.ts';
 import { PeriodError } from '../domain/period.ts';
-import { MissingGlyphError } from '../render/pdf.ts';
+import { MissingGlyphError } from '../render/glyphs.ts';
 import { TemplateError } from '../render/template.ts';
 import { SourceUnavailableError } from '../sources/source.ts';
 

@@ -6,13 +6,15 @@ import { parsePeriod, PeriodError, type Period } from '../domain/period.ts';
 import { STATUS_LABELS, STATUSES, type StatusCounts } from '../domain/evaluate.ts';
 import { runBriefing } from '../pipeline/run.ts';
 import { prepareBriefing } from '../pipeline/prepare.ts';
-import { settingsFromEnv } from '../pipeline/settings.ts';
+import { PACKAGE_VERSION, settingsFromEnv } from '../pipeline/settings.ts';
 import { loadFonts } from '../render/fonts.ts';
 import { checkBriefing, markupPage, renderBriefing } from '../render/briefing.ts';
 import { compileTemplate } from '../render/template.ts';
 import { loadJobDefinition } from '../config/job-definition.ts';
 import { loadTargets } from '../config/targets-file.ts';
 import { EXIT, reportError } from './errors.ts';
+import { InputError } from '../domain/issues.ts';
+import { decodeText } from '../sources/table-file.ts';
 
 const out = (line = '') => process.stdout.write(line + '\n');
 const rel = (p: string) => {
@@ -46,7 +48,7 @@ async function guarded(fn: () => Promise<number | void>): Promise<void> {
 
 const program = new Command('jibao')
   .description('季报: quarterly PDF briefings on a government work report\'s targets.\nExit status: 0 done, 1 bad input, 2 internal error, 3 figures not ready, 4 figure source unreachable.')
-  .version(process.env['npm_package_version'] ?? '0.1.0')
+  .version(PACKAGE_VERSION)
   .showHelpAfterError('(run with --help for usage)');
 
 program
@@ -153,6 +155,44 @@ program
       await checkBriefing({ templatesDir: settings.templatesDir, template: job.template, model: p.model, fonts, creationDate: p.issuedAt });
       out(`ok  briefing        template renders; every character has a glyph`);
       out(`    status          ${countsLine(p.evaluation.counts)}`);
+    }),
+  );
+
+const targets = program.command('targets').description('work with targets files');
+
+targets
+  .command('extract')
+  .description("draft a targets file from a work report's text (simplified or traditional script) for staff to review; flags numbers that look wrong")
+  .argument('<file>', 'the work report as a UTF-8 (or GB18030) text file')
+  .option('--json', 'print { sections, indicators, findings } as JSON instead of a YAML draft')
+  .option('--id <id>', 'report id for the draft, e.g. yuquan-2023')
+  .option('--year <year>', 'the year the targets are for (default: the first year in the title, else this year)')
+  .action((file: string, o: { json?: boolean; id?: string; year?: string }) =>
+    guarded(async () => {
+      const { readFile } = await import('node:fs/promises');
+      const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
+        throw new InputError([{ severity: 'error', file, message: e.code === 'ENOENT' ? 'no such file' : `cannot read the file (${e.code ?? e.message})` }]);
+      });
+      const { extractTargets, draftToYaml } = await import('../extract/extract-targets.ts');
+      const draft = extractTargets(decodeText(bytes).text);
+      if (o.json) {
+        out(
+          JSON.stringify(
+            {
+              sections: draft.sections,
+              indicators: draft.indicators.map(({ name, value, unit, kind, qualifier, raw }) => ({ name, value, unit, kind, qualifier, raw })),
+              findings: draft.findings.map(({ raw, rule, candidates }) => ({ raw, rule, candidates })),
+            },
+            null,
+            2,
+          ),
+        );
+      } else {
+        const year = Number(o.year ?? /(\d{4})年/.exec(draft.title ?? '')?.[1] ?? new Date().getFullYear());
+        if (!Number.isInteger(year) || year < 1900 || year > 2999) throw new InvalidArgumentError(`--year must be a four-digit year, got ${o.year}`);
+        process.stdout.write(draftToYaml(draft, { reportId: o.id ?? `report-${year}`, year }));
+      }
+      for (const f of draft.findings) process.stderr.write(`finding: ${f.message}\n`);
     }),
   );
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
+import { load, YAMLException } from 'js-yaml';
 import type { z } from 'zod';
 import { InputError, type InputIssue } from '../domain/issues.ts';
 
@@ -15,18 +15,18 @@ export async function loadYamlFile<S extends z.ZodType>(file: string, schema: S,
 }
 
 export function parseYaml<S extends z.ZodType>(file: string, text: string, schema: S): z.output<S> {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new InputError(
-      doc.errors.map((e) => ({
-        severity: 'error' as const,
-        file,
-        ...(e.linePos?.[0] ? { row: e.linePos[0].line } : {}),
-        message: `not valid YAML: ${e.message.split('\n')[0]}`,
-      })),
-    );
+  let data: unknown;
+  try {
+    // js-yaml: several times faster than `yaml` on large targets files, and it refuses duplicate keys.
+    data = load(text, { filename: file });
+  } catch (e) {
+    if (!(e instanceof YAMLException)) throw e;
+    const mark = (e as YAMLException & { mark?: { line: number } }).mark;
+    throw new InputError([
+      { severity: 'error', file, ...(mark ? { row: mark.line + 1 } : {}), message: `not valid YAML: ${e.reason ?? e.message.split('\n')[0]}` },
+    ]);
   }
-  const result = schema.safeParse(doc.toJS());
+  const result = schema.safeParse(data);
   if (!result.success) throw new InputError(zodIssues(file, result.error.issues));
   return result.data;
 }

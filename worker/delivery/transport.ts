@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import nodemailer from 'nodemailer';
 import type { BriefingMail } from './message.ts';
 import { toMailOptions } from './message.ts';
 
@@ -20,11 +19,14 @@ export interface Mailer {
 }
 
 /** SMTP when `smtpUrl` is set, otherwise .eml files in `outboxDir`. The URL's credentials are never printed. */
-export function createMailer(opts: { smtpUrl?: string | undefined; outboxDir: string; clock: () => Date }): Mailer {
-  return opts.smtpUrl ? smtpMailer(opts.smtpUrl, opts.clock) : outboxMailer(opts.outboxDir, opts.clock);
+export async function createMailer(opts: { smtpUrl?: string | undefined; outboxDir: string; clock: () => Date }): Promise<Mailer> {
+  const { default: nodemailer } = await import('nodemailer'); // loaded when mail is sent, not for every command
+  return opts.smtpUrl ? smtpMailer(nodemailer, opts.smtpUrl, opts.clock) : outboxMailer(nodemailer, opts.outboxDir, opts.clock);
 }
 
-function smtpMailer(url: string, clock: () => Date): Mailer {
+type Nodemailer = (typeof import('nodemailer'))['default'];
+
+function smtpMailer(nodemailer: Nodemailer, url: string, clock: () => Date): Mailer {
   const transport = nodemailer.createTransport(url);
   const safe = url.replace(/\/\/[^@/]*@/, '//***@');
   return {
@@ -42,7 +44,7 @@ function smtpMailer(url: string, clock: () => Date): Mailer {
   };
 }
 
-function outboxMailer(dir: string, clock: () => Date): Mailer {
+function outboxMailer(nodemailer: Nodemailer, dir: string, clock: () => Date): Mailer {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
   return {
     describe: `outbox ${dir}`,

@@ -9,6 +9,7 @@ import { isoDateInZone } from '../domain/format.ts';
 import { buildBriefingModel, type BriefingModel } from '../render/briefing-model.ts';
 import { fetchFigures, type SourceInput } from '../sources/index.ts';
 import { checkPlausibility } from '../domain/plausibility.ts';
+import type { RawTable } from '../domain/figure-table.ts';
 import { InputError } from '../domain/issues.ts';
 import { previousPeriod } from '../domain/period.ts';
 import type { Settings } from './settings.ts';
@@ -45,10 +46,11 @@ export async function prepareBriefing(req: BriefingRequest, settings: Settings, 
   const job = await loadJobDefinition(settings.jobsDir, req.reportId);
   const report = await loadTargets(job.targetsFile, job.id);
   onStage('fetching');
-  const read = await fetchFigures(job, report, req.period, req.figuresFile ? { overrideFile: req.figuresFile } : {});
+  const tableCache = new Map<string, Promise<RawTable>>(); // this run only: a corrected file is always read afresh
+  const read = await fetchFigures(job, report, req.period, { tableCache, ...(req.figuresFile ? { overrideFile: req.figuresFile } : {}) });
   if (read.kind === 'not-ready') return { kind: 'not-ready', reason: read.reason, job };
   onStage('validating');
-  const findings = checkPlausibility(report, read.figures, await previousFigures(job, report, req.period));
+  const findings = checkPlausibility(report, read.figures, await previousFigures(job, report, req.period, tableCache));
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) throw new InputError(errors);
   const warnings = [...read.warnings, ...findings];
@@ -74,11 +76,11 @@ export async function prepareBriefing(req: BriefingRequest, settings: Settings, 
  * periods (a cumulative value that falls). Best effort: the previous period's own problems
  * are reported by its own run, not by this one.
  */
-async function previousFigures(job: JobDefinition, report: Report, period: Period): Promise<Figures | undefined> {
+async function previousFigures(job: JobDefinition, report: Report, period: Period, tableCache: Map<string, Promise<RawTable>>): Promise<Figures | undefined> {
   const prev = previousPeriod(period);
   if (!prev) return undefined;
   try {
-    const r = await fetchFigures(job, report, prev, { http: { baseDelayMs: 0 } });
+    const r = await fetchFigures(job, report, prev, { tableCache, http: { baseDelayMs: 0 } });
     return r.kind === 'ready' ? r.figures : undefined;
   } catch {
     return undefined;

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { appendFile, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { FsArchive, PDF_NAME } from '../archive/fs-archive.ts';
 import { sha256, sha256OfStaticFile } from '../archive/digest.ts';
 import type { SnapshotFile, SnapshotRef, Trigger } from '../archive/snapshot.ts';
@@ -13,9 +12,8 @@ import { compileTemplate } from '../render/template.ts';
 import { createMailer, type DeliveryReceipt } from '../delivery/transport.ts';
 import type { Recipients } from '../delivery/message.ts';
 import { prepareBriefing, type BriefingRequest, type Prepared, type Stage } from './prepare.ts';
-import type { Settings } from './settings.ts';
+import { PACKAGE_VERSION, type Settings } from './settings.ts';
 
-const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 export interface RunOptions extends BriefingRequest {
   readonly trigger: Trigger;
@@ -74,7 +72,7 @@ async function archiveSnapshot(settings: Settings, p: Prepared, rendered: Render
       sampleData: p.report.sampleData,
       template,
       fonts: fontDigests,
-      generator: { name: 'jibao', version: pkg.version },
+      generator: { name: 'jibao', version: PACKAGE_VERSION },
     },
     files: [
       { path: PDF_NAME, data: rendered.pdf },
@@ -91,7 +89,7 @@ async function deliver(settings: Settings, p: Prepared, snapshot: SnapshotRef, o
   const recipients = override ?? p.job.recipients;
   const { render } = await compileTemplate(settings.templatesDir, 'email-text');
   const m = p.model;
-  const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: settings.outboxDir, clock: settings.clock });
+  const mailer = await createMailer({ smtpUrl: settings.smtpUrl, outboxDir: settings.outboxDir, clock: settings.clock });
   const receipt = await mailer.send({
     from: p.job.mail.from,
     recipients,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
 
 /** Where jibao finds its inputs and puts its outputs. Secrets come from the environment only. */
 export interface Settings {
@@ -12,8 +13,17 @@ export interface Settings {
   readonly clock: () => Date;
 }
 
-/** The package root: jobs/, templates/ and fonts/ ship with it. */
-export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The package root: jobs/, templates/ and fonts/ ship with it. Found by walking up, so it holds for source and compiled (dist/) alike. */
+export const PACKAGE_ROOT = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+function findPackageRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'templates'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`jibao's package root (package.json with templates/) not found above ${from}`);
+  }
+}
+
+export const PACKAGE_VERSION = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
   const dir = (name: string, fallback: string) => path.resolve(cwd, env[name] || fallback);

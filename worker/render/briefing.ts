@@ -1,6 +1,7 @@
 import { compileTemplate } from './template.ts';
 import { parseMarkup, MarkupError } from './markup.ts';
-import { checkGlyphs, renderPdf, type PdfMeta } from './pdf.ts';
+import type { PdfMeta } from './pdf.ts';
+import { checkGlyphs } from './glyphs.ts';
 import type { FontSet } from './fonts.ts';
 import type { BriefingModel } from './briefing-model.ts';
 import { TemplateError } from './template.ts';
@@ -45,6 +46,7 @@ export async function checkBriefing(opts: RenderOptions): Promise<{ markup: stri
 /** Handlebars template → briefing markup → blocks → PDF. Nothing touches the disk but the template read. */
 export async function renderBriefing(opts: RenderOptions): Promise<RenderedBriefing> {
   const { markup, blocks, files, meta } = await compose(opts);
+  const { renderPdf } = await import('./pdf.ts'); // pdfkit loads only when pages are drawn, not for `check`
   const pdf = await renderPdf(blocks, opts.fonts, meta);
   return { markup, pdf, templateFiles: files };
 }

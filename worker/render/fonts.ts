@@ -69,11 +69,12 @@ export async function loadFonts(fontsDir: string): Promise<FontSet> {
 
 /** Characters of `text` that `font` has no glyph for (whitespace and controls excepted). */
 export function missingGlyphs(font: fontkit.Font, text: string): string[] {
-  const missing = new Set<string>();
-  for (const ch of text) {
+  const missing: string[] = [];
+  // Each distinct character once: a long table repeats the same few hundred.
+  for (const ch of new Set(text)) {
     const cp = ch.codePointAt(0)!;
     if (cp < 0x21 || (cp >= 0x7f && cp <= 0xa0) || ch.trim() === '') continue;
-    if (!font.hasGlyphForCodePoint(cp)) missing.add(ch);
+    if (!font.hasGlyphForCodePoint(cp)) missing.push(ch);
   }
-  return [...missing];
+  return missing;
 }

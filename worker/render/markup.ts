@@ -1,5 +1,40 @@
-import { parseDocument } from 'htmlparser2';
-import type { ChildNode, Element } from 'domhandler';
+import { Parser } from 'htmlparser2';
+
+/** A lean tree: htmlparser2's streaming parser feeds it, so a 10,000-row table builds no full DOM. */
+interface Element {
+  readonly type: 'tag';
+  readonly name: string;
+  readonly attribs: Record<string, string>;
+  readonly children: ChildNode[];
+  readonly startIndex: number;
+}
+type ChildNode = Element | { readonly type: 'text'; data: string };
+
+function parseTree(html: string): ChildNode[] {
+  const root: ChildNode[] = [];
+  const stack: Element[] = [];
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        const el: Element = { type: 'tag', name, attribs, children: [], startIndex: parser.startIndex };
+        (stack.at(-1)?.children ?? root).push(el);
+        stack.push(el);
+      },
+      ontext(data) {
+        const kids = stack.at(-1)?.children ?? root;
+        const last = kids.at(-1);
+        if (last?.type === 'text') last.data += data;
+        else kids.push({ type: 'text', data });
+      },
+      onclosetag() {
+        stack.pop();
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, recognizeSelfClosing: true },
+  );
+  parser.end(html);
+  return root;
+}
 
 /**
  * The briefing markup: the small HTML subset that templates produce and the layout engine
@@ -38,13 +73,13 @@ export class MarkupError extends Error {
 }
 
 export function parseMarkup(html: string): Block[] {
-  const doc = parseDocument(html, { withStartIndices: true, decodeEntities: true, lowerCaseTags: true });
-  const lineOf = (el: Element) => html.slice(0, el.startIndex ?? 0).split('\n').length;
+  const children = parseTree(html);
+  const lineOf = (el: Element) => html.slice(0, el.startIndex).split('\n').length;
   const fail = (el: Element, msg: string): never => {
     throw new MarkupError(`rendered markup line ${lineOf(el)}: ${msg}`);
   };
   const blocks: Block[] = [];
-  for (const node of elements(doc.children)) {
+  for (const node of elements(children)) {
     const cls = classes(node);
     switch (node.name) {
       case 'header':
@@ -116,8 +151,7 @@ function textOf(node: ChildNode): string {
 
 function rawText(node: ChildNode): string {
   if (node.type === 'text') return node.data;
-  if (node.type === 'tag') return node.children.map(rawText).join('');
-  return '';
+  return node.children.map(rawText).join('');
 }
 
 function collapse(s: string): string {

@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import type { Block, Cell, Row, Run } from './markup.ts';
 import type { FontRole, FontSet } from './fonts.ts';
-import { missingGlyphs } from './fonts.ts';
+import { checkGlyphs, type PageText } from './glyphs.ts';
 
 /** GB/T 9704-2012 page geometry, in points (1 mm = 72 / 25.4 pt). */
 const MM = 72 / 25.4;
@@ -28,56 +28,12 @@ const STATUS_FILL: Record<string, string> = {
   'status-missing': '#e6e6e6',
 };
 
-export interface PdfMeta {
+export interface PdfMeta extends PageText {
   readonly title: string;
   readonly author: string;
   readonly subject: string;
   readonly keywords: string;
-  /** Printed small at the top of every page, e.g. that the data are illustrative. */
-  readonly pageBanner?: string;
   readonly creationDate: Date;
-}
-
-/** Characters that a font role lacks; the render stops rather than print tofu. */
-export class MissingGlyphError extends Error {
-  override name = 'MissingGlyphError';
-  constructor(readonly missing: ReadonlyMap<FontRole, readonly string[]>) {
-    super(
-      `the briefing uses characters its fonts cannot show: ${[...missing]
-        .map(([role, chars]) => `${chars.map((c) => `"${c}" (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join(', ')} in the ${role} font`)
-        .join('; ')}; map a font that has them in fonts/fonts.yaml, or change the text`,
-    );
-  }
-}
-
-/** Every (role, text) pair the layout will draw, for the glyph check before drawing. */
-function textsByRole(blocks: readonly Block[], meta: PdfMeta): Map<FontRole, string[]> {
-  const out = new Map<FontRole, string[]>();
-  const add = (role: FontRole, text: string) => out.set(role, [...(out.get(role) ?? []), text]);
-  const runs = (rs: readonly Run[], role: FontRole) => rs.forEach((r) => add(r.strong ? 'heading' : role, r.text));
-  add('body', '— 0123456789 —');
-  if (meta.pageBanner) add('body', meta.pageBanner);
-  for (const b of blocks) {
-    switch (b.type) {
-      case 'masthead': add('title', b.name); add('body', `${b.issue}${b.office}${b.date}`); break;
-      case 'title': add('title', b.text); break;
-      case 'heading': add(b.level === 2 ? 'heading' : 'kai', b.text); break;
-      case 'paragraph': case 'notice': runs(b.runs, 'body'); break;
-      case 'table': for (const r of [...b.head, ...b.body]) for (const c of r.cells) runs(c.runs, c.header || r.classes.includes('group') ? 'heading' : 'body'); break;
-      case 'closing': add('body', b.office + b.date); b.lines.forEach((l) => add('body', l.label + l.text)); break;
-      case 'pagebreak': break;
-    }
-  }
-  return out;
-}
-
-export function checkGlyphs(blocks: readonly Block[], fonts: FontSet, meta: PdfMeta): void {
-  const missing = new Map<FontRole, string[]>();
-  for (const [role, texts] of textsByRole(blocks, meta)) {
-    const chars = missingGlyphs(fonts[role].font, texts.join(''));
-    if (chars.length > 0) missing.set(role, chars);
-  }
-  if (missing.size > 0) throw new MissingGlyphError(missing);
 }
 
 /**

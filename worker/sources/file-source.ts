@@ -7,12 +7,20 @@ import { periodId } from '../domain/period.ts';
 import type { Report } from '../domain/report.ts';
 import { readTableFile, TABLE_EXTENSIONS } from './table-file.ts';
 import type { SourceResult } from './source.ts';
-import type { Column } from '../domain/figure-table.ts';
+import type { Column, RawTable } from '../domain/figure-table.ts';
 
 export interface FileSourceOptions {
   readonly sheet?: string;
   readonly columns?: Partial<Record<Column, string>>;
   readonly maxBytes?: number;
+  /**
+   * Rows must name their period and rows of other periods are skipped. Always so for a folder
+   * and for a job's configured source (one file may hold many periods); a file given for one
+   * run (`--figures`) may leave the period out, and a row of another period is then an error.
+   */
+  readonly multiPeriod?: boolean;
+  /** Tables already read in this run (one run reads a file for this period and the previous one). */
+  readonly tableCache?: Map<string, Promise<RawTable>>;
 }
 
 /**
@@ -27,13 +35,21 @@ export async function readFigureFiles(target: string, report: Report, period: Pe
   }
   const isDir = info.isDirectory();
   const files = isDir ? await listTableFiles(target) : [target];
+  const requirePeriod = isDir || opts.multiPeriod === true;
   const tables: (TableFigures & { file: string; path: string })[] = [];
   const issues: InputIssue[] = [];
   for (const file of files) {
     const label = display(file, baseDir);
     try {
-      const table = await readTableFile(file, { label, ...(opts.sheet ? { sheet: opts.sheet } : {}), ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}) });
-      const read = readFigureTable(table, report, period, { requirePeriod: isDir, ...(opts.columns ? { columns: opts.columns } : {}) });
+      const read1 = () => readTableFile(file, { label, ...(opts.sheet ? { sheet: opts.sheet } : {}), ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}) });
+      const key = `${file}\0${opts.sheet ?? ''}`;
+      let pending = opts.tableCache?.get(key);
+      if (!pending) {
+        pending = read1();
+        opts.tableCache?.set(key, pending);
+      }
+      const table = await pending;
+      const read = readFigureTable(table, report, period, { requirePeriod, ...(opts.columns ? { columns: opts.columns } : {}) });
       issues.push(...read.issues);
       if (read.indicators.length + read.tasks.length > 0) tables.push({ ...read, file: label, path: file });
     } catch (e) {

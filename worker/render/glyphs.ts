@@ -1,0 +1,56 @@
+import type { Block, Run } from './markup.ts';
+import type { FontRole, FontSet } from './fonts.ts';
+import { missingGlyphs } from './fonts.ts';
+
+/** Text the layout adds to every page, beyond the blocks. */
+export interface PageText {
+  /** Printed small at the top of every page, e.g. that the data are illustrative. */
+  readonly pageBanner?: string;
+}
+
+/** Characters that a font role lacks; the render stops rather than print tofu. */
+export class MissingGlyphError extends Error {
+  override name = 'MissingGlyphError';
+  constructor(readonly missing: ReadonlyMap<FontRole, readonly string[]>) {
+    super(
+      `the briefing uses characters its fonts cannot show: ${[...missing]
+        .map(([role, chars]) => `${chars.map((c) => `"${c}" (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join(', ')} in the ${role} font`)
+        .join('; ')}; map a font that has them in fonts/fonts.yaml, or change the text`,
+    );
+  }
+}
+
+/** Every (role, text) pair the layout will draw, for the glyph check before drawing. */
+function textsByRole(blocks: readonly Block[], meta: PageText): Map<FontRole, string[]> {
+  const out = new Map<FontRole, string[]>();
+  const add = (role: FontRole, text: string) => {
+    const list = out.get(role);
+    if (list) list.push(text);
+    else out.set(role, [text]);
+  };
+  const runs = (rs: readonly Run[], role: FontRole) => rs.forEach((r) => add(r.strong ? 'heading' : role, r.text));
+  add('body', '— 0123456789 —');
+  if (meta.pageBanner) add('body', meta.pageBanner);
+  for (const b of blocks) {
+    switch (b.type) {
+      case 'masthead': add('title', b.name); add('body', `${b.issue}${b.office}${b.date}`); break;
+      case 'title': add('title', b.text); break;
+      case 'heading': add(b.level === 2 ? 'heading' : 'kai', b.text); break;
+      case 'paragraph': case 'notice': runs(b.runs, 'body'); break;
+      case 'table': for (const r of [...b.head, ...b.body]) for (const c of r.cells) runs(c.runs, c.header || r.classes.includes('group') ? 'heading' : 'body'); break;
+      case 'closing': add('body', b.office + b.date); b.lines.forEach((l) => add('body', l.label + l.text)); break;
+      case 'pagebreak': break;
+    }
+  }
+  return out;
+}
+
+export function checkGlyphs(blocks: readonly Block[], fonts: FontSet, meta: PageText): void {
+  const missing = new Map<FontRole, string[]>();
+  for (const [role, texts] of textsByRole(blocks, meta)) {
+    const chars = missingGlyphs(fonts[role].font, texts.join(''));
+    if (chars.length > 0) missing.set(role, chars);
+  }
+  if (missing.size > 0) throw new MissingGlyphError(missing);
+}
+
