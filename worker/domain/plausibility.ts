@@ -1,6 +1,6 @@
 import type { Figures, IndicatorFigure } from './figures.ts';
 import type { InputIssue } from './issues.ts';
-import { periodId } from './period.ts';
+import { periodTitle } from './period.ts';
 import type { Indicator, Report } from './report.ts';
 import { decimalCandidates, hasDecimalPoint, hasLeadingZero } from './suspect-numbers.ts';
 import { formatNumber } from './format.ts';
@@ -66,11 +66,11 @@ export function checkPlausibility(report: Report, figures: Figures, previous?: F
     const prev = previous?.indicators.get(ind.id);
     const before = prev?.value;
     if (previous && before !== undefined && f.value !== undefined && accumulates(ind)) {
-      const label = periodId(previous.period);
+      const label = periodTitle(previous.period);
       if (f.value < before) {
-        at('warning', VALUE_COLUMN, 'cumulative-decrease', `${ind.name}累计值${formatNumber(f.value)}低于上期（${label}）的${formatNumber(before)}，累计值不应回落`);
+        at('warning', VALUE_COLUMN, 'cumulative-decrease', `${ind.name}累计值${formatNumber(f.value)}低于上期（${label}）的${formatNumber(before)}，累计值不应回落，请核实`);
       } else if (before > 0 && f.value > TIMES_PREVIOUS * before) {
-        at('warning', VALUE_COLUMN, 'many-times-previous', `${ind.name}累计值${formatNumber(f.value)}是上期（${label}）${formatNumber(before)}的${TIMES_PREVIOUS}倍以上`,
+        at('warning', VALUE_COLUMN, 'many-times-previous', `${ind.name}累计值${formatNumber(f.value)}是上期（${label}）${formatNumber(before)}的${TIMES_PREVIOUS}倍以上，请核实`,
           decimalCandidates(rawValue).filter((c) => c >= before && c <= before * TIMES_PREVIOUS));
       }
     }
@@ -94,7 +94,8 @@ export function checkPlausibility(report: Report, figures: Figures, previous?: F
 }
 
 function withCandidates(message: string, candidates: readonly number[]): string {
-  return candidates.length === 0 ? message : `${message}；请核实，可能为${candidates.map((c) => formatNumber(c)).join('或')}`;
+  if (candidates.length === 0) return message;
+  return `${message}${message.endsWith('请核实') ? '' : '；请核实'}，可能为${candidates.map((c) => formatNumber(c)).join('或')}`;
 }
 
 function valueUnit(ind: Indicator): string {
