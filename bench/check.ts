@@ -8,6 +8,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { jibaoMode } from './mode.ts';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '10000' }, runs: { type: 'string', default: '3' } } });
 const rows = Number(values.rows);
@@ -64,5 +65,6 @@ for (let i = 0; i < runs; i++) {
 if (!process.env.KEEP) rmSync(tmp, { recursive: true, force: true });
 else console.log(tmp);
 const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+console.log(`code                    ${jibaoMode(root)}`);
 console.log(`jibao check, ${rows} figure rows (${Math.round(figures.join("\n").length / 1024)} KB CSV, ${rows} indicators)`);
 console.log(`  median ${median.toFixed(0)} ms, min ${Math.min(...times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms over ${runs} runs (goal < 2000 ms)`);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { jibaoMode } from './mode.ts';
 import { parsePeriod } from '../worker/domain/period.ts';
 import { prepareBriefing } from '../worker/pipeline/prepare.ts';
 import { settingsFromEnv } from '../worker/pipeline/settings.ts';
@@ -53,6 +54,7 @@ for (let i = 0; i < renders; i++) {
 }
 
 console.log(`machine                 ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, Node ${process.version}`);
+console.log(`code                    ${jibaoMode(root)}`);
 console.log(`jibao run (process)     median ${ms(median(processTimes))}, min ${ms(Math.min(...processTimes))}, max ${ms(Math.max(...processTimes))} over ${runs} runs (goal < 3000 ms)`);
 console.log(`in-process cold         ${ms(cold)} (load job, targets, figures, fonts; first render)`);
 console.log(`in-process warm render  median ${ms(median(warm))} over ${renders} renders`);
