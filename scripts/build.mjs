@@ -2,7 +2,7 @@
 // Type errors do not stop the build (`npm run typecheck` reports them); the stamp is written last,
 // so an interrupted build is never mistaken for a complete one.
 import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -13,4 +13,6 @@ try {
   console.warn('jibao build: TypeScript reported errors (see npm run typecheck); the emitted JavaScript is used anyway');
 }
 mkdirSync('dist', { recursive: true });
+// Plain-JS files that tsc does not copy.
+for (const f of ['worker/render/render-thread-entry.mjs']) cpSync(f, `dist/${f}`);
 writeFileSync('dist/.built', new Date().toISOString() + '\n');

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { sha256 } from './digest.ts';
 import type { Manifest, SnapshotFile, SnapshotRef } from './snapshot.ts';
 
@@ -30,6 +30,29 @@ export class FsArchive {
     return (await this.versions(report, period)).at(-1);
   }
 
+  async read(report: string, period: string, version: number): Promise<SnapshotRef> {
+    const dir = path.join(this.periodDir(report, period), `v${version}`);
+    const manifest = JSON.parse(await readFile(path.join(dir, MANIFEST_NAME), 'utf8')) as Manifest;
+    return { report, period, version, dir, pdf: path.join(dir, PDF_NAME), manifest };
+  }
+
+  /** The snapshot a queued job already made, if an earlier attempt got that far. */
+  async findByJob(report: string, period: string, jobId: string): Promise<SnapshotRef | undefined> {
+    for (const v of (await this.versions(report, period)).reverse()) {
+      const snap = await this.read(report, period, v).catch(() => undefined);
+      if (snap?.manifest.trigger.jobId === jobId) return snap;
+    }
+    return undefined;
+  }
+
+  /** Staging folders left by writers that died mid-write; a live writer's folder is kept. */
+  private async removeAbandonedStaging(tmpRoot: string): Promise<void> {
+    for (const name of await readdir(tmpRoot).catch(() => [] as string[])) {
+      const pid = Number(/_pid(\d+)_/.exec(name)?.[1]);
+      if (pid && pid !== process.pid && !isAlive(pid)) await removeTree(path.join(tmpRoot, name));
+    }
+  }
+
   /**
    * Stores a new version. `build` gets the version number and the one it supersedes and
    * returns the manifest fields and files; the file list and checksums are added here.
@@ -41,12 +64,13 @@ export class FsArchive {
   ): Promise<SnapshotRef> {
     const tmpRoot = path.join(this.root, '.tmp');
     await mkdir(tmpRoot, { recursive: true });
+    await this.removeAbandonedStaging(tmpRoot);
     await mkdir(this.periodDir(report, period), { recursive: true });
     for (let attempt = 0; attempt < 20; attempt++) {
       const previous = (await this.latestVersion(report, period)) ?? null;
       const version = (previous ?? 0) + 1;
       const { manifest: fields, files } = build(version, previous);
-      const tmp = path.join(tmpRoot, `${report}_${period}_v${version}_${randomUUID()}`);
+      const tmp = path.join(tmpRoot, `${report}_${period}_v${version}_pid${process.pid}_${randomUUID()}`);
       try {
         const entries = [];
         for (const f of files) {
@@ -72,6 +96,15 @@ export class FsArchive {
       }
     }
     throw new Error(`could not claim a new version of ${report} ${period} after 20 attempts`);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -7,6 +7,8 @@ export interface Trigger {
   /** Who: the OS user for the CLI, the token's name for the API, the scheduler's host for a fire. */
   readonly by: string;
   readonly note?: string;
+  /** The queued job that made it: a retried job finds its own snapshot instead of making another. */
+  readonly jobId?: string;
 }
 
 export interface ManifestFile {

@@ -13,38 +13,10 @@ import { compileTemplate } from '../render/template.ts';
 import { loadJobDefinition } from '../config/job-definition.ts';
 import { loadTargets } from '../config/targets-file.ts';
 import { EXIT, reportError } from './errors.ts';
+import { countsLine, figuresOption, guarded, out, periodOption, rel, reportOption } from './common.ts';
+import { registerQueueCommands } from './queue-commands.ts';
 import { InputError } from '../domain/issues.ts';
 import { decodeText } from '../sources/table-file.ts';
-
-const out = (line = '') => process.stdout.write(line + '\n');
-const rel = (p: string) => {
-  const r = path.relative(process.cwd(), p);
-  return r && !r.startsWith('..') ? r : p;
-};
-
-function periodArg(text: string): Period {
-  try {
-    return parsePeriod(text);
-  } catch (e) {
-    throw new InvalidArgumentError(e instanceof PeriodError ? e.message : String(e));
-  }
-}
-
-const reportOption = () => new Option('-r, --report <id>', 'report id: a folder under jobs/, e.g. yuquan-2023').makeOptionMandatory();
-const periodOption = () => new Option('-p, --period <period>', 'reporting period: 2023Q3, 2023-11 or 2023年1-9月').argParser(periodArg);
-const figuresOption = () => new Option('-f, --figures <file>', "read figures from this CSV/XLSX file instead of the job's source");
-
-function countsLine(c: StatusCounts): string {
-  return STATUSES.map((s) => `${STATUS_LABELS[s]} ${c[s]}`).join(' · ');
-}
-
-async function guarded(fn: () => Promise<number | void>): Promise<void> {
-  try {
-    process.exitCode = (await fn()) ?? EXIT.ok;
-  } catch (e) {
-    process.exitCode = reportError(e);
-  }
-}
 
 const program = new Command('jibao')
   .description('季报: quarterly PDF briefings on a government work report\'s targets.\nExit status: 0 done, 1 bad input, 2 internal error, 3 figures not ready, 4 figure source unreachable.')
@@ -202,6 +174,8 @@ async function writeAtomically(file: string, data: Uint8Array | string): Promise
   await writeFile(tmp, data);
   await rename(tmp, file); // no half-written PDF at `file`, and the old one stays until the new one is whole
 }
+
+registerQueueCommands(program);
 
 program.exitOverride((err) => {
   // commander's own usage errors: print nothing more, exit 1 (bad input); help and version exit 0.

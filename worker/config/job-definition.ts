@@ -43,6 +43,15 @@ export const jobDefinitionSchema = z.strictObject({
     timezone: timeZone.default('Asia/Shanghai'),
     /** Which period a fire reports on. */
     period: z.enum(['previous-quarter', 'previous-month']).default('previous-quarter'),
+    /** A fire missed while the scheduler was down is run once on start if it is this recent. */
+    catch_up_hours: z.number().nonnegative().default(72),
+    /** When the figures are not out yet: try again every … until … after the fire, then alert. */
+    not_ready: z
+      .strictObject({
+        retry_every_seconds: z.number().positive().default(3600),
+        give_up_after_hours: z.number().positive().default(14 * 24),
+      })
+      .default({ retry_every_seconds: 3600, give_up_after_hours: 14 * 24 }),
   }),
   source: z.discriminatedUnion(
     'type',

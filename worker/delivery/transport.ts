@@ -2,6 +2,7 @@ import path from 'node:path';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import type { BriefingMail } from './message.ts';
 import { toMailOptions } from './message.ts';
+import type { SendMailOptions } from 'nodemailer';
 
 export interface DeliveryReceipt {
   readonly via: 'smtp' | 'outbox';
@@ -13,8 +14,18 @@ export interface DeliveryReceipt {
   readonly at: string;
 }
 
+export interface TextMail {
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly subject: string;
+  readonly text: string;
+  readonly messageId: string;
+}
+
 export interface Mailer {
   send(mail: BriefingMail): Promise<DeliveryReceipt>;
+  /** A plain message without attachment (operator alerts). */
+  sendText(mail: TextMail): Promise<DeliveryReceipt>;
   readonly describe: string;
 }
 
@@ -26,40 +37,41 @@ export async function createMailer(opts: { smtpUrl?: string | undefined; outboxD
 
 type Nodemailer = (typeof import('nodemailer'))['default'];
 
+const textOptions = (m: TextMail): SendMailOptions => ({ from: m.from, to: [...m.to], subject: m.subject, text: m.text, messageId: m.messageId });
+
 function smtpMailer(nodemailer: Nodemailer, url: string, clock: () => Date): Mailer {
   const transport = nodemailer.createTransport(url);
   const safe = url.replace(/\/\/[^@/]*@/, '//***@');
-  return {
-    describe: `SMTP ${safe}`,
-    async send(mail) {
-      const info = await transport.sendMail(toMailOptions(mail));
-      return {
-        via: 'smtp',
-        messageId: info.messageId,
-        accepted: info.accepted.map(String),
-        rejected: info.rejected.map(String),
-        at: clock().toISOString(),
-      };
-    },
+  const sendOptions = async (options: SendMailOptions): Promise<DeliveryReceipt> => {
+    const info = await transport.sendMail(options);
+    return {
+      via: 'smtp',
+      messageId: info.messageId,
+      accepted: info.accepted.map(String),
+      rejected: info.rejected.map(String),
+      at: clock().toISOString(),
+    };
   };
+  return { describe: `SMTP ${safe}`, send: (mail) => sendOptions(toMailOptions(mail)), sendText: (mail) => sendOptions(textOptions(mail)) };
 }
 
 function outboxMailer(nodemailer: Nodemailer, dir: string, clock: () => Date): Mailer {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  const sendOptions = async (options: SendMailOptions, messageId: string, all: readonly string[]): Promise<DeliveryReceipt> => {
+    const info = await transport.sendMail(options);
+    const at = clock();
+    const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const safeId = messageId.replace(/[<>]/g, '').replace(/[^A-Za-z0-9._-]/g, '_');
+    const file = path.join(dir, `${stamp}_${safeId}.eml`);
+    await mkdir(dir, { recursive: true });
+    const tmp = `${file}.tmp`;
+    await writeFile(tmp, info.message as Buffer);
+    await rename(tmp, file); // a reader never sees half a message
+    return { via: 'outbox', messageId: info.messageId, accepted: [...all], rejected: [], file, at: at.toISOString() };
+  };
   return {
     describe: `outbox ${dir}`,
-    async send(mail) {
-      const info = await transport.sendMail(toMailOptions(mail));
-      const at = clock();
-      const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-      const safeId = mail.messageId.replace(/[<>]/g, '').replace(/[^A-Za-z0-9._-]/g, '_');
-      const file = path.join(dir, `${stamp}_${safeId}.eml`);
-      await mkdir(dir, { recursive: true });
-      const tmp = `${file}.tmp`;
-      await writeFile(tmp, info.message as Buffer);
-      await rename(tmp, file); // a reader never sees half a message
-      const all = [...mail.recipients.to, ...mail.recipients.cc, ...mail.recipients.bcc];
-      return { via: 'outbox', messageId: info.messageId, accepted: all, rejected: [], file, at: at.toISOString() };
-    },
+    send: (mail) => sendOptions(toMailOptions(mail), mail.messageId, [...mail.recipients.to, ...mail.recipients.cc, ...mail.recipients.bcc]),
+    sendText: (mail) => sendOptions(textOptions(mail), mail.messageId, mail.to),
   };
 }

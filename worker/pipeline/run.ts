@@ -24,36 +24,85 @@ export interface RunOptions extends BriefingRequest {
 }
 
 export type RunResult =
-  | { readonly kind: 'done'; readonly snapshot: SnapshotRef; readonly prepared: Prepared; readonly delivery: DeliveryReceipt | null; readonly renderMs: number }
+  | {
+      readonly kind: 'done';
+      readonly snapshot: SnapshotRef;
+      readonly prepared: Prepared;
+      readonly delivery: DeliveryReceipt | null;
+      readonly renderMs: number;
+      /** An earlier attempt of the same queued job had archived this snapshot already. */
+      readonly reused: boolean;
+    }
   | { readonly kind: 'not-ready'; readonly reason: string };
+
+export interface RenderInput {
+  readonly templatesDir: string;
+  readonly fontsDir: string;
+  readonly template: string;
+  readonly model: Prepared['model'];
+  readonly creationDate: Date;
+}
+
+/** Renders a briefing; in process by default, in a worker thread for the queued worker. */
+export type Renderer = (input: RenderInput) => Promise<RenderedBriefing>;
+
+export const renderInProcess: Renderer = async (input) => {
+  const fonts = await loadFonts(input.fontsDir);
+  return renderBriefing({ templatesDir: input.templatesDir, template: input.template, model: input.model, fonts, creationDate: input.creationDate });
+};
+
+export interface RunHooks {
+  readonly onStage?: (s: Stage) => void | Promise<void>;
+  readonly render?: Renderer;
+}
 
 /**
  * The whole job for one report × period: figures → evaluation → PDF → archive → email.
  * `jibao run` calls it in process; the queue's workers call the same function.
  */
-export async function runBriefing(opts: RunOptions, settings: Settings, onStage: (s: Stage) => void = () => {}): Promise<RunResult> {
+export async function runBriefing(opts: RunOptions, settings: Settings, hooks: RunHooks = {}): Promise<RunResult> {
+  const onStage = (st: Stage) => void hooks.onStage?.(st);
   const ready = await prepareBriefing(opts, settings, onStage);
   if (ready.kind === 'not-ready') return { kind: 'not-ready', reason: ready.reason };
   const p = ready.prepared;
+  const archive = new FsArchive(settings.archiveDir);
+  const period = periodId(p.figures.period);
 
-  onStage('rendering');
-  const t0 = performance.now();
-  const fonts = await loadFonts(settings.fontsDir);
-  const rendered = await renderBriefing({ templatesDir: settings.templatesDir, template: p.job.template, model: p.model, fonts, creationDate: p.issuedAt });
-  const renderMs = performance.now() - t0;
-
-  onStage('archiving');
-  const snapshot = await archiveSnapshot(settings, p, rendered, fonts, opts.trigger);
+  // A retried job (its worker died after archiving) finds its snapshot instead of making a second one.
+  const earlier = opts.trigger.jobId ? await archive.findByJob(p.report.id, period, opts.trigger.jobId) : undefined;
+  let snapshot = earlier;
+  let renderMs = 0;
+  if (!snapshot) {
+    onStage('rendering');
+    const t0 = performance.now();
+    const render = hooks.render ?? renderInProcess;
+    const rendered = await render({ templatesDir: settings.templatesDir, fontsDir: settings.fontsDir, template: p.job.template, model: p.model, creationDate: p.issuedAt });
+    renderMs = performance.now() - t0;
+    onStage('archiving');
+    const fonts = await loadFonts(settings.fontsDir);
+    snapshot = await archiveSnapshot(archive, settings, p, rendered, fonts, opts.trigger);
+  }
 
   let delivery: DeliveryReceipt | null = null;
   if (opts.send !== false) {
     onStage('delivering');
-    delivery = await deliver(settings, p, snapshot, opts.recipients);
+    delivery = (earlier ? await previousDelivery(snapshot) : undefined) ?? (await deliver(settings, p, snapshot, opts.recipients));
   }
-  return { kind: 'done', snapshot, prepared: p, delivery, renderMs };
+  return { kind: 'done', snapshot, prepared: p, delivery, renderMs, reused: earlier !== undefined };
 }
 
-async function archiveSnapshot(settings: Settings, p: Prepared, rendered: RenderedBriefing, fonts: FontSet, trigger: Trigger): Promise<SnapshotRef> {
+function deliveryLog(snapshot: SnapshotRef): string {
+  return path.join(path.dirname(snapshot.dir), `v${snapshot.version}.deliveries.jsonl`);
+}
+
+/** A send already recorded for this snapshot: a retry must not mail leadership twice. */
+async function previousDelivery(snapshot: SnapshotRef): Promise<DeliveryReceipt | undefined> {
+  const text = await readFile(deliveryLog(snapshot), 'utf8').catch(() => '');
+  const last = text.trim().split('\n').filter(Boolean).at(-1);
+  return last ? (JSON.parse(last) as DeliveryReceipt) : undefined;
+}
+
+async function archiveSnapshot(archive: FsArchive, settings: Settings, p: Prepared, rendered: RenderedBriefing, fonts: FontSet, trigger: Trigger): Promise<SnapshotRef> {
   const inputs: SnapshotFile[] = [
     { path: 'inputs/job.yaml', data: await readFile(p.job.file) },
     { path: `inputs/${path.basename(p.job.targetsFile)}`, data: await readFile(p.job.targetsFile) },
@@ -63,7 +112,6 @@ async function archiveSnapshot(settings: Settings, p: Prepared, rendered: Render
   const fontDigests = await Promise.all(
     Object.values(fonts).map(async (f) => ({ role: f.role, file: path.basename(f.file), postscriptName: f.postscriptName, sha256: await sha256OfStaticFile(f.file) })),
   );
-  const archive = new FsArchive(settings.archiveDir);
   return archive.write(p.report.id, periodId(p.figures.period), () => ({
     manifest: {
       manifestVersion: 1,
@@ -100,8 +148,7 @@ async function deliver(settings: Settings, p: Prepared, snapshot: SnapshotRef, o
     messageId: `<${snapshot.report}.${snapshot.period}.v${snapshot.version}@jibao>`,
   });
   // The delivery log lives beside the write-once snapshot folder, one JSON line per send.
-  const log = path.join(path.dirname(snapshot.dir), `v${snapshot.version}.deliveries.jsonl`);
-  await appendFile(log, JSON.stringify({ ...receipt, recipients }) + '\n');
+  await appendFile(deliveryLog(snapshot), JSON.stringify({ ...receipt, recipients }) + '\n');
   return receipt;
 }
 

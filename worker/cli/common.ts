@@ -1,0 +1,36 @@
+import path from 'node:path';
+import { InvalidArgumentError, Option } from 'commander';
+import { parsePeriod, PeriodError, type Period } from '../domain/period.ts';
+import { STATUS_LABELS, STATUSES, type StatusCounts } from '../domain/evaluate.ts';
+import { EXIT, reportError } from './errors.ts';
+
+export const out = (line = '') => process.stdout.write(line + '\n');
+export const rel = (p: string) => {
+  const r = path.relative(process.cwd(), p);
+  return r && !r.startsWith('..') ? r : p;
+};
+
+export function periodArg(text: string): Period {
+  try {
+    return parsePeriod(text);
+  } catch (e) {
+    throw new InvalidArgumentError(e instanceof PeriodError ? e.message : String(e));
+  }
+}
+
+export const reportOption = () => new Option('-r, --report <id>', 'report id: a folder under jobs/, e.g. yuquan-2023').makeOptionMandatory();
+export const periodOption = () => new Option('-p, --period <period>', 'reporting period: 2023Q3, 2023-11 or 2023年1-9月').argParser(periodArg);
+export const figuresOption = () => new Option('-f, --figures <file>', "read figures from this CSV/XLSX file instead of the job's source");
+
+export function countsLine(c: StatusCounts): string {
+  return STATUSES.map((s) => `${STATUS_LABELS[s]} ${c[s]}`).join(' · ');
+}
+
+export async function guarded(fn: () => Promise<number | void>): Promise<void> {
+  try {
+    process.exitCode = (await fn()) ?? EXIT.ok;
+  } catch (e) {
+    process.exitCode = reportError(e);
+  }
+}
+

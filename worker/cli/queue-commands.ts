@@ -1,0 +1,141 @@
+import os from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Command } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { Queue, QueueEvents } from 'bullmq';
+import { loadJobDefinition } from '../config/job-definition.ts';
+import { loadTargets } from '../config/targets-file.ts';
+import { InputError } from '../domain/issues.ts';
+import { periodId, type Period } from '../domain/period.ts';
+import { nextFires, periodForFire } from '../domain/schedule.ts';
+import { createLogger } from '../log.ts';
+import { settingsFromEnv } from '../pipeline/settings.ts';
+import { BRIEFINGS_QUEUE, JOB_NAME, JOB_OPTIONS, rerunJobId, STAGE_PERCENT, type BriefingJobData, type BriefingJobResult, type BriefingProgress } from '../queue/briefing-job.ts';
+import { redisConnection } from '../queue/connection.ts';
+import { loadAllJobs, ROLES, startRoles, type Role } from '../queue/roles.ts';
+import { guarded, out, periodOption, reportOption } from './common.ts';
+import { EXIT } from './errors.ts';
+
+function redisUrl(): string {
+  const url = process.env['REDIS_URL'];
+  if (!url) throw new InputError([{ severity: 'error', file: 'environment', column: 'REDIS_URL', message: 'is not set; the queued commands need Redis, e.g. REDIS_URL=redis://127.0.0.1:6379 (jibao run needs none)' }]);
+  return url;
+}
+
+function positiveInt(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number ≥ 0`);
+    return n;
+  };
+}
+
+export function registerQueueCommands(program: Command): void {
+  program
+    .command('start')
+    .description('run the service roles in this process on Redis (REDIS_URL): worker, scheduler (default: all); stops gracefully on SIGTERM/SIGINT')
+    .addOption(new Option('--roles <list>', `comma-separated roles: ${ROLES.join(', ')}`).default(ROLES.join(',')))
+    .addOption(new Option('-c, --concurrency <n>', 'briefings a worker runs at once').argParser(positiveInt('--concurrency')).default(1))
+    .addOption(new Option('--render-threads <n>', 'render threads (0: render on the worker thread)').argParser(positiveInt('--render-threads')))
+    .action((o: { roles: string; concurrency: number; renderThreads?: number }) =>
+      guarded(async () => {
+        const roles = o.roles.split(',').map((r) => r.trim()).filter(Boolean);
+        const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+        if (unknown.length > 0 || roles.length === 0) throw new InvalidArgumentError(`unknown role(s) ${unknown.join(', ')}; expected ${ROLES.join(', ')}`);
+        const log = createLogger();
+        const stalled = Number(process.env['JIBAO_STALLED_INTERVAL_MS'] ?? '') || undefined;
+        const running = await startRoles({
+          roles: roles as Role[],
+          redisUrl: redisUrl(),
+          settings: settingsFromEnv(),
+          log,
+          concurrency: o.concurrency,
+          ...(o.renderThreads !== undefined ? { renderThreads: o.renderThreads } : {}),
+          ...(stalled ? { stalledIntervalMs: stalled } : {}),
+        });
+        log.info({ roles }, 'started');
+        await new Promise<void>((resolve) => {
+          const shutdown = (signal: string) => {
+            log.info({ signal }, 'shutting down');
+            void running.stop().then(resolve);
+          };
+          process.once('SIGTERM', () => shutdown('SIGTERM'));
+          process.once('SIGINT', () => shutdown('SIGINT'));
+        });
+      }),
+    );
+
+  program
+    .command('rerun')
+    .description('enqueue an ad-hoc run of a report and period on Redis (REDIS_URL); --wait follows it to the end')
+    .addOption(reportOption())
+    .addOption(periodOption().makeOptionMandatory())
+    .option('-n, --note <text>', 'why it is rerun (更正说明): recorded and shown on the briefing')
+    .option('--no-send', 'archive only; send no email')
+    .option('-w, --wait', 'show the stages as they run and the result')
+    .action((o: { report: string; period: Period; note?: string; send: boolean; wait?: boolean }) =>
+      guarded(async () => {
+        const settings = settingsFromEnv();
+        await loadJobDefinition(settings.jobsDir, o.report); // fail here, not in a worker, for a report that does not exist
+        const connection = redisConnection(redisUrl(), 'producer');
+        const queue = new Queue(BRIEFINGS_QUEUE, { connection });
+        const events = o.wait ? new QueueEvents(BRIEFINGS_QUEUE, { connection: redisConnection(redisUrl(), 'worker') }) : undefined;
+        try {
+          await events?.waitUntilReady();
+          const period = periodId(o.period);
+          const data: BriefingJobData = {
+            report: o.report,
+            period,
+            trigger: { kind: 'cli', by: process.env['JIBAO_USER'] || os.userInfo().username, ...(o.note ? { note: o.note } : {}) },
+            ...(o.note ? { note: o.note } : {}),
+            send: o.send,
+          };
+          const job = await queue.add(JOB_NAME, data, { ...JOB_OPTIONS, jobId: rerunJobId(o.report, period, settings.clock(), randomUUID().slice(0, 8)) });
+          out(`queued ${job.id}`);
+          if (!events) return EXIT.ok;
+          events.on('progress', ({ jobId, data: p }) => {
+            if (jobId !== job.id) return;
+            const { stage, percent } = p as BriefingProgress;
+            const filled = Math.round(percent / 5);
+            out(`[${'#'.repeat(filled)}${'.'.repeat(20 - filled)}] ${String(percent).padStart(3)}% ${stage}`);
+          });
+          try {
+            const result = (await job.waitUntilFinished(events)) as BriefingJobResult;
+            out(`[${'#'.repeat(20)}] ${STAGE_PERCENT.done}% done`);
+            out(`snapshot ${result.snapshot.dir} (version ${result.snapshot.version})${result.delivered ? ', emailed' : ''}`);
+            return EXIT.ok;
+          } catch (e) {
+            process.stderr.write(`failed: ${(e as Error).message}\n`);
+            return EXIT.input;
+          }
+        } finally {
+          await events?.close();
+          await queue.close();
+          await connection.quit().catch(() => connection.disconnect());
+        }
+      }),
+    );
+
+  program
+    .command('schedule')
+    .description("print each report's next scheduled runs in its time zone, and the period each reports on")
+    .option('-r, --report <id>', 'only this report')
+    .addOption(new Option('-n, --count <n>', 'how many fires').argParser(positiveInt('--count')).default(4))
+    .action((o: { report?: string; count: number }) =>
+      guarded(async () => {
+        const settings = settingsFromEnv();
+        const jobs = o.report ? [await loadJobDefinition(settings.jobsDir, o.report)] : await loadAllJobs(settings.jobsDir);
+        const now = settings.clock();
+        for (const def of jobs) {
+          const tz = def.schedule.timezone;
+          const year = (await loadTargets(def.targetsFile, def.id)).year;
+          out(`${def.id}  ${def.schedule.cron}  (${tz}; targets for ${year})`);
+          for (const fire of nextFires(def.schedule.cron, tz, now, o.count)) {
+            const local = new Intl.DateTimeFormat('sv-SE', { timeZone: tz, dateStyle: 'short', timeStyle: 'short' }).format(fire);
+            const period = periodForFire(fire, tz, def.schedule.period);
+            out(`  ${local}  → ${periodId(period)}${period.year === year ? '' : `  (outside ${year}: not run)`}`);
+          }
+        }
+      }),
+    );
+}

@@ -1,0 +1,17 @@
+import { randomUUID } from 'node:crypto';
+import type { JobDefinition } from '../config/job-definition.ts';
+import type { Settings } from '../pipeline/settings.ts';
+import { createMailer, type DeliveryReceipt } from './transport.ts';
+
+/** Tells a report's operators that a job failed for good; through the same mail path as briefings. */
+export async function alertOperators(settings: Settings, job: JobDefinition, subject: string, text: string): Promise<DeliveryReceipt | undefined> {
+  if (job.operators.length === 0) return undefined;
+  const mailer = await createMailer({ smtpUrl: settings.smtpUrl, outboxDir: settings.outboxDir, clock: settings.clock });
+  return mailer.sendText({
+    from: job.mail.from,
+    to: job.operators,
+    subject: `[jibao] ${subject}`,
+    text,
+    messageId: `<alert.${job.id}.${randomUUID()}@jibao>`,
+  });
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+export const BRIEFINGS_QUEUE = 'briefings';
+export const JOB_NAME = 'briefing';
+
+/** What a queued briefing carries; validated when a worker takes it. */
+export const briefingJobSchema = z.strictObject({
+  report: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  period: z.string().min(4),
+  trigger: z.strictObject({ kind: z.enum(['schedule', 'cli', 'api']), by: z.string().min(1), note: z.string().optional() }),
+  note: z.string().optional(),
+  send: z.boolean().default(true),
+  /** Scheduled fires wait for late figures until then (ISO time); ad-hoc runs fail at once. */
+  waitUntil: z.string().datetime().optional(),
+  retryEverySeconds: z.number().positive().optional(),
+});
+
+export type BriefingJobData = z.input<typeof briefingJobSchema>;
+
+export type Stage = 'queued' | 'loading' | 'fetching' | 'validating' | 'evaluating' | 'rendering' | 'archiving' | 'delivering' | 'done';
+export const STAGE_PERCENT: Record<Stage, number> = {
+  queued: 0,
+  loading: 5,
+  fetching: 15,
+  validating: 30,
+  evaluating: 40,
+  rendering: 50,
+  archiving: 80,
+  delivering: 90,
+  done: 100,
+};
+
+export interface BriefingProgress {
+  readonly stage: Stage;
+  readonly percent: number;
+}
+
+export interface BriefingJobResult {
+  readonly snapshot: { readonly report: string; readonly period: string; readonly version: number; readonly dir: string };
+  readonly counts: Record<string, number>;
+  readonly delivered: boolean;
+  /** True when an earlier attempt of this job had already archived the snapshot. */
+  readonly reused: boolean;
+}
+
+/** One job per report × period for scheduled fires: the id is the deduplication. No ":" in BullMQ ids. */
+export function scheduledJobId(report: string, period: string): string {
+  return `scheduled_${report}_${period}`;
+}
+
+export function rerunJobId(report: string, period: string, at: Date, nonce: string): string {
+  return `rerun_${report}_${period}_${at.getTime()}_${nonce}`;
+}
+
+export const JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: 'exponential' as const, delay: 10_000 },
+  // Kept long enough for `rerun --wait`, the API and audits; the fire marker guards dedup beyond that.
+  removeOnComplete: { age: 90 * 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 365 * 24 * 3600 },
+};

@@ -1,0 +1,71 @@
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { InputError } from '../domain/issues.ts';
+import { parsePeriod, PeriodError } from '../domain/period.ts';
+import { runBriefing, type Renderer } from '../pipeline/run.ts';
+import type { Settings } from '../pipeline/settings.ts';
+import { MissingGlyphError } from '../render/glyphs.ts';
+import { TemplateError } from '../render/template.ts';
+import type { Logger } from '../log.ts';
+import { briefingJobSchema, STAGE_PERCENT, type BriefingJobResult, type BriefingProgress, type Stage } from './briefing-job.ts';
+
+export interface ProcessorDeps {
+  readonly settings: Settings;
+  readonly log: Logger;
+  readonly render?: Renderer;
+}
+
+/** Errors that a retry cannot fix: the input or a template must change first. */
+function isPermanent(e: unknown): boolean {
+  return e instanceof InputError || e instanceof TemplateError || e instanceof MissingGlyphError || e instanceof PeriodError;
+}
+
+/**
+ * The queued job runs exactly the pipeline `jibao run` runs, reporting each stage as progress.
+ * Figures not ready: a scheduled job waits (delayed, retried) until its deadline; a rerun fails.
+ */
+export function briefingProcessor(deps: ProcessorDeps) {
+  return async (job: Job, token?: string): Promise<BriefingJobResult> => {
+    const parsed = briefingJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`malformed job data: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const data = parsed.data;
+    const log = deps.log.child({ jobId: job.id, report: data.report, period: data.period });
+    const progress = (stage: Stage) => job.updateProgress({ stage, percent: STAGE_PERCENT[stage] } satisfies BriefingProgress).catch(() => undefined);
+    try {
+      const result = await runBriefing(
+        {
+          reportId: data.report,
+          period: parsePeriod(data.period),
+          ...(data.note ? { note: data.note } : {}),
+          send: data.send,
+          trigger: { ...data.trigger, jobId: String(job.id) },
+        },
+        deps.settings,
+        { onStage: (s) => { log.debug({ stage: s }, 'stage'); return progress(s); }, ...(deps.render ? { render: deps.render } : {}) },
+      );
+      if (result.kind === 'not-ready') {
+        const now = deps.settings.clock().getTime();
+        if (data.waitUntil && now < Date.parse(data.waitUntil) && token) {
+          const retryMs = (data.retryEverySeconds ?? 3600) * 1000;
+          log.info({ reason: result.reason, retryAt: new Date(now + retryMs).toISOString() }, 'figures not ready; waiting');
+          await job.updateData({ ...job.data, lastNotReady: result.reason });
+          await job.moveToDelayed(now + retryMs, token);
+          throw new DelayedError();
+        }
+        throw new UnrecoverableError(`figures not ready: ${result.reason}${data.waitUntil ? ` (gave up at ${data.waitUntil})` : ''}`);
+      }
+      await progress('done');
+      const s = result.snapshot;
+      log.info({ version: s.version, reused: result.reused, renderMs: Math.round(result.renderMs) }, 'briefing archived');
+      return {
+        snapshot: { report: s.report, period: s.period, version: s.version, dir: s.dir },
+        counts: { ...result.prepared.evaluation.counts },
+        delivered: result.delivery !== null,
+        reused: result.reused,
+      };
+    } catch (e) {
+      if (e instanceof DelayedError || e instanceof UnrecoverableError) throw e;
+      if (isPermanent(e)) throw new UnrecoverableError((e as Error).message);
+      throw e;
+    }
+  };
+}

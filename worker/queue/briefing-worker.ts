@@ -1,0 +1,91 @@
+import { Worker, type Job } from 'bullmq';
+import { loadJobDefinition } from '../config/job-definition.ts';
+import { alertOperators } from '../delivery/alert.ts';
+import type { Logger } from '../log.ts';
+import type { Settings } from '../pipeline/settings.ts';
+import { createRenderPool } from '../render/render-pool.ts';
+import { BRIEFINGS_QUEUE } from './briefing-job.ts';
+import { briefingProcessor } from './briefing-processor.ts';
+import { redisConnection } from './connection.ts';
+
+export interface WorkerOptions {
+  readonly redisUrl: string;
+  readonly settings: Settings;
+  readonly log: Logger;
+  readonly concurrency?: number;
+  /** Same value on every worker: the stalled check is throttled by whoever set it last. */
+  readonly stalledIntervalMs?: number;
+  readonly lockDurationMs?: number;
+  /** Render threads; 0 renders on the worker's own thread (for comparison in bench/). */
+  readonly renderThreads?: number;
+}
+
+export interface RunningWorker {
+  readonly worker: Worker;
+  /** Stops taking jobs, lets the current ones finish up to `graceMs`, then hands them back. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export function startBriefingWorker(opts: WorkerOptions): RunningWorker {
+  const connection = redisConnection(opts.redisUrl, 'worker');
+  const pool = opts.renderThreads === 0 ? undefined : createRenderPool(opts.renderThreads);
+  const log = opts.log.child({ role: 'worker' });
+  const worker = new Worker(BRIEFINGS_QUEUE, briefingProcessor({ settings: opts.settings, log, ...(pool ? { render: pool.render } : {}) }), {
+    connection,
+    concurrency: opts.concurrency ?? 1,
+    stalledInterval: opts.stalledIntervalMs ?? 30_000,
+    lockDuration: opts.lockDurationMs ?? 60_000,
+    maxStalledCount: 2,
+  });
+  worker.on('failed', (job, err) => void onFailed(job, err, opts.settings, log));
+  worker.on('error', (err) => log.error({ err: err.message }, 'worker error (will reconnect)'));
+  worker.on('completed', (job) => log.info({ jobId: job.id, result: job.returnvalue }, 'job completed'));
+  log.info({ queue: BRIEFINGS_QUEUE, concurrency: opts.concurrency ?? 1, renderThreads: opts.renderThreads ?? 'auto' }, 'worker started');
+  return {
+    worker,
+    async close(graceMs = 30_000) {
+      let timer: NodeJS.Timeout | undefined;
+      const forced = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), graceMs)));
+      const outcome = await Promise.race([worker.close().then(() => 'closed' as const), forced]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') {
+        log.warn({ graceMs }, 'jobs still running at shutdown; handing them back to the queue');
+        await worker.close(true);
+      }
+      await pool?.close();
+      await connection.quit().catch(() => connection.disconnect());
+      log.info('worker stopped');
+    },
+  };
+}
+
+/** A job that will not be retried again: log the reason and alert the report's operators. */
+async function onFailed(job: Job | undefined, err: Error, settings: Settings, log: Logger): Promise<void> {
+  if (!job) return;
+  const state = await job.getState().catch(() => 'unknown');
+  if (state !== 'failed') {
+    log.warn({ jobId: job.id, attempt: job.attemptsMade, reason: err.message }, 'job attempt failed; will retry');
+    return;
+  }
+  log.error({ jobId: job.id, attempts: job.attemptsMade, reason: err.message }, 'job failed');
+  const report = typeof job.data?.report === 'string' ? job.data.report : undefined;
+  if (!report) return;
+  try {
+    const def = await loadJobDefinition(settings.jobsDir, report);
+    const receipt = await alertOperators(
+      settings,
+      def,
+      `简报生成失败：${report} ${String(job.data.period)}`,
+      [
+        `任务 ${job.id} 已失败，不再自动重试。`,
+        `报告：${report}，期间：${String(job.data.period)}，尝试次数：${job.attemptsMade}`,
+        `原因：${err.message}`,
+        '',
+        '请修正数据或配置后重新生成（jibao rerun）。',
+      ].join('\n'),
+    );
+    log.info({ jobId: job.id, to: receipt?.accepted }, 'operators alerted');
+  } catch (e) {
+    log.error({ jobId: job.id, err: (e as Error).message }, 'could not alert operators');
+  }
+}

@@ -1,0 +1,72 @@
+import { Queue } from 'bullmq';
+import { listReportIds, loadJobDefinition, type JobDefinition } from '../config/job-definition.ts';
+import { InputError, type InputIssue } from '../domain/issues.ts';
+import type { Logger } from '../log.ts';
+import type { Settings } from '../pipeline/settings.ts';
+import { BRIEFINGS_QUEUE } from './briefing-job.ts';
+import { startBriefingWorker } from './briefing-worker.ts';
+import { redisConnection } from './connection.ts';
+import { Scheduler } from './scheduler.ts';
+
+export const ROLES = ['worker', 'scheduler'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Every job definition under jobs/, all validated up front: one bad file stops the start, named. */
+export async function loadAllJobs(jobsDir: string): Promise<JobDefinition[]> {
+  const ids = await listReportIds(jobsDir);
+  const jobs: JobDefinition[] = [];
+  const issues: InputIssue[] = [];
+  for (const id of ids) {
+    try {
+      jobs.push(await loadJobDefinition(jobsDir, id));
+    } catch (e) {
+      if (e instanceof InputError) issues.push(...e.issues);
+      else throw e;
+    }
+  }
+  if (issues.length > 0) throw new InputError(issues);
+  return jobs;
+}
+
+export interface StartOptions {
+  readonly roles: readonly Role[];
+  readonly redisUrl: string;
+  readonly settings: Settings;
+  readonly log: Logger;
+  readonly concurrency?: number;
+  readonly renderThreads?: number;
+  readonly stalledIntervalMs?: number;
+}
+
+/** Runs the chosen roles in this process; `stop()` shuts them down gracefully. */
+export async function startRoles(opts: StartOptions): Promise<{ stop(): Promise<void> }> {
+  const stops: (() => Promise<void>)[] = [];
+  if (opts.roles.includes('scheduler')) {
+    const jobs = await loadAllJobs(opts.settings.jobsDir);
+    const redis = redisConnection(opts.redisUrl, 'worker');
+    const queue = new Queue(BRIEFINGS_QUEUE, { connection: redis });
+    const scheduler = new Scheduler({ jobs, queue, redis, log: opts.log, clock: opts.settings.clock });
+    await scheduler.start();
+    stops.push(async () => {
+      scheduler.stop();
+      await queue.close();
+      await redis.quit().catch(() => redis.disconnect());
+    });
+  }
+  if (opts.roles.includes('worker')) {
+    const w = startBriefingWorker({
+      redisUrl: opts.redisUrl,
+      settings: opts.settings,
+      log: opts.log,
+      ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+      ...(opts.renderThreads !== undefined ? { renderThreads: opts.renderThreads } : {}),
+      ...(opts.stalledIntervalMs ? { stalledIntervalMs: opts.stalledIntervalMs } : {}),
+    });
+    stops.push(() => w.close());
+  }
+  return {
+    async stop() {
+      for (const s of stops.reverse()) await s();
+    },
+  };
+}
