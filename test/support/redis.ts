@@ -7,6 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 export interface TestRedis {
   readonly url: string;
   readonly port: number;
+  /** Stops and starts the server again on the same port (clients see a restart). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -30,6 +32,29 @@ export function freePort(): Promise<number> {
 export async function startRedis(): Promise<TestRedis> {
   const port = await freePort();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'jibao-redis-'));
+  let child = await spawnRedis(port, dir);
+  const stopChild = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    async restart() {
+      await stopChild();
+      child = await spawnRedis(port, dir);
+    },
+    async stop() {
+      await stopChild();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function spawnRedis(port: number, dir: string): Promise<ChildProcess> {
   const child: ChildProcess = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'],
@@ -62,16 +87,5 @@ export async function startRedis(): Promise<TestRedis> {
     probe();
   });
   child.removeAllListeners('exit');
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return child;
 }

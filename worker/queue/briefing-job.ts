@@ -13,6 +13,8 @@ export const briefingJobSchema = z.strictObject({
   /** Scheduled fires wait for late figures until then (ISO time); ad-hoc runs fail at once. */
   waitUntil: z.string().datetime().optional(),
   retryEverySeconds: z.number().positive().optional(),
+  /** Why the last attempt found no figures (set by the worker while it waits). */
+  lastNotReady: z.string().optional(),
 });
 
 export type BriefingJobData = z.input<typeof briefingJobSchema>;

@@ -26,7 +26,7 @@ function isPermanent(e: unknown): boolean {
 export function briefingProcessor(deps: ProcessorDeps) {
   return async (job: Job, token?: string): Promise<BriefingJobResult> => {
     const parsed = briefingJobSchema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`malformed job data: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success) throw new UnrecoverableError(`malformed job data: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`);
     const data = parsed.data;
     const log = deps.log.child({ jobId: job.id, report: data.report, period: data.period });
     const progress = (stage: Stage) => job.updateProgress({ stage, percent: STAGE_PERCENT[stage] } satisfies BriefingProgress).catch(() => undefined);
