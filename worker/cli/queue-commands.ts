@@ -44,6 +44,7 @@ export function registerQueueCommands(program: Command): void {
         if (unknown.length > 0 || roles.length === 0) throw new InvalidArgumentError(`unknown role(s) ${unknown.join(', ')}; expected ${ROLES.join(', ')}`);
         const log = createLogger();
         const stalled = Number(process.env['JIBAO_STALLED_INTERVAL_MS'] ?? '') || undefined;
+        const lock = Number(process.env['JIBAO_LOCK_DURATION_MS'] ?? '') || undefined;
         const running = await startRoles({
           roles: roles as Role[],
           redisUrl: redisUrl(),
@@ -52,6 +53,7 @@ export function registerQueueCommands(program: Command): void {
           concurrency: o.concurrency,
           ...(o.renderThreads !== undefined ? { renderThreads: o.renderThreads } : {}),
           ...(stalled ? { stalledIntervalMs: stalled } : {}),
+          ...(lock ? { lockDurationMs: lock } : {}),
         });
         log.info({ roles }, 'started');
         await new Promise<void>((resolve) => {

@@ -36,6 +36,7 @@ export interface StartOptions {
   readonly concurrency?: number;
   readonly renderThreads?: number;
   readonly stalledIntervalMs?: number;
+  readonly lockDurationMs?: number;
 }
 
 /** Runs the chosen roles in this process; `stop()` shuts them down gracefully. */
@@ -61,6 +62,7 @@ export async function startRoles(opts: StartOptions): Promise<{ stop(): Promise<
       ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
       ...(opts.renderThreads !== undefined ? { renderThreads: opts.renderThreads } : {}),
       ...(opts.stalledIntervalMs ? { stalledIntervalMs: opts.stalledIntervalMs } : {}),
+      ...(opts.lockDurationMs ? { lockDurationMs: opts.lockDurationMs } : {}),
     });
     stops.push(() => w.close());
   }
