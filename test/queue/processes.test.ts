@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { periodId } from '../../worker/domain/period.ts';
 import { periodForFire } from '../../worker/domain/schedule.ts';
 import { BRIEFINGS_QUEUE, JOB_NAME, JOB_OPTIONS, type BriefingProgress } from '../../worker/queue/briefing-job.ts';
-import { ROOT, tempDir } from '../support/cli.ts';
+import { ROOT, runCli, tempDir } from '../support/cli.ts';
 import { fixtureReport } from '../support/fixture-report.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
 
@@ -99,4 +99,25 @@ describe('processes: schedulers, workers, SIGKILL (real Redis, real `jibao start
     expect(await readdir(path.join(archive, 'killed-2023/2023Q3'))).toEqual(['v1', 'v1.deliveries.jsonl']);
     expect(await readdir(path.join(archive, '.tmp'))).toEqual([]);
   }, 120_000);
+
+  it('`jibao rerun --wait` shows the stages and the result; SIGTERM stops the worker cleanly', async () => {
+    const fx = await fixtureReport({ id: 'rerun-2023', year: 2023 });
+    await fx.writeFigures({ kind: 'quarter', year: 2023, quarter: 2, month: 6 });
+    const archive = await tempDir('r-archive');
+    const env = { REDIS_URL: redis.url, JIBAO_JOBS_DIR: fx.jobsDir, JIBAO_ARCHIVE_DIR: archive, JIBAO_OUTBOX_DIR: await tempDir('r-outbox'), JIBAO_USER: '王芳' };
+    const worker = startJibao('worker', { ...env, JIBAO_LOG_LEVEL: 'info' });
+    const r = await runCli(['rerun', '-r', 'rerun-2023', '-p', '2023Q2', '--note', '更正数据', '--no-send', '--wait'], { env });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^queued rerun_rerun-2023_2023Q2_/m);
+    expect(r.stdout).toMatch(/\] +50% rendering$/m);
+    expect(r.stdout).toMatch(/^snapshot .*rerun-2023\/2023Q2\/v1 \(version 1\)$/m);
+    const bad = await runCli(['rerun', '-r', 'nope-2023', '-p', '2023Q2'], { env });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('no such report "nope-2023"');
+    const exited = new Promise<number | null>((res) => worker.once('exit', (code) => res(code)));
+    worker.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect((worker as ChildProcess & { output: string }).output).toContain('"msg":"worker stopped"');
+  }, 60_000);
 });

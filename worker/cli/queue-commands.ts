@@ -10,7 +10,7 @@ import { periodId, type Period } from '../domain/period.ts';
 import { nextFires, periodForFire } from '../domain/schedule.ts';
 import { createLogger } from '../log.ts';
 import { settingsFromEnv } from '../pipeline/settings.ts';
-import { BRIEFINGS_QUEUE, JOB_NAME, JOB_OPTIONS, rerunJobId, STAGE_PERCENT, type BriefingJobData, type BriefingJobResult, type BriefingProgress } from '../queue/briefing-job.ts';
+import { BRIEFINGS_QUEUE, JOB_NAME, JOB_OPTIONS, rerunJobId, type BriefingJobData, type BriefingJobResult, type BriefingProgress } from '../queue/briefing-job.ts';
 import { redisConnection } from '../queue/connection.ts';
 import { loadAllJobs, ROLES, startRoles, type Role } from '../queue/roles.ts';
 import { guarded, out, periodOption, reportOption } from './common.ts';
@@ -81,7 +81,8 @@ export function registerQueueCommands(program: Command): void {
         await loadJobDefinition(settings.jobsDir, o.report); // fail here, not in a worker, for a report that does not exist
         const connection = redisConnection(redisUrl(), 'producer');
         const queue = new Queue(BRIEFINGS_QUEUE, { connection });
-        const events = o.wait ? new QueueEvents(BRIEFINGS_QUEUE, { connection: redisConnection(redisUrl(), 'worker') }) : undefined;
+        const eventsConnection = o.wait ? redisConnection(redisUrl(), 'worker') : undefined;
+        const events = eventsConnection ? new QueueEvents(BRIEFINGS_QUEUE, { connection: eventsConnection }) : undefined;
         try {
           await events?.waitUntilReady();
           const period = periodId(o.period);
@@ -103,7 +104,6 @@ export function registerQueueCommands(program: Command): void {
           });
           try {
             const result = (await job.waitUntilFinished(events)) as BriefingJobResult;
-            out(`[${'#'.repeat(20)}] ${STAGE_PERCENT.done}% done`);
             out(`snapshot ${result.snapshot.dir} (version ${result.snapshot.version})${result.delivered ? ', emailed' : ''}`);
             return EXIT.ok;
           } catch (e) {
@@ -111,9 +111,10 @@ export function registerQueueCommands(program: Command): void {
             return EXIT.input;
           }
         } finally {
+          // BullMQ does not close connections it was given.
           await events?.close();
           await queue.close();
-          await connection.quit().catch(() => connection.disconnect());
+          for (const c of [connection, eventsConnection]) await c?.quit().catch(() => c.disconnect());
         }
       }),
     );
