@@ -1,0 +1,49 @@
+/**
+ * Why the queued worker renders in a thread: BullMQ renews a job's lock from the worker's event
+ * loop, so a long render on that loop stalls every job's lock renewal. This renders a large
+ * briefing (2,500 indicators) on the loop and in a render thread and prints the longest
+ * event-loop stall of each, against the lock renewal period (half the lock duration).
+ * Usage: npm run bench:event-loop
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parsePeriod } from '../worker/domain/period.ts';
+import { prepareBriefing } from '../worker/pipeline/prepare.ts';
+import { renderInProcess, type RenderInput } from '../worker/pipeline/run.ts';
+import { settingsFromEnv } from '../worker/pipeline/settings.ts';
+import { createRenderPool } from '../worker/render/render-pool.ts';
+
+const N = 2500;
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'jibao-bench-loop-'));
+const dir = path.join(tmp, 'big-2023');
+mkdirSync(path.join(dir, 'figures'), { recursive: true });
+const inds = Array.from({ length: N }, (_, i) => `  - { id: i${i}, name: 指标${i}, section: s, kind: cumulative, unit: 亿元, target: 100, lead: [区统计局] }`);
+writeFileSync(path.join(dir, 'targets.yaml'), `report: { id: big-2023, year: 2023, title: 测试区2023年政府工作报告目标任务推进情况, document: 测试报告, region: 测试市测试区, office: 测试区人民政府办公室 }\nsections: [{ id: s, name: 经济 }]\nindicators:\n${inds.join('\n')}\n`);
+writeFileSync(path.join(dir, 'job.yaml'), 'id: big-2023\ntitle: t\nschedule: { cron: "0 9 20 1,4,7,10 *" }\nsource: { type: files, path: figures }\nrecipients: { to: [a@example.org] }\nmail: { from: j@example.org }\n');
+writeFileSync(path.join(dir, 'figures/q3.csv'), ['指标,期间,累计值', ...Array.from({ length: N }, (_, i) => `指标${i},2023Q3,${60 + (i % 30)}`)].join('\n'));
+
+const settings = { ...settingsFromEnv(), jobsDir: tmp };
+const ready = await prepareBriefing({ reportId: 'big-2023', period: parsePeriod('2023Q3') }, settings);
+if (ready.kind !== 'ready') throw new Error('not ready');
+const input: RenderInput = { templatesDir: settings.templatesDir, fontsDir: settings.fontsDir, template: 'briefing', model: ready.prepared.model, creationDate: new Date() };
+
+async function measure(label: string, render: () => Promise<{ pdf: Buffer }>): Promise<void> {
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  const t = performance.now();
+  const { pdf } = await render();
+  const ms = performance.now() - t;
+  h.disable();
+  console.log(`${label.padEnd(24)} render ${ms.toFixed(0).padStart(5)} ms, ${(pdf.length / 1024).toFixed(0)} KB; longest event-loop stall ${(h.max / 1e6).toFixed(0).padStart(5)} ms`);
+}
+
+await renderInProcess(input); // warm fonts in this thread
+await measure('on the event loop', () => renderInProcess(input));
+const pool = createRenderPool(1);
+await pool.render(input); // warm the thread
+await measure('in a render thread', () => pool.render(input));
+await pool.close();
+console.log(`lock renewal runs every ${60_000 / 2} ms (lockDuration 60 s): a stall longer than that loses the lock of every job on the worker`);
+rmSync(tmp, { recursive: true, force: true });
