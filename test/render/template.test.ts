@@ -58,3 +58,15 @@ describe('compileTemplate', () => {
     await expect(compileTemplate('/tmp', '../etc/passwd')).rejects.toThrow(/lowercase letters/);
   });
 });
+
+describe('compiled template cache', () => {
+  it('recompiles when a template file changes, so staff edits take effect in a running worker', async () => {
+    const dir = await templatesWith({ 'main.hbs': '<p>一</p>' });
+    expect((await compileTemplate(dir, 'main')).render({})).toBe('<p>一</p>');
+    await writeFile(path.join(dir, 'main.hbs'), '<p>二二</p>');
+    expect((await compileTemplate(dir, 'main')).render({})).toBe('<p>二二</p>');
+    await writeFile(path.join(dir, 'partials/x.hbs'), 'x');
+    await writeFile(path.join(dir, 'main.hbs'), '<p>{{> x}}</p>');
+    expect((await compileTemplate(dir, 'main')).render({})).toBe('<p>x</p>');
+  });
+});

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import Handlebars from 'handlebars';
 import { STATUS_LABELS, type Status } from '../domain/evaluate.ts';
 import { chineseDate, chineseNumeral, formatNumber, formatPoints, formatSigned } from '../domain/format.ts';
@@ -48,6 +48,30 @@ const COMPILE_OPTIONS = {
  */
 export async function compileTemplate(templatesDir: string, name: string): Promise<{ render: RenderTemplate; files: string[] }> {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new TemplateError(name, 'a template name is lowercase letters, digits and hyphens');
+  // A long-running worker compiles once and recompiles when staff edit a template (size or mtime change).
+  const key = await signature(templatesDir, name);
+  const cached = key ? compiled.get(key) : undefined;
+  if (cached) return cached;
+  const result = await compileFresh(templatesDir, name);
+  if (key) compiled.set(key, result);
+  return result;
+}
+
+const compiled = new Map<string, { render: RenderTemplate; files: string[] }>();
+
+async function signature(templatesDir: string, name: string): Promise<string | undefined> {
+  const partialsDir = path.join(templatesDir, 'partials');
+  const partials = (await readdir(partialsDir).catch(() => [])).filter((f) => f.endsWith('.hbs')).map((f) => path.join(partialsDir, f));
+  const parts: string[] = [];
+  for (const f of [path.join(templatesDir, `${name}.hbs`), ...partials.sort()]) {
+    const st = await stat(f).catch(() => undefined);
+    if (!st) return undefined;
+    parts.push(`${f}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`);
+  }
+  return parts.join('|');
+}
+
+async function compileFresh(templatesDir: string, name: string): Promise<{ render: RenderTemplate; files: string[] }> {
   const hb = Handlebars.create();
   for (const [helper, fn] of Object.entries(HELPERS)) hb.registerHelper(helper, fn);
 
