@@ -20,7 +20,26 @@ import { BRIEFINGS_QUEUE, JOB_NAME, type BriefingJobData } from '../worker/queue
 import { startRedis } from '../test/support/redis.ts';
 import { jibaoMode } from './mode.ts';
 
-const { values } = parseArgs({ options: { jobs: { type: 'string', default: '200' }, 'rss-jobs': { type: 'string', default: '1000' }, workers: { type: 'string', default: '2' } } });
+const { values } = parseArgs({
+  options: { jobs: { type: 'string', default: '200' }, 'rss-jobs': { type: 'string', default: '1000' }, workers: { type: 'string', default: '2' }, 'loop-child': { type: 'string' } },
+});
+
+/** N briefings in a plain loop, the same pipeline the workers run. */
+async function plainLoop(n: number, archiveDir: string): Promise<number> {
+  const settings = { ...settingsFromEnv(), archiveDir };
+  const run = () => runBriefing({ reportId: 'yuquan-2023', period: parsePeriod('2023Q3'), send: false, trigger: { kind: 'cli', by: 'bench' } }, settings);
+  await run(); // warm up
+  const t = performance.now();
+  for (let i = 0; i < n; i++) await run();
+  return performance.now() - t;
+}
+
+if (values['loop-child']) {
+  // A child of the contention control: prints its loop time and exits.
+  const [n, dir] = values['loop-child'].split(',');
+  process.stdout.write(String(await plainLoop(Number(n), dir!)));
+  process.exit(0);
+}
 const N = Number(values.jobs);
 const W = Number(values.workers);
 const M = Number(values['rss-jobs']);
@@ -57,12 +76,20 @@ const rss = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${
 try {
   console.log(`code                 ${jibaoMode(root)}; ${os.cpus().length} cores`);
   // 1. plain loop, one process, the same pipeline
-  const settings = { ...settingsFromEnv(), archiveDir: path.join(tmp, 'loop') };
-  await runBriefing({ reportId: 'yuquan-2023', period: parsePeriod('2023Q3'), send: false, trigger: data.trigger }, settings); // warm up
-  let t = performance.now();
-  for (let i = 0; i < N; i++) await runBriefing({ reportId: 'yuquan-2023', period: parsePeriod('2023Q3'), send: false, trigger: data.trigger }, settings);
-  const loop = performance.now() - t;
+  const loop = await plainLoop(N, path.join(tmp, 'loop'));
   console.log(`loop (1 core)        ${N} briefings in ${(loop / 1000).toFixed(1)} s, ${(loop / N).toFixed(0)} ms each`);
+  // Control: W plain loops side by side, no queue: what sharing the cores costs by itself.
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: W }, (_, i) =>
+      new Promise<void>((resolve, reject) => {
+        const c = spawn(process.execPath, ['--import', 'tsx/esm', import.meta.filename, '--loop-child', `${Math.ceil(N / W)},${path.join(tmp, `ctl${i}`)}`], { stdio: 'ignore' });
+        c.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`loop child exited ${code}`))));
+      }),
+    ),
+  );
+  const parallel = performance.now() - t0;
+  console.log(`${W} loops, no queue   ${N} briefings in ${(parallel / 1000).toFixed(1)} s, ${((parallel * W) / N).toFixed(0)} ms of core time each (cores shared, no queue)`);
 
   // 2. the same through the queue, two worker processes
   const workers = Array.from({ length: W }, () => worker(path.join(tmp, 'queue')));
@@ -71,13 +98,14 @@ try {
   await drain(W * 2);
   await queue.obliterate({ force: true });
   await waitForWorkers(W);
-  t = performance.now();
+  const t = performance.now();
   await queue.addBulk(Array.from({ length: N }, () => ({ name: JOB_NAME, data })));
   await drain(N);
   const queued = performance.now() - t;
   const overhead = (queued * W) / loop - 1;
   console.log(`queue (${W} worker${W > 1 ? 's' : ''})    ${N} briefings in ${(queued / 1000).toFixed(1)} s, ${((queued * W) / N).toFixed(0)} ms of core time each`);
-  console.log(`speed-up ${(loop / queued).toFixed(2)}×; queue overhead per core ${(overhead * 100).toFixed(1)}% (goal ≤ 15%)`);
+  console.log(`speed-up ${(loop / queued).toFixed(2)}×; overhead per core against the single loop ${(overhead * 100).toFixed(1)}% (goal ≤ 15%)`);
+  console.log(`  of which sharing the cores (plain loops side by side) ${(((parallel * W) / loop - 1) * 100).toFixed(1)}%, the queue itself ${((queued / parallel - 1) * 100).toFixed(1)}%`);
   for (const w of workers) w.kill('SIGTERM');
 
   // 3. memory of one worker over M jobs
