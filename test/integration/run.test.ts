@@ -26,7 +26,8 @@ describe('jibao run (embedded, no Redis)', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('snapshot');
     expect(first.stdout).toContain(path.join(archive, 'yuquan-2023/2023Q3/v1'));
-    expect(first.stdout).toMatch(/email\s+.*\.eml → leadership@example\.org/);
+    expect(first.stdout).toMatch(/email\s+leadership@example\.org \(to\) → .*\.eml$/m);
+    expect(first.stdout).toMatch(/email\s+district-office@example\.org \(cc\) → .*\.eml$/m);
   });
 
   it('writes a snapshot whose manifest checksums match every file', async () => {
@@ -76,17 +77,25 @@ describe('jibao run (embedded, no Redis)', () => {
     expect(raw).not.toMatch(/\/BaseFont \/(Helvetica|Times|Courier)/);
   });
 
-  it('writes the email to the outbox with the PDF attached under its Chinese name', async () => {
-    const files = (await readdir(outbox)).filter((f) => f.endsWith('.eml'));
-    expect(files).toHaveLength(1);
-    const mail = await simpleParser(await readFile(path.join(outbox, files[0]!)));
-    expect(mail.subject).toBe('【示例数据】玉泉区2023年前三季度政府工作报告目标任务推进情况（政府工作报告目标任务推进情况第3期）');
-    expect(mail.attachments).toHaveLength(1);
-    expect(mail.attachments[0]!.filename).toBe('玉泉区2023年前三季度政府工作报告目标任务推进情况.pdf');
+  it('writes one email per recipient to the outbox, the PDF attached under its Chinese name, and logs each send', async () => {
+    const files = (await readdir(outbox)).filter((f) => f.endsWith('.eml')).sort();
+    expect(files).toHaveLength(2); // to: leadership, cc: district-office
     const pdf = await readFile(path.join(archive, 'yuquan-2023/2023Q3/v1/briefing.pdf'));
-    expect(sha(mail.attachments[0]!.content)).toBe(sha(pdf));
-    expect(mail.text).toContain('示例数据');
-    expect(mail.text).toContain('一般公共预算收入');
+    for (const f of files) {
+      const mail = await simpleParser(await readFile(path.join(outbox, f)));
+      expect(mail.subject).toBe('【示例数据】玉泉区2023年前三季度政府工作报告目标任务推进情况（政府工作报告目标任务推进情况第3期）');
+      expect((mail.to as { text: string }).text).toBe('leadership@example.org');
+      expect((mail.cc as { text: string }).text).toBe('district-office@example.org');
+      expect(mail.attachments).toHaveLength(1);
+      expect(mail.attachments[0]!.filename).toBe('玉泉区2023年前三季度政府工作报告目标任务推进情况.pdf');
+      expect(sha(mail.attachments[0]!.content)).toBe(sha(pdf));
+      expect(mail.text).toContain('示例数据');
+      expect(mail.text).toContain('一般公共预算收入');
+      expect(mail.text).toContain('存档：yuquan-2023/2023Q3/v1');
+      expect(mail.html).toContain('<li>改造老旧小区：');
+    }
+    const log = (await readFile(path.join(archive, 'yuquan-2023/2023Q3/v1.deliveries.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(log.map((r: { address: string; status: string }) => `${r.address}:${r.status}`)).toEqual(['leadership@example.org:sent', 'district-office@example.org:sent']);
   });
 
   it('creates a new version on a rerun and leaves the earlier one untouched', async () => {
@@ -100,7 +109,7 @@ describe('jibao run (embedded, no Redis)', () => {
     expect(sha(await readFile(path.join(v1, 'manifest.json')))).toBe(before);
     expect((await stat(path.join(v1, 'briefing.pdf'))).mode & 0o222).toBe(0); // write-once: read-only
     expect((await pdfPages(await readFile(path.join(archive, 'yuquan-2023/2023Q3/v2/briefing.pdf')))).join('')).toContain('更正说明：更正一般公共预算收入数据');
-    expect((await readdir(outbox)).filter((f) => f.endsWith('.eml'))).toHaveLength(1); // --no-send
+    expect((await readdir(outbox)).filter((f) => f.endsWith('.eml'))).toHaveLength(2); // --no-send: no more
   });
 
   it('reads an XLSX quarter and marks the indicator without a figure as 缺数据', async () => {

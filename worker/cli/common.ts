@@ -20,6 +20,11 @@ export function periodArg(text: string): Period {
 
 export const reportOption = () => new Option('-r, --report <id>', 'report id: a folder under jobs/, e.g. yuquan-2023').makeOptionMandatory();
 export const periodOption = () => new Option('-p, --period <period>', 'reporting period: 2023Q3, 2023-11 or 2023年1-9月').argParser(periodArg);
+export const toOption = () =>
+  new Option('--to <address...>', "send only to these addresses instead of the job's recipients (e.g. yourself)").argParser((v: string, prev: string[] | undefined) => {
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) throw new InvalidArgumentError(`"${v}" is not an email address`);
+    return [...(prev ?? []), v];
+  });
 export const figuresOption = () => new Option('-f, --figures <file>', "read figures from this CSV/XLSX file instead of the job's source");
 
 export function countsLine(c: StatusCounts): string {

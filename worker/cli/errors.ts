@@ -4,8 +4,8 @@ import { MissingGlyphError } from '../render/glyphs.ts';
 import { TemplateError } from '../render/template.ts';
 import { SourceUnavailableError } from '../sources/source.ts';
 
-/** Exit statuses: 0 done, 1 bad input (fix and rerun), 2 internal error, 3 figures not ready yet, 4 figure source unreachable. */
-export const EXIT = { ok: 0, input: 1, internal: 2, notReady: 3, unavailable: 4 } as const;
+/** Exit statuses: 0 done, 1 bad input (fix and rerun), 2 internal error, 3 figures not ready yet, 4 figure source unreachable, 5 archived but not delivered. */
+export const EXIT = { ok: 0, input: 1, internal: 2, notReady: 3, unavailable: 4, delivery: 5 } as const;
 
 /** Prints an error the way staff need it — what, where, how to fix — and returns the exit status. Never a stack trace unless JIBAO_DEBUG is set. */
 export function reportError(e: unknown, write: (line: string) => void = (l) => process.stderr.write(l + '\n')): number {

@@ -13,13 +13,13 @@ import { compileTemplate } from '../render/template.ts';
 import { loadJobDefinition } from '../config/job-definition.ts';
 import { loadTargets } from '../config/targets-file.ts';
 import { EXIT, reportError } from './errors.ts';
-import { countsLine, figuresOption, guarded, out, periodOption, rel, reportOption } from './common.ts';
+import { countsLine, figuresOption, guarded, out, periodOption, rel, reportOption, toOption } from './common.ts';
 import { registerQueueCommands } from './queue-commands.ts';
 import { InputError } from '../domain/issues.ts';
 import { decodeText } from '../sources/table-file.ts';
 
 const program = new Command('jibao')
-  .description('季报: quarterly PDF briefings on a government work report\'s targets.\nExit status: 0 done, 1 bad input, 2 internal error, 3 figures not ready, 4 figure source unreachable.')
+  .description('季报: quarterly PDF briefings on a government work report\'s targets.\nExit status: 0 done, 1 bad input, 2 internal error, 3 figures not ready, 4 figure source unreachable, 5 archived but an email was not delivered.')
   .version(PACKAGE_VERSION)
   .showHelpAfterError('(run with --help for usage)');
 
@@ -31,7 +31,8 @@ program
   .addOption(figuresOption())
   .option('-n, --note <text>', 'a note shown on the briefing and in the email, e.g. 更正说明')
   .option('--no-send', 'archive only; send no email')
-  .action((o: { report: string; period: Period; figures?: string; note?: string; send: boolean }) =>
+  .addOption(toOption())
+  .action((o: { report: string; period: Period; figures?: string; note?: string; send: boolean; to?: string[] }) =>
     guarded(async () => {
       const settings = settingsFromEnv();
       const started = performance.now();
@@ -41,6 +42,7 @@ program
           period: o.period,
           ...(o.figures ? { figuresFile: o.figures } : {}),
           ...(o.note ? { note: o.note } : {}),
+          ...(o.to ? { recipients: { to: o.to, cc: [], bcc: [] } } : {}),
           send: o.send,
           trigger: { kind: 'cli', by: process.env['JIBAO_USER'] || os.userInfo().username, ...(o.note ? { note: o.note } : {}) },
         },
@@ -59,9 +61,16 @@ program
       const pdf = snapshot.manifest.files.find((x) => x.path === 'briefing.pdf')!;
       out(`  snapshot  ${rel(snapshot.dir)} (version ${snapshot.version}${snapshot.manifest.supersedes ? `, supersedes v${snapshot.manifest.supersedes}` : ''})`);
       out(`  pdf       ${rel(snapshot.pdf)} (${Math.round(pdf.bytes / 1024)} KB, rendered in ${Math.round(result.renderMs)} ms)`);
-      if (delivery) out(`  email     ${delivery.file ? rel(delivery.file) : delivery.messageId} → ${delivery.accepted.join(', ')}`);
-      else out('  email     not sent (--no-send)');
+      if (!delivery) out('  email     not sent (--no-send)');
+      else if (delivery.kind === 'inline') {
+        for (const r of delivery.sent) out(`  email     ${r.address} (${r.kind}) ${r.file ? `→ ${rel(r.file)}` : `sent, ${r.messageId}`}`);
+        for (const f of delivery.failed) process.stderr.write(`error: email to ${f.target.address} failed: ${f.reason}\n`);
+      }
       out(`  done in ${Math.round(performance.now() - started)} ms`);
+      if (delivery?.kind === 'inline' && delivery.failed.length > 0) {
+        process.stderr.write(`the snapshot is archived; ${delivery.failed.length} email(s) were not delivered (recorded in ${rel(snapshot.dir)}.deliveries.jsonl)\n`);
+        return EXIT.delivery;
+      }
     }),
   );
 

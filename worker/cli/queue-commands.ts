@@ -13,7 +13,7 @@ import { settingsFromEnv } from '../pipeline/settings.ts';
 import { BRIEFINGS_QUEUE, JOB_NAME, JOB_OPTIONS, rerunJobId, type BriefingJobData, type BriefingJobResult, type BriefingProgress } from '../queue/briefing-job.ts';
 import { redisConnection } from '../queue/connection.ts';
 import { loadAllJobs, ROLES, startRoles, type Role } from '../queue/roles.ts';
-import { guarded, out, periodOption, reportOption } from './common.ts';
+import { guarded, out, periodOption, reportOption, toOption } from './common.ts';
 import { EXIT } from './errors.ts';
 
 function redisUrl(): string {
@@ -74,8 +74,9 @@ export function registerQueueCommands(program: Command): void {
     .addOption(periodOption().makeOptionMandatory())
     .option('-n, --note <text>', 'why it is rerun (更正说明): recorded and shown on the briefing')
     .option('--no-send', 'archive only; send no email')
+    .addOption(toOption())
     .option('-w, --wait', 'show the stages as they run and the result')
-    .action((o: { report: string; period: Period; note?: string; send: boolean; wait?: boolean }) =>
+    .action((o: { report: string; period: Period; note?: string; send: boolean; wait?: boolean; to?: string[] }) =>
       guarded(async () => {
         const settings = settingsFromEnv();
         await loadJobDefinition(settings.jobsDir, o.report); // fail here, not in a worker, for a report that does not exist
@@ -92,6 +93,7 @@ export function registerQueueCommands(program: Command): void {
             trigger: { kind: 'cli', by: process.env['JIBAO_USER'] || os.userInfo().username, ...(o.note ? { note: o.note } : {}) },
             ...(o.note ? { note: o.note } : {}),
             send: o.send,
+            ...(o.to ? { recipients: { to: o.to, cc: [], bcc: [] } } : {}),
           };
           const job = await queue.add(JOB_NAME, data, { ...JOB_OPTIONS, jobId: rerunJobId(o.report, period, settings.clock(), randomUUID().slice(0, 8)) });
           out(`queued ${job.id}`);
@@ -104,7 +106,7 @@ export function registerQueueCommands(program: Command): void {
           });
           try {
             const result = (await job.waitUntilFinished(events)) as BriefingJobResult;
-            out(`snapshot ${result.snapshot.dir} (version ${result.snapshot.version})${result.delivered ? ', emailed' : ''}`);
+            out(`snapshot ${result.snapshot.dir} (version ${result.snapshot.version})${result.deliveries ? `, ${result.deliveries} email(s) queued` : ''}`);
             return EXIT.ok;
           } catch (e) {
             process.stderr.write(`failed: ${(e as Error).message}\n`);

@@ -92,7 +92,11 @@ export const jobDefinitionSchema = z.strictObject({
     bcc: z.array(email).default([]),
   }),
   operators: z.array(email).default([]),
-  mail: z.strictObject({ from: email }),
+  mail: z.strictObject({
+    from: email,
+    /** Larger PDFs are sent as a download link when JIBAO_PUBLIC_URL is set (attached otherwise). */
+    max_attachment_bytes: z.number().int().positive().default(10 * 1024 * 1024),
+  }),
   archive: z
     .strictObject({ retention: z.literal('keep-all').default('keep-all') })
     .default({ retention: 'keep-all' }),

@@ -23,7 +23,8 @@ export interface TextMail {
 }
 
 export interface Mailer {
-  send(mail: BriefingMail): Promise<DeliveryReceipt>;
+  /** Sends `mail` to the one address `to` (the envelope), under `messageId`. */
+  send(mail: BriefingMail, to: string, messageId: string): Promise<DeliveryReceipt>;
   /** A plain message without attachment (operator alerts). */
   sendText(mail: TextMail): Promise<DeliveryReceipt>;
   readonly describe: string;
@@ -52,7 +53,7 @@ function smtpMailer(nodemailer: Nodemailer, url: string, clock: () => Date): Mai
       at: clock().toISOString(),
     };
   };
-  return { describe: `SMTP ${safe}`, send: (mail) => sendOptions(toMailOptions(mail)), sendText: (mail) => sendOptions(textOptions(mail)) };
+  return { describe: `SMTP ${safe}`, send: (mail, to, messageId) => sendOptions(toMailOptions(mail, to, messageId)), sendText: (mail) => sendOptions(textOptions(mail)) };
 }
 
 function outboxMailer(nodemailer: Nodemailer, dir: string, clock: () => Date): Mailer {
@@ -71,7 +72,7 @@ function outboxMailer(nodemailer: Nodemailer, dir: string, clock: () => Date): M
   };
   return {
     describe: `outbox ${dir}`,
-    send: (mail) => sendOptions(toMailOptions(mail), mail.messageId, [...mail.recipients.to, ...mail.recipients.cc, ...mail.recipients.bcc]),
+    send: (mail, to, messageId) => sendOptions(toMailOptions(mail, to, messageId), messageId, [to]),
     sendText: (mail) => sendOptions(textOptions(mail), mail.messageId, mail.to),
   };
 }

@@ -9,8 +9,8 @@ import type { Figures } from '../domain/figures.ts';
 import { renderBriefing, type RenderedBriefing } from '../render/briefing.ts';
 import { loadFonts, type FontSet } from '../render/fonts.ts';
 import { compileTemplate } from '../render/template.ts';
-import { createMailer, type DeliveryReceipt } from '../delivery/transport.ts';
 import type { Recipients } from '../delivery/message.ts';
+import { composeBriefingMail, deliverInline, deliveryTargets, type DeliveryRecord, type DeliveryTarget } from '../delivery/deliver.ts';
 import { prepareBriefing, type BriefingRequest, type Prepared, type Stage } from './prepare.ts';
 import { PACKAGE_VERSION, type Settings } from './settings.ts';
 
@@ -28,7 +28,7 @@ export type RunResult =
       readonly kind: 'done';
       readonly snapshot: SnapshotRef;
       readonly prepared: Prepared;
-      readonly delivery: DeliveryReceipt | null;
+      readonly delivery: DeliveryOutcome | null;
       readonly renderMs: number;
       /** An earlier attempt of the same queued job had archived this snapshot already. */
       readonly reused: boolean;
@@ -51,9 +51,26 @@ export const renderInProcess: Renderer = async (input) => {
   return renderBriefing({ templatesDir: input.templatesDir, template: input.template, model: input.model, fonts, creationDate: input.creationDate });
 };
 
+export type DeliveryOutcome =
+  | { readonly kind: 'inline'; readonly sent: readonly DeliveryRecord[]; readonly failed: readonly { readonly target: DeliveryTarget; readonly reason: string }[] }
+  | { readonly kind: 'queued'; readonly jobs: number };
+
+/** How a snapshot reaches its recipients: sent here and now, or one queued job per recipient. */
+export type Deliver = (snapshot: SnapshotRef, p: Prepared, recipients: Recipients, note?: string) => Promise<DeliveryOutcome>;
+
+export const deliverNow = (settings: Settings): Deliver => async (snapshot, p, recipients, note) => {
+  const mail = await composeBriefingMail(settings, snapshot, mailSettings(settings, p.job), recipients, note);
+  return { kind: 'inline', ...(await deliverInline(settings, snapshot, mail, deliveryTargets(recipients))) };
+};
+
+export function mailSettings(settings: Settings, job: Prepared['job']) {
+  return { from: job.mail.from, maxAttachmentBytes: job.mail.max_attachment_bytes, ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}) };
+}
+
 export interface RunHooks {
   readonly onStage?: (s: Stage) => void | Promise<void>;
   readonly render?: Renderer;
+  readonly deliver?: Deliver;
 }
 
 /**
@@ -83,23 +100,13 @@ export async function runBriefing(opts: RunOptions, settings: Settings, hooks: R
     snapshot = await archiveSnapshot(archive, settings, p, rendered, fonts, opts.trigger);
   }
 
-  let delivery: DeliveryReceipt | null = null;
+  let delivery: DeliveryOutcome | null = null;
   if (opts.send !== false) {
     onStage('delivering');
-    delivery = (earlier ? await previousDelivery(snapshot) : undefined) ?? (await deliver(settings, p, snapshot, opts.recipients));
+    // Each recipient's send is logged with the snapshot; a retried job skips those already sent.
+    delivery = await (hooks.deliver ?? deliverNow(settings))(snapshot, p, opts.recipients ?? p.job.recipients, opts.note);
   }
   return { kind: 'done', snapshot, prepared: p, delivery, renderMs, reused: earlier !== undefined };
-}
-
-function deliveryLog(snapshot: SnapshotRef): string {
-  return path.join(path.dirname(snapshot.dir), `v${snapshot.version}.deliveries.jsonl`);
-}
-
-/** A send already recorded for this snapshot: a retry must not mail leadership twice. */
-async function previousDelivery(snapshot: SnapshotRef): Promise<DeliveryReceipt | undefined> {
-  const text = await readFile(deliveryLog(snapshot), 'utf8').catch(() => '');
-  const last = text.trim().split('\n').filter(Boolean).at(-1);
-  return last ? (JSON.parse(last) as DeliveryReceipt) : undefined;
 }
 
 async function archiveSnapshot(archive: FsArchive, settings: Settings, p: Prepared, rendered: RenderedBriefing, fonts: FontSet, trigger: Trigger): Promise<SnapshotRef> {
@@ -131,25 +138,6 @@ async function archiveSnapshot(archive: FsArchive, settings: Settings, p: Prepar
       ...inputs,
     ],
   }));
-}
-
-async function deliver(settings: Settings, p: Prepared, snapshot: SnapshotRef, override?: Recipients): Promise<DeliveryReceipt> {
-  const recipients = override ?? p.job.recipients;
-  const { render } = await compileTemplate(settings.templatesDir, 'email-text');
-  const m = p.model;
-  const mailer = await createMailer({ smtpUrl: settings.smtpUrl, outboxDir: settings.outboxDir, clock: settings.clock });
-  const receipt = await mailer.send({
-    from: p.job.mail.from,
-    recipients,
-    subject: `${m.report.sampleData ? '【示例数据】' : ''}${m.briefing.title}（${m.briefing.name}第${m.briefing.issueNumber}期）`,
-    text: render(m),
-    attachmentName: `${m.briefing.title}.pdf`,
-    pdf: await readFile(snapshot.pdf),
-    messageId: `<${snapshot.report}.${snapshot.period}.v${snapshot.version}@jibao>`,
-  });
-  // The delivery log lives beside the write-once snapshot folder, one JSON line per send.
-  await appendFile(deliveryLog(snapshot), JSON.stringify({ ...receipt, recipients }) + '\n');
-  return receipt;
 }
 
 const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';

@@ -10,6 +10,8 @@ export interface Settings {
   readonly archiveDir: string;
   readonly outboxDir: string;
   readonly smtpUrl?: string;
+  /** Where the API is reachable from recipients' mail clients, for download links (JIBAO_PUBLIC_URL). */
+  readonly publicUrl?: string;
   readonly clock: () => Date;
 }
 
@@ -34,6 +36,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proc
     archiveDir: dir('JIBAO_ARCHIVE_DIR', 'archive'),
     outboxDir: dir('JIBAO_OUTBOX_DIR', 'outbox'),
     ...(env['SMTP_URL'] ? { smtpUrl: env['SMTP_URL'] } : {}),
+    ...(env['JIBAO_PUBLIC_URL'] ? { publicUrl: env['JIBAO_PUBLIC_URL'] } : {}),
     clock: () => new Date(),
   };
 }

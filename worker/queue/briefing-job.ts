@@ -10,6 +10,8 @@ export const briefingJobSchema = z.strictObject({
   trigger: z.strictObject({ kind: z.enum(['schedule', 'cli', 'api']), by: z.string().min(1), note: z.string().optional() }),
   note: z.string().optional(),
   send: z.boolean().default(true),
+  /** Replaces the job definition's recipients for this run ("send only to me"). */
+  recipients: z.strictObject({ to: z.array(z.email()).min(1), cc: z.array(z.email()).default([]), bcc: z.array(z.email()).default([]) }).optional(),
   /** Scheduled fires wait for late figures until then (ISO time); ad-hoc runs fail at once. */
   waitUntil: z.string().datetime().optional(),
   retryEverySeconds: z.number().positive().optional(),
@@ -41,6 +43,8 @@ export interface BriefingJobResult {
   readonly snapshot: { readonly report: string; readonly period: string; readonly version: number; readonly dir: string };
   readonly counts: Record<string, number>;
   readonly delivered: boolean;
+  /** Delivery jobs queued, one per recipient. */
+  readonly deliveries?: number;
   /** True when an earlier attempt of this job had already archived the snapshot. */
   readonly reused: boolean;
 }

@@ -1,7 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { InputError } from '../domain/issues.ts';
 import { parsePeriod, PeriodError } from '../domain/period.ts';
-import { runBriefing, type Renderer } from '../pipeline/run.ts';
+import { runBriefing, type Deliver, type Renderer } from '../pipeline/run.ts';
 import type { Settings } from '../pipeline/settings.ts';
 import { MissingGlyphError } from '../render/glyphs.ts';
 import { TemplateError } from '../render/template.ts';
@@ -12,6 +12,7 @@ export interface ProcessorDeps {
   readonly settings: Settings;
   readonly log: Logger;
   readonly render?: Renderer;
+  readonly deliver?: Deliver;
 }
 
 /** Errors that a retry cannot fix: the input or a template must change first. */
@@ -37,10 +38,18 @@ export function briefingProcessor(deps: ProcessorDeps) {
           period: parsePeriod(data.period),
           ...(data.note ? { note: data.note } : {}),
           send: data.send,
+          ...(data.recipients ? { recipients: data.recipients } : {}),
           trigger: { ...data.trigger, jobId: String(job.id) },
         },
         deps.settings,
-        { onStage: (s) => { log.debug({ stage: s }, 'stage'); return progress(s); }, ...(deps.render ? { render: deps.render } : {}) },
+        {
+          onStage: (s) => {
+            log.debug({ stage: s }, 'stage');
+            return progress(s);
+          },
+          ...(deps.render ? { render: deps.render } : {}),
+          ...(deps.deliver ? { deliver: deps.deliver } : {}),
+        },
       );
       if (result.kind === 'not-ready') {
         const now = deps.settings.clock().getTime();
@@ -60,6 +69,7 @@ export function briefingProcessor(deps: ProcessorDeps) {
         snapshot: { report: s.report, period: s.period, version: s.version, dir: s.dir },
         counts: { ...result.prepared.evaluation.counts },
         delivered: result.delivery !== null,
+        ...(result.delivery?.kind === 'queued' ? { deliveries: result.delivery.jobs } : {}),
         reused: result.reused,
       };
     } catch (e) {

@@ -1,4 +1,4 @@
-import { Worker, type Job } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import { loadJobDefinition } from '../config/job-definition.ts';
 import { alertOperators } from '../delivery/alert.ts';
 import type { Logger } from '../log.ts';
@@ -7,6 +7,8 @@ import { createRenderPool } from '../render/render-pool.ts';
 import { BRIEFINGS_QUEUE } from './briefing-job.ts';
 import { briefingProcessor } from './briefing-processor.ts';
 import { redisConnection } from './connection.ts';
+import { DELIVERIES_QUEUE } from './delivery-job.ts';
+import { deliveryProcessor, queueDeliveries } from './delivery-processor.ts';
 
 export interface WorkerOptions {
   readonly redisUrl: string;
@@ -18,10 +20,13 @@ export interface WorkerOptions {
   readonly lockDurationMs?: number;
   /** Render threads; 0 renders on the worker's own thread (for comparison in bench/). */
   readonly renderThreads?: number;
+  /** Emails per minute to the SMTP server, across all workers (BullMQ's rate limiter). */
+  readonly mailsPerMinute?: number;
 }
 
 export interface RunningWorker {
   readonly worker: Worker;
+  readonly deliveryWorker: Worker;
   /** Stops taking jobs, lets the current ones finish up to `graceMs`, then hands them back. */
   close(graceMs?: number): Promise<void>;
 }
@@ -30,28 +35,40 @@ export function startBriefingWorker(opts: WorkerOptions): RunningWorker {
   const connection = redisConnection(opts.redisUrl, 'worker');
   const pool = opts.renderThreads === 0 ? undefined : createRenderPool(opts.renderThreads);
   const log = opts.log.child({ role: 'worker' });
-  const worker = new Worker(BRIEFINGS_QUEUE, briefingProcessor({ settings: opts.settings, log, ...(pool ? { render: pool.render } : {}) }), {
+  const deliveries = new Queue(DELIVERIES_QUEUE, { connection });
+  const deliver = queueDeliveries(opts.settings, deliveries);
+  const worker = new Worker(BRIEFINGS_QUEUE, briefingProcessor({ settings: opts.settings, log, deliver, ...(pool ? { render: pool.render } : {}) }), {
     connection,
     concurrency: opts.concurrency ?? 1,
     stalledInterval: opts.stalledIntervalMs ?? 30_000,
     lockDuration: opts.lockDurationMs ?? 60_000,
     maxStalledCount: 2,
   });
+  const deliveryWorker = new Worker(DELIVERIES_QUEUE, deliveryProcessor(opts.settings, log), {
+    connection,
+    concurrency: 2,
+    stalledInterval: opts.stalledIntervalMs ?? 30_000,
+    limiter: { max: opts.mailsPerMinute ?? 60, duration: 60_000 },
+  });
   worker.on('failed', (job, err) => void onFailed(job, err, opts.settings, log));
+  deliveryWorker.on('failed', (job, err) => void onFailed(job, err, opts.settings, log));
+  deliveryWorker.on('error', (err) => log.error({ err: err.message }, 'delivery worker error (will reconnect)'));
   worker.on('error', (err) => log.error({ err: err.message }, 'worker error (will reconnect)'));
   worker.on('completed', (job) => log.info({ jobId: job.id, result: job.returnvalue }, 'job completed'));
   log.info({ queue: BRIEFINGS_QUEUE, concurrency: opts.concurrency ?? 1, renderThreads: opts.renderThreads ?? 'auto' }, 'worker started');
   return {
     worker,
+    deliveryWorker,
     async close(graceMs = 30_000) {
       let timer: NodeJS.Timeout | undefined;
       const forced = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), graceMs)));
-      const outcome = await Promise.race([worker.close().then(() => 'closed' as const), forced]);
+      const outcome = await Promise.race([Promise.all([worker.close(), deliveryWorker.close()]).then(() => 'closed' as const), forced]);
       clearTimeout(timer);
       if (outcome === 'timeout') {
         log.warn({ graceMs }, 'jobs still running at shutdown; handing them back to the queue');
-        await worker.close(true);
+        await Promise.all([worker.close(true), deliveryWorker.close(true)]);
       }
+      await deliveries.close();
       await pool?.close();
       await connection.quit().catch(() => connection.disconnect());
       log.info('worker stopped');
@@ -75,7 +92,7 @@ async function onFailed(job: Job | undefined, err: Error, settings: Settings, lo
     const receipt = await alertOperators(
       settings,
       def,
-      `简报生成失败：${report} ${String(job.data.period)}`,
+      `${job.queueName === DELIVERIES_QUEUE ? `简报发送失败（${String(job.data.address)}）` : '简报生成失败'}：${report} ${String(job.data.period)}`,
       [
         `任务 ${job.id} 已失败，不再自动重试。`,
         `报告：${report}，期间：${String(job.data.period)}，尝试次数：${job.attemptsMade}`,

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+export const DELIVERIES_QUEUE = 'deliveries';
+export const DELIVERY_JOB_NAME = 'delivery';
+
+/** One recipient of one snapshot; the job id is the delivery id, so it exists once. */
+export const deliveryJobSchema = z.strictObject({
+  report: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  period: z.string().min(4),
+  version: z.number().int().positive(),
+  address: z.email(),
+  kind: z.enum(['to', 'cc', 'bcc']),
+  /** The To/Cc headers every recipient's copy shows. */
+  headers: z.strictObject({ to: z.array(z.string()), cc: z.array(z.string()) }),
+  note: z.string().optional(),
+});
+
+export type DeliveryJobData = z.input<typeof deliveryJobSchema>;
+
+export const DELIVERY_JOB_OPTIONS = {
+  attempts: 8,
+  backoff: { type: 'exponential' as const, delay: 30_000 },
+  removeOnComplete: { age: 365 * 24 * 3600 },
+  removeOnFail: { age: 365 * 24 * 3600 },
+};
