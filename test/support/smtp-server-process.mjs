@@ -1,0 +1,45 @@
+// A real SMTP server in its own process, for delivery tests (the smtp-server package).
+// Env: PORT, SPOOL (folder for received messages), REJECT (regex: RCPT answered 550),
+// TEMPFAIL (how many DATA commands are answered 451 before accepting).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SMTPServer } from 'smtp-server';
+
+const spool = process.env.SPOOL;
+mkdirSync(spool, { recursive: true });
+const reject = process.env.REJECT ? new RegExp(process.env.REJECT) : undefined;
+let tempFails = Number(process.env.TEMPFAIL ?? 0);
+let n = 0;
+
+const server = new SMTPServer({
+  disabledCommands: ['STARTTLS', 'AUTH'],
+  authOptional: true,
+  logger: false,
+  onRcptTo(address, _session, cb) {
+    if (reject?.test(address.address)) {
+      const err = new Error('5.1.1 mailbox unavailable');
+      err.responseCode = 550;
+      return cb(err);
+    }
+    cb();
+  },
+  onData(stream, session, cb) {
+    const chunks = [];
+    stream.on('data', (c) => chunks.push(c));
+    stream.on('end', () => {
+      if (tempFails > 0) {
+        tempFails -= 1;
+        const err = new Error('4.3.0 try again later');
+        err.responseCode = 451;
+        return cb(err);
+      }
+      n += 1;
+      const name = String(n).padStart(4, '0');
+      writeFileSync(join(spool, `${name}.eml`), Buffer.concat(chunks));
+      writeFileSync(join(spool, `${name}.json`), JSON.stringify({ from: session.envelope.mailFrom.address, to: session.envelope.rcptTo.map((r) => r.address) }));
+      cb(null, `queued as ${name}`);
+    });
+  },
+});
+server.listen(Number(process.env.PORT), '127.0.0.1', () => process.send?.('ready'));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
