@@ -26,6 +26,18 @@ export class FsArchive {
     return names.map((n) => VERSION_DIR.exec(n)).filter((m): m is RegExpExecArray => !!m).map((m) => Number(m[1])).sort((a, b) => a - b);
   }
 
+  /** Every snapshot, oldest first per period: [report, period, version]. */
+  async list(report?: string): Promise<{ report: string; period: string; version: number }[]> {
+    const out: { report: string; period: string; version: number }[] = [];
+    const reports = report ? [report] : (await readdir(this.root).catch(() => [] as string[])).filter((n) => !n.startsWith('.')).sort();
+    for (const r of reports) {
+      for (const p of (await readdir(path.join(this.root, r)).catch(() => [] as string[])).sort()) {
+        for (const v of await this.versions(r, p)) out.push({ report: r, period: p, version: v });
+      }
+    }
+    return out;
+  }
+
   async latestVersion(report: string, period: string): Promise<number | undefined> {
     return (await this.versions(report, period)).at(-1);
   }

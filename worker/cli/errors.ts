@@ -1,3 +1,4 @@
+import { CommanderError } from 'commander';
 import { InputError, formatIssue } from '../domain/issues.ts';
 import { PeriodError } from '../domain/period.ts';
 import { MissingGlyphError } from '../render/glyphs.ts';
@@ -24,7 +25,7 @@ export function reportError(e: unknown, write: (line: string) => void = (l) => p
     write('nothing was rendered or archived; try again later.');
     return EXIT.unavailable;
   }
-  if (e instanceof PeriodError) {
+  if (e instanceof PeriodError || e instanceof CommanderError) {
     write(`error: ${e.message}`);
     return EXIT.input;
   }

@@ -15,6 +15,7 @@ import { loadTargets } from '../config/targets-file.ts';
 import { EXIT, reportError } from './errors.ts';
 import { countsLine, figuresOption, guarded, out, periodOption, rel, reportOption, toOption } from './common.ts';
 import { registerQueueCommands } from './queue-commands.ts';
+import { registerArchiveCommands } from './archive-commands.ts';
 import { InputError } from '../domain/issues.ts';
 import { decodeText } from '../sources/table-file.ts';
 
@@ -185,6 +186,7 @@ async function writeAtomically(file: string, data: Uint8Array | string): Promise
 }
 
 registerQueueCommands(program);
+registerArchiveCommands(program);
 
 program.exitOverride((err) => {
   // commander's own usage errors: print nothing more, exit 1 (bad input); help and version exit 0.

@@ -1,0 +1,87 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { FsArchive } from '../archive/fs-archive.ts';
+import { verifySnapshot } from '../archive/verify.ts';
+import { readDeliveryLog } from '../delivery/deliver.ts';
+import { settingsFromEnv } from '../pipeline/settings.ts';
+import { guarded, out } from './common.ts';
+import { EXIT } from './errors.ts';
+
+/** "yuquan-2023/2023Q3/v2" or "yuquan-2023_2023Q3_v2" */
+export function parseSnapshotId(id: string): { report: string; period: string; version: number } {
+  const m = /^([a-z0-9][a-z0-9-]*)[/_](\d{4}(?:Q[1-4]|-\d{2}))[/_]v(\d+)$/.exec(id.trim());
+  if (!m) throw new InvalidArgumentError(`"${id}" is not a snapshot id; expected e.g. yuquan-2023/2023Q3/v1`);
+  return { report: m[1]!, period: m[2]!, version: Number(m[3]) };
+}
+
+export function registerArchiveCommands(program: Command): void {
+  const archive = program.command('archive').description('the snapshot archive (JIBAO_ARCHIVE_DIR): list, show, verify');
+
+  archive
+    .command('list')
+    .description('every snapshot: report, period, version, when, who triggered it')
+    .option('-r, --report <id>', 'only this report')
+    .action((o: { report?: string }) =>
+      guarded(async () => {
+        const a = new FsArchive(settingsFromEnv().archiveDir);
+        for (const s of await a.list(o.report)) {
+          const snap = await a.read(s.report, s.period, s.version);
+          const t = snap.manifest.trigger;
+          out(`${s.report}/${s.period}/v${s.version}  ${snap.manifest.createdAt}  ${t.kind}:${t.by}${t.note ? `  “${t.note}”` : ''}${snap.manifest.sampleData ? '  [示例数据]' : ''}`);
+        }
+      }),
+    );
+
+  archive
+    .command('show')
+    .description('a snapshot: its manifest (files and checksums, trigger, fonts, template) and its delivery log')
+    .argument('<snapshot>', 'e.g. yuquan-2023/2023Q3/v1')
+    .action((id: string) =>
+      guarded(async () => {
+        const ref = parseSnapshotId(id);
+        const snap = await new FsArchive(settingsFromEnv().archiveDir).read(ref.report, ref.period, ref.version).catch(() => {
+          throw new InvalidArgumentError(`no snapshot ${id} in the archive`);
+        });
+        const m = snap.manifest;
+        out(`snapshot   ${m.report}/${m.period}/v${m.version}${m.supersedes ? ` (supersedes v${m.supersedes})` : ''}`);
+        out(`created    ${m.createdAt} by ${m.trigger.kind}:${m.trigger.by}${m.trigger.jobId ? ` (job ${m.trigger.jobId})` : ''}`);
+        if (m.trigger.note) out(`note       ${m.trigger.note}`);
+        out(`folder     ${snap.dir}`);
+        out('files');
+        for (const f of m.files) out(`  ${f.sha256}  ${String(f.bytes).padStart(8)}  ${f.path}`);
+        out('template');
+        for (const t of m.template) out(`  ${t.sha256}  ${t.path}`);
+        out('fonts');
+        for (const f of m.fonts) out(`  ${f.sha256}  ${f.role}: ${f.postscriptName} (${f.file})`);
+        const log = await readDeliveryLog(snap);
+        out(`deliveries ${log.length === 0 ? 'none' : ''}`);
+        for (const r of log) out(`  ${r.at}  ${r.status.padEnd(6)}  ${r.kind.padEnd(3)} ${r.address}  ${r.via}  ${r.messageId}${r.reason ? `  ${r.reason}` : ''}`);
+      }),
+    );
+
+  archive
+    .command('verify')
+    .description('recompute every checksum; report changed bytes, missing and stray files; exit 1 on any problem')
+    .argument('[snapshot]', 'one snapshot, e.g. yuquan-2023/2023Q3/v1')
+    .option('--all', 'every snapshot in the archive')
+    .action((id: string | undefined, o: { all?: boolean }) =>
+      guarded(async () => {
+        if (!id && !o.all) throw new InvalidArgumentError('give a snapshot id or --all');
+        const a = new FsArchive(settingsFromEnv().archiveDir);
+        const refs = id ? [parseSnapshotId(id)] : await a.list();
+        let bad = 0;
+        for (const r of refs) {
+          const name = `${r.report}/${r.period}/v${r.version}`;
+          const snap = await a.read(r.report, r.period, r.version).catch(() => undefined);
+          const problems = snap ? await verifySnapshot(snap) : [{ path: 'manifest.json', problem: 'missing', detail: 'no readable manifest' }];
+          if (problems.length === 0) out(`ok    ${name}`);
+          else {
+            bad += 1;
+            for (const p of problems) out(`FAIL  ${name}  ${p.path}: ${p.problem} (${p.detail})`);
+          }
+        }
+        out(`${refs.length - bad} verified, ${bad} with problems`);
+        return bad > 0 ? EXIT.input : EXIT.ok;
+      }),
+    );
+}
