@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,20 @@ async function stop(child: ChildProcess): Promise<void> {
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   await exited;
+}
+
+/** Exactly one snapshot version, and (deliveries run on their own queue) one send to the recipient. */
+async function expectOneVersionDeliveredOnce(periodDir: string): Promise<void> {
+  expect((await readdir(periodDir)).filter((n) => /^v\d+$/.test(n))).toEqual(['v1']);
+  const sent = await until('the delivery to be logged', async () => {
+    const log = await readFile(path.join(periodDir, 'v1.deliveries.jsonl'), 'utf8').catch(() => '');
+    const lines = log.split('\n').filter(Boolean);
+    return lines.length > 0 ? lines : undefined;
+  });
+  await new Promise((r) => setTimeout(r, 500)); // time for a wrong second send to show up
+  const again = (await readFile(path.join(periodDir, 'v1.deliveries.jsonl'), 'utf8')).split('\n').filter(Boolean);
+  expect(again).toEqual(sent);
+  expect(sent.map((l) => JSON.parse(l).address)).toEqual(['leader@example.org']);
 }
 
 async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T> {
@@ -77,7 +91,7 @@ describe('processes: schedulers, workers, SIGKILL (real Redis, real `jibao start
     await new Promise((r) => setTimeout(r, 4500)); // two more fires of each scheduler
     const jobs = (await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed'])).filter((j) => j.data.report === fx.id);
     expect(jobs.map((j) => j.id)).toEqual([id]);
-    expect(await readdir(path.join(archive, fx.id, periodId(period)))).toEqual(['v1', 'v1.deliveries.jsonl']);
+    await expectOneVersionDeliveredOnce(path.join(archive, fx.id, periodId(period)));
   }, 90_000);
 
   it('a worker killed with SIGKILL mid-render: another worker completes the job; one complete snapshot, no partial files', async () => {
@@ -96,7 +110,7 @@ describe('processes: schedulers, workers, SIGKILL (real Redis, real `jibao start
     await until('another worker to complete the job', async () => (await (await queue.getJob(id))?.getState()) === 'completed', 60_000);
     const job = (await queue.getJob(id))!;
     expect(job.returnvalue).toMatchObject({ snapshot: { version: 1 }, reused: false });
-    expect(await readdir(path.join(archive, 'killed-2023/2023Q3'))).toEqual(['v1', 'v1.deliveries.jsonl']);
+    await expectOneVersionDeliveredOnce(path.join(archive, 'killed-2023/2023Q3'));
     expect(await readdir(path.join(archive, '.tmp'))).toEqual([]);
   }, 120_000);
 
