@@ -127,3 +127,30 @@ describe('SMTP outages and refusals', () => {
     await smtp.stop();
   }, 60_000);
 });
+
+describe('large briefings', () => {
+  it('carry a download link instead of the attachment when a public URL is set, and are attached otherwise', async () => {
+    const { settings } = await snapshotWithoutMail();
+    const snapshot = await new FsArchive(settings.archiveDir).read('yuquan-2023', '2023Q3', 1);
+    const def = await loadJobDefinition(settings.jobsDir, 'yuquan-2023');
+    const recipients = { to: ['leader@example.org'], cc: [], bcc: [] };
+    const small = { ...mailSettings(settings, def), maxAttachmentBytes: 1000 };
+    const linked = await composeBriefingMail(settings, snapshot, { ...small, publicUrl: 'https://jibao.example.org/' }, recipients);
+    expect(linked.attachment).toBeUndefined();
+    expect(linked.text).toContain('https://jibao.example.org/api/snapshots/yuquan-2023_2023Q3_v1/pdf');
+    expect(linked.html).toContain('href="https://jibao.example.org/api/snapshots/yuquan-2023_2023Q3_v1/pdf"');
+    const attached = await composeBriefingMail(settings, snapshot, small, recipients); // no public URL: nothing to link to
+    expect(attached.attachment?.name).toBe(`${TITLE}.pdf`);
+    expect(attached.text).toContain('简报全文见附件');
+  });
+
+  it('shows a rerun note as 更正说明 in the subject and body', async () => {
+    const { settings } = await snapshotWithoutMail();
+    const snapshot = await new FsArchive(settings.archiveDir).read('yuquan-2023', '2023Q3', 1);
+    const def = await loadJobDefinition(settings.jobsDir, 'yuquan-2023');
+    const mail = await composeBriefingMail(settings, snapshot, mailSettings(settings, def), { to: ['a@example.org'], cc: [], bcc: [] }, '一般公共预算收入由14.6亿元更正为14.8亿元');
+    expect(mail.subject.startsWith('【示例数据】【更正】')).toBe(true);
+    expect(mail.text).toContain('更正说明：一般公共预算收入由14.6亿元更正为14.8亿元');
+    expect(mail.html).toContain('<strong>更正说明：</strong>一般公共预算收入由14.6亿元更正为14.8亿元');
+  });
+});

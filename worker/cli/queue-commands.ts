@@ -45,6 +45,7 @@ export function registerQueueCommands(program: Command): void {
         const log = createLogger();
         const stalled = Number(process.env['JIBAO_STALLED_INTERVAL_MS'] ?? '') || undefined;
         const lock = Number(process.env['JIBAO_LOCK_DURATION_MS'] ?? '') || undefined;
+        const mails = Number(process.env['JIBAO_MAILS_PER_MINUTE'] ?? '') || undefined;
         const running = await startRoles({
           roles: roles as Role[],
           redisUrl: redisUrl(),
@@ -54,6 +55,7 @@ export function registerQueueCommands(program: Command): void {
           ...(o.renderThreads !== undefined ? { renderThreads: o.renderThreads } : {}),
           ...(stalled ? { stalledIntervalMs: stalled } : {}),
           ...(lock ? { lockDurationMs: lock } : {}),
+          ...(mails ? { mailsPerMinute: mails } : {}),
         });
         log.info({ roles }, 'started');
         await new Promise<void>((resolve) => {

@@ -37,6 +37,7 @@ export interface StartOptions {
   readonly renderThreads?: number;
   readonly stalledIntervalMs?: number;
   readonly lockDurationMs?: number;
+  readonly mailsPerMinute?: number;
 }
 
 /** Runs the chosen roles in this process; `stop()` shuts them down gracefully. */
@@ -63,6 +64,7 @@ export async function startRoles(opts: StartOptions): Promise<{ stop(): Promise<
       ...(opts.renderThreads !== undefined ? { renderThreads: opts.renderThreads } : {}),
       ...(opts.stalledIntervalMs ? { stalledIntervalMs: opts.stalledIntervalMs } : {}),
       ...(opts.lockDurationMs ? { lockDurationMs: opts.lockDurationMs } : {}),
+      ...(opts.mailsPerMinute ? { mailsPerMinute: opts.mailsPerMinute } : {}),
     });
     stops.push(() => w.close());
   }
