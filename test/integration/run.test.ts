@@ -4,7 +4,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../support/cli.ts';
-import { pdfPages } from '../support/pdf.ts';
+import { pdfAttachments, pdfPages } from '../support/pdf.ts';
+import { spawnSync } from 'node:child_process';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -65,6 +66,21 @@ describe('jibao run (embedded, no Redis)', () => {
       expect(p).toContain(`— ${i + 1} —`);
       expect(p).toContain('示例数据 · 非官方统计数据');
     });
+  });
+
+  it('archives a PDF/A-3b that qpdf finds sound and that carries the input JSON', async () => {
+    const file = path.join(archive, 'yuquan-2023/2023Q3/v1/briefing.pdf');
+    const raw = await readFile(file);
+    expect(raw.toString('latin1')).toMatch(/<pdfaid:part>3<\/pdfaid:part>\s*<pdfaid:conformance>B<\/pdfaid:conformance>/);
+    expect(raw.toString('latin1')).toContain('/OutputIntents');
+    const check = spawnSync('qpdf', ['--check', file], { encoding: 'utf8' });
+    expect(check.error, 'qpdf must be installed (.ci/run installs it)').toBeUndefined();
+    expect(check.status).toBe(0);
+    expect(check.stdout).toContain('No syntax or stream encoding errors found');
+    const attached = await pdfAttachments(raw);
+    expect(Object.keys(attached).sort()).toEqual(['evaluation.json', 'figures.json']);
+    const archived = await readFile(path.join(archive, 'yuquan-2023/2023Q3/v1/data/figures.json'));
+    expect(sha(attached['figures.json']!)).toBe(sha(archived));
   });
 
   it('embeds subset TrueType fonts with ToUnicode maps, and no unembedded base fonts', async () => {

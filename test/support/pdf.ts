@@ -11,3 +11,11 @@ export async function pdfPages(data: Uint8Array): Promise<string[]> {
   await doc.destroy();
   return pages;
 }
+
+/** The files attached to a PDF, by name. */
+export async function pdfAttachments(data: Uint8Array): Promise<Record<string, Uint8Array>> {
+  const doc = await getDocument({ data: new Uint8Array(data), isEvalSupported: false }).promise;
+  const files = ((await doc.getAttachments()) ?? {}) as Record<string, { filename: string; content: Uint8Array }>;
+  await doc.destroy();
+  return Object.fromEntries(Object.values(files).map((f) => [f.filename, f.content]));
+}

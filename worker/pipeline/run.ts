@@ -7,6 +7,7 @@ import { periodId } from '../domain/period.ts';
 import type { Evaluation } from '../domain/evaluate.ts';
 import type { Figures } from '../domain/figures.ts';
 import { renderBriefing, type RenderedBriefing } from '../render/briefing.ts';
+import type { PdfAttachment } from '../render/pdf.ts';
 import { loadFonts, type FontSet } from '../render/fonts.ts';
 import { compileTemplate } from '../render/template.ts';
 import type { Recipients } from '../delivery/message.ts';
@@ -41,6 +42,7 @@ export interface RenderInput {
   readonly template: string;
   readonly model: Prepared['model'];
   readonly creationDate: Date;
+  readonly attachments?: readonly PdfAttachment[];
 }
 
 /** Renders a briefing; in process by default, in a worker thread for the queued worker. */
@@ -48,7 +50,14 @@ export type Renderer = (input: RenderInput) => Promise<RenderedBriefing>;
 
 export const renderInProcess: Renderer = async (input) => {
   const fonts = await loadFonts(input.fontsDir);
-  return renderBriefing({ templatesDir: input.templatesDir, template: input.template, model: input.model, fonts, creationDate: input.creationDate });
+  return renderBriefing({
+    templatesDir: input.templatesDir,
+    template: input.template,
+    model: input.model,
+    fonts,
+    creationDate: input.creationDate,
+    ...(input.attachments ? { attachments: input.attachments } : {}),
+  });
 };
 
 export type DeliveryOutcome =
@@ -93,7 +102,14 @@ export async function runBriefing(opts: RunOptions, settings: Settings, hooks: R
     onStage('rendering');
     const t0 = performance.now();
     const render = hooks.render ?? renderInProcess;
-    const rendered = await render({ templatesDir: settings.templatesDir, fontsDir: settings.fontsDir, template: p.job.template, model: p.model, creationDate: p.issuedAt });
+    const rendered = await render({
+      templatesDir: settings.templatesDir,
+      fontsDir: settings.fontsDir,
+      template: p.job.template,
+      model: p.model,
+      creationDate: p.issuedAt,
+      attachments: dataAttachments(p),
+    });
     renderMs = performance.now() - t0;
     onStage('archiving');
     const fonts = await loadFonts(settings.fontsDir);
@@ -141,6 +157,15 @@ async function archiveSnapshot(archive: FsArchive, settings: Settings, p: Prepar
 }
 
 const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
+
+/** The inputs carried inside the archived PDF itself, so the file alone shows what it was made from. */
+function dataAttachments(p: Prepared): PdfAttachment[] {
+  const bytes = (v: unknown) => new TextEncoder().encode(json(v));
+  return [
+    { name: 'figures.json', data: bytes(figuresJson(p.figures)), type: 'application/json', description: '本期数据（输入）' },
+    { name: 'evaluation.json', data: bytes(evaluationJson(p.evaluation)), type: 'application/json', description: '评价结果' },
+  ];
+}
 
 function figuresJson(f: Figures) {
   return {

@@ -1,6 +1,6 @@
 import { compileTemplate } from './template.ts';
 import { parseMarkup, MarkupError } from './markup.ts';
-import type { PdfMeta } from './pdf.ts';
+import type { PdfAttachment, PdfMeta } from './pdf.ts';
 import { checkGlyphs } from './glyphs.ts';
 import type { FontSet } from './fonts.ts';
 import type { BriefingModel } from './briefing-model.ts';
@@ -19,6 +19,7 @@ interface RenderOptions {
   model: BriefingModel;
   fonts: FontSet;
   creationDate: Date;
+  attachments?: readonly PdfAttachment[];
 }
 
 /** Template → markup → blocks, and the glyph check: everything but the page layout. */
@@ -32,7 +33,7 @@ async function compose(opts: RenderOptions) {
     if (e instanceof MarkupError) throw new TemplateError(files[0]!, e.message);
     throw e;
   }
-  const meta = pdfMeta(opts.model, opts.creationDate);
+  const meta = { ...pdfMeta(opts.model, opts.creationDate), ...(opts.attachments ? { attachments: opts.attachments } : {}) };
   checkGlyphs(blocks, opts.fonts, meta);
   return { markup, blocks, files, meta };
 }

@@ -28,7 +28,16 @@ const STATUS_FILL: Record<string, string> = {
   'status-missing': '#e6e6e6',
 };
 
+export interface PdfAttachment {
+  readonly name: string;
+  readonly data: Uint8Array;
+  readonly description: string;
+  readonly type: string;
+}
+
 export interface PdfMeta extends PageText {
+  /** Files carried inside the PDF (PDF/A-3 "Data" attachments), e.g. the snapshot's input JSON. */
+  readonly attachments?: readonly PdfAttachment[];
   readonly title: string;
   readonly author: string;
   readonly subject: string;
@@ -49,7 +58,9 @@ export async function renderPdf(blocks: readonly Block[], fonts: FontSet, meta: 
     autoFirstPage: true,
     lang: 'zh-CN',
     displayTitle: true,
+    // PDF/A-3b: fonts embedded, XMP metadata and an sRGB output intent; A-3 allows the attached JSON.
     pdfVersion: '1.7',
+    subset: 'PDF/A-3b',
     info: {
       Title: meta.title,
       Author: meta.author,
@@ -70,6 +81,9 @@ export async function renderPdf(blocks: readonly Block[], fonts: FontSet, meta: 
 
   new Layout(doc).draw(blocks);
   decoratePages(doc, meta);
+  for (const a of meta.attachments ?? []) {
+    doc.file(Buffer.from(a.data), { name: a.name, type: a.type, description: a.description, relationship: 'Data', creationDate: meta.creationDate, modifiedDate: meta.creationDate } as never);
+  }
   doc.end();
   return done;
 }
