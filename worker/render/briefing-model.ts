@@ -39,6 +39,8 @@ export interface BriefingModel {
   readonly sections: readonly SectionModel[];
   readonly lagging: readonly IndicatorRow[];
   readonly missing: readonly IndicatorRow[];
+  /** Cumulative indicators with a completion figure, for the completion chart. */
+  readonly completion: readonly IndicatorRow[];
   readonly tasks: readonly TaskRow[];
   readonly sources: readonly string[];
   readonly warnings: readonly string[];
@@ -137,6 +139,7 @@ export function buildBriefingModel(report: Report, figures: Figures, evaluation:
       })),
     lagging: evaluation.lagging.map((e) => rows.get(e.indicator.id)!),
     missing: evaluation.indicators.filter((e) => e.status === 'missing').map((e) => rows.get(e.indicator.id)!),
+    completion: evaluation.indicators.filter((e) => e.completion !== undefined).map((e) => rows.get(e.indicator.id)!),
     tasks: evaluation.tasks.map((t) => taskRows.get(t.task.id)!),
     sources: reportingUnits(figures),
     // The rule id is for staff at the command line; the briefing keeps the sentence.

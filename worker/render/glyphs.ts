@@ -39,6 +39,7 @@ function textsByRole(blocks: readonly Block[], meta: PageText): Map<FontRole, st
       case 'paragraph': case 'notice': runs(b.runs, 'body'); break;
       case 'table': for (const r of [...b.head, ...b.body]) for (const c of r.cells) runs(c.runs, c.header || r.classes.includes('group') ? 'heading' : 'body'); break;
       case 'closing': add('body', b.office + b.date); b.lines.forEach((l) => add('body', l.label + l.text)); break;
+      case 'chart': add('body', `${b.title}时序进度%0123456789.${b.items.map((i) => i.label).join('')}`); break;
       case 'pagebreak': break;
     }
   }

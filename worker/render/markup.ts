@@ -66,7 +66,15 @@ export type Block =
   | { readonly type: 'notice'; readonly runs: readonly Run[] }
   | { readonly type: 'table'; readonly classes: readonly string[]; readonly head: readonly Row[]; readonly body: readonly Row[] }
   | { readonly type: 'closing'; readonly lines: readonly { label: string; text: string }[]; readonly office: string; readonly date: string }
-  | { readonly type: 'pagebreak' };
+  | { readonly type: 'pagebreak' }
+  | { readonly type: 'chart'; readonly chart: 'completion' | 'status'; readonly title: string; readonly schedule?: number; readonly items: readonly ChartItem[] };
+
+export interface ChartItem {
+  readonly label: string;
+  readonly value: number;
+  /** on_track | lagging | severe | missing: drawn as a fill pattern and named, not colour alone. */
+  readonly status: string;
+}
 
 export class MarkupError extends Error {
   override name = 'MarkupError';
@@ -110,6 +118,20 @@ export function parseMarkup(html: string): Block[] {
       case 'table':
         blocks.push(tableOf(node, fail));
         break;
+      case 'figure': {
+        if (!cls.includes('chart')) fail(node, '<figure> must have class="chart"');
+        const kind = node.attribs['data-type'];
+        if (kind !== 'completion' && kind !== 'status') fail(node, `data-type="${kind ?? ''}": expected completion or status`);
+        const items = elements(node.children).map((el) => {
+          const value = Number(el.attribs['data-value']);
+          if (!Number.isFinite(value)) fail(el, `data-value="${el.attribs['data-value'] ?? ''}" is not a number`);
+          return { label: el.attribs['data-label'] ?? '', value, status: el.attribs['data-status'] ?? '' };
+        });
+        const schedule = node.attribs['data-schedule'] === undefined ? undefined : Number(node.attribs['data-schedule']);
+        if (schedule !== undefined && !Number.isFinite(schedule)) fail(node, `data-schedule="${node.attribs['data-schedule']}" is not a number`);
+        blocks.push({ type: 'chart', chart: kind as 'completion' | 'status', title: node.attribs['data-title'] ?? '', ...(schedule !== undefined ? { schedule } : {}), items });
+        break;
+      }
       case 'footer': {
         if (!cls.includes('closing')) fail(node, '<footer> must have class="closing"');
         const lines = elements(node.children)

@@ -125,6 +125,7 @@ class Layout {
         case 'table': this.table(b.head, b.body, b.classes); break;
         case 'closing': this.closing(b); break;
         case 'pagebreak': this.newPage(); break;
+        case 'chart': b.chart === 'completion' ? this.completionChart(b) : this.statusChart(b); break;
       }
     }
   }
@@ -276,6 +277,103 @@ class Layout {
     }
     this.y += LINE_PITCH * 0.4;
     d.x = PAGE.left;
+  }
+
+  /** A fill that reads in black-and-white print too: a tint plus a hatch that differs per status. */
+  private fillStatus(x: number, y: number, w: number, h: number, status: string): void {
+    const d = this.doc;
+    if (w <= 0 || h <= 0) return;
+    d.save().rect(x, y, w, h).fill(STATUS_FILL[`status-${status}`] ?? '#eeeeee').restore();
+    const hatch = status === 'lagging' ? [1] : status === 'severe' ? [1, -1] : [];
+    if (hatch.length > 0) {
+      d.save().rect(x, y, w, h).clip();
+      d.lineWidth(0.4).strokeColor('#555555');
+      for (const dir of hatch) {
+        for (let i = -h; i < w + h; i += 4) {
+          if (dir > 0) d.moveTo(x + i, y + h).lineTo(x + i + h, y).stroke();
+          else d.moveTo(x + i, y).lineTo(x + i + h, y + h).stroke();
+        }
+      }
+      d.restore();
+    }
+    d.save().rect(x, y, w, h).lineWidth(0.5).strokeColor('#333333').stroke().restore();
+  }
+
+  private chartTitle(title: string, height: number): void {
+    const d = this.doc;
+    d.font('heading').fontSize(11);
+    this.ensure(height + 20);
+    d.fillColor('black').text(title, PAGE.left, this.y, { width: PAGE.textWidth, align: 'center' });
+    this.y = d.y + 4;
+  }
+
+  /** Completion of each indicator against 时序进度: bars with their value, a dashed line at 时序进度. */
+  private completionChart(b: Extract<Block, { type: 'chart' }>): void {
+    if (b.items.length === 0) return;
+    const d = this.doc;
+    const size = 9;
+    const barH = 11;
+    const gap = 5;
+    const labelW = 120;
+    const valueW = 40;
+    const plotX = PAGE.left + labelW;
+    const plotW = PAGE.textWidth - labelW - valueW;
+    const max = Math.max(100, ...b.items.map((i) => i.value));
+    const xOf = (v: number) => plotX + (Math.min(v, max) / max) * plotW;
+    const height = b.items.length * (barH + gap) + 24;
+    this.chartTitle(b.title, Math.min(height, PAGE.textHeight / 2));
+    const top = this.y;
+    // Gridlines and scale.
+    d.font('body').fontSize(7).fillColor('#666666');
+    for (let v = 0; v <= max; v += 25) {
+      d.save().moveTo(xOf(v), top).lineTo(xOf(v), top + b.items.length * (barH + gap)).lineWidth(0.3).strokeColor('#bbbbbb').stroke().restore();
+      d.text(`${v}%`, xOf(v) - 10, top + b.items.length * (barH + gap) + 2, { width: 20, align: 'center', lineBreak: false });
+    }
+    let y = top;
+    for (const item of b.items) {
+      if (y + barH > BOTTOM) {
+        this.newPage();
+        y = this.y;
+      }
+      d.font('body').fontSize(size).fillColor('black');
+      d.text(item.label, PAGE.left, y + (barH - size) / 2 - 1, { width: labelW - 6, align: 'right', lineBreak: false, ellipsis: true });
+      this.fillStatus(plotX, y, xOf(item.value) - plotX, barH, item.status);
+      d.font('body').fontSize(size).fillColor('black').text(`${item.value.toFixed(1)}%`, xOf(item.value) + 3, y + (barH - size) / 2 - 1, { lineBreak: false });
+      y += barH + gap;
+    }
+    if (b.schedule !== undefined) {
+      const sx = xOf(b.schedule);
+      d.save().moveTo(sx, top - 2).lineTo(sx, y).dash(3, { space: 2 }).lineWidth(1).strokeColor(RED).stroke().undash().restore();
+      d.font('body').fontSize(8).fillColor(RED).text(`时序进度${b.schedule.toFixed(1)}%`, sx - 40, y + 10, { width: 80, align: 'center', lineBreak: false });
+    }
+    d.fillColor('black');
+    this.y = y + 26;
+  }
+
+  /** Status counts as one stacked bar, each part labelled with its name and count. */
+  private statusChart(b: Extract<Block, { type: 'chart' }>): void {
+    const d = this.doc;
+    const total = b.items.reduce((n, i) => n + i.value, 0);
+    if (total === 0) return;
+    const barH = 18;
+    this.chartTitle(b.title, barH + 40);
+    let x = PAGE.left;
+    for (const item of b.items) {
+      const w = (item.value / total) * PAGE.textWidth;
+      this.fillStatus(x, this.y, w, barH, item.status);
+      x += w;
+    }
+    // Legend under the bar: the same patterns with names and counts.
+    let lx = PAGE.left;
+    const ly = this.y + barH + 6;
+    d.font('body').fontSize(9);
+    for (const item of b.items) {
+      this.fillStatus(lx, ly, 14, 9, item.status);
+      const label = `${item.label} ${item.value}`;
+      d.fillColor('black').text(label, lx + 18, ly, { lineBreak: false });
+      lx += 18 + d.widthOfString(label) + 16;
+    }
+    this.y = ly + 20;
   }
 
   private closing(b: Extract<Block, { type: 'closing' }>): void {
