@@ -98,7 +98,7 @@ program
       await writeAtomically(o.out, r.pdf);
       out(`wrote ${o.out} (${Math.round(r.pdf.length / 1024)} KB)`);
       if (o.html) {
-        await writeAtomically(o.html, markupPage(p.model, r.markup));
+        await writeAtomically(o.html, markupPage(p.model, r.markup, fonts));
         out(`wrote ${o.html}`);
       }
     }),

@@ -1,4 +1,5 @@
 import { compileTemplate } from './template.ts';
+import { pathToFileURL } from 'node:url';
 import { parseMarkup, MarkupError } from './markup.ts';
 import type { PdfAttachment, PdfMeta } from './pdf.ts';
 import { checkGlyphs } from './glyphs.ts';
@@ -64,12 +65,17 @@ function pdfMeta(m: BriefingModel, creationDate: Date): PdfMeta {
 }
 
 /** The markup as a standalone page, for previewing a template in a browser. */
-export function markupPage(model: BriefingModel, markup: string): string {
+export function markupPage(model: BriefingModel, markup: string, fonts?: FontSet): string {
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  // The same font files as the PDF, so the preview shows the same glyphs (file URLs: a local preview).
+  const faces = fonts
+    ? (['body', 'heading', 'title'] as const).map((r) => `@font-face{font-family:"jibao-${r}";src:url("${pathToFileURL(fonts[r].file).href}")}`).join('')
+    : '';
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(model.briefing.title)}</title>
 <style>
-body{font-family:"Noto Serif SC","Songti SC",serif;max-width:156mm;margin:20mm auto;font-size:16pt;line-height:1.8}
+${faces}
+body{font-family:${fonts ? '"jibao-body",' : ''}"Noto Serif SC","Songti SC",serif;max-width:156mm;margin:20mm auto;font-size:16pt;line-height:1.8}
 .masthead{text-align:center;color:#c8161d;border-bottom:2px solid #c8161d;padding-bottom:8px}
 .masthead .name{font-size:36pt;font-weight:bold}.masthead .issue,.masthead .office,.masthead .date{color:#000}
 h1{font-size:22pt;text-align:center}h2{font-size:16pt;font-family:sans-serif}h3{font-size:16pt}

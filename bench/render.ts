@@ -1,0 +1,62 @@
+/**
+ * The sample Q3 briefing rendered N times in one process: cold first render (fonts parsed),
+ * median warm render, peak RSS, PDF size; and the same briefing printed by headless Chromium from
+ * the `--html` page (the jsreport/Gotenberg/Puppeteer route), with the ratio.
+ * Usage: npm run bench:render [-- --renders 30 --chromium-runs 5]
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parsePeriod } from '../worker/domain/period.ts';
+import { prepareBriefing } from '../worker/pipeline/prepare.ts';
+import { settingsFromEnv } from '../worker/pipeline/settings.ts';
+import { loadFonts } from '../worker/render/fonts.ts';
+import { markupPage, renderBriefing } from '../worker/render/briefing.ts';
+
+const { values } = parseArgs({ options: { renders: { type: 'string', default: '30' }, 'chromium-runs': { type: 'string', default: '5' } } });
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const settings = settingsFromEnv();
+const ready = await prepareBriefing({ reportId: 'yuquan-2023', period: parsePeriod('2023Q3') }, settings);
+if (ready.kind !== 'ready') throw new Error('sample figures not ready');
+const p = ready.prepared;
+
+let t = performance.now();
+const fonts = await loadFonts(settings.fontsDir);
+const render = () => renderBriefing({ templatesDir: settings.templatesDir, template: p.job.template, model: p.model, fonts, creationDate: p.issuedAt });
+let out = await render();
+const cold = performance.now() - t;
+const warm: number[] = [];
+let peak = process.memoryUsage().rss;
+for (let i = 0; i < Number(values.renders); i++) {
+  t = performance.now();
+  out = await render();
+  warm.push(performance.now() - t);
+  peak = Math.max(peak, process.memoryUsage().rss);
+}
+const pdfkitMs = median(warm);
+console.log(`pdfkit   cold ${cold.toFixed(0)} ms (fonts parsed, first render; goal ≤ 1000), warm median ${pdfkitMs.toFixed(0)} ms over ${warm.length} (goal ≤ 150)`);
+console.log(`         peak RSS ${(peak / 1048576).toFixed(0)} MB, PDF ${(out.pdf.length / 1024).toFixed(0)} KB (goal ≤ 400 KB)`);
+
+const chromium = ['chromium', 'chromium-browser', 'google-chrome'].find((c) => spawnSync('which', [c]).status === 0);
+if (!chromium) {
+  console.log('chromium not installed (apt-get install -y chromium): no comparison');
+} else {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'jibao-bench-chromium-'));
+  const html = path.join(tmp, 'briefing.html');
+  writeFileSync(html, markupPage(p.model, out.markup, fonts));
+  const times: number[] = [];
+  const pdf = path.join(tmp, 'chromium.pdf');
+  for (let i = 0; i < Number(values['chromium-runs']); i++) {
+    t = performance.now();
+    execFileSync(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--user-data-dir=${path.join(tmp, `profile${i}`)}`, '--no-pdf-header-footer', `--print-to-pdf=${pdf}`, `file://${html}`], { stdio: 'ignore' });
+    times.push(performance.now() - t);
+  }
+  const chromiumMs = median(times);
+  const fontsLine = spawnSync('pdffonts', [pdf], { encoding: 'utf8' }).stdout?.split('\n').slice(2).filter(Boolean).length;
+  if (fontsLine !== undefined) console.log(`chromium embedded ${fontsLine} font object(s) (pdffonts)`);
+  console.log(`chromium print-to-pdf median ${chromiumMs.toFixed(0)} ms per briefing over ${times.length} runs, PDF ${(statSync(pdf).size / 1024).toFixed(0)} KB`);
+  console.log(`ratio    pdfkit warm is ${(chromiumMs / pdfkitMs).toFixed(1)}× faster than Chromium (goal ≥ 10×); cold ${(chromiumMs / cold).toFixed(1)}×`);
+  rmSync(tmp, { recursive: true, force: true });
+}
