@@ -4,6 +4,7 @@ import { loadFonts } from '../../worker/render/fonts.ts';
 import { parseMarkup } from '../../worker/render/markup.ts';
 import { renderPdf } from '../../worker/render/pdf.ts';
 import { MissingGlyphError } from '../../worker/render/glyphs.ts';
+import { pdfPages } from '../support/pdf.ts';
 
 const FONTS = path.resolve(import.meta.dirname, '../../fonts');
 const meta = { title: 't', author: 'a', subject: 's', keywords: 'k', creationDate: new Date('2023-10-20T00:00:00Z') };
@@ -27,6 +28,25 @@ describe('renderPdf', () => {
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     const pages = pdf.toString('latin1').match(/\/Type \/Page\b/g)?.length ?? 0;
     expect(pages).toBeGreaterThan(1);
+  });
+});
+
+describe('font fallback', () => {
+  it('draws a character the role font lacks with the fallback font, and it extracts as text', async () => {
+    const fonts = await loadFonts(FONTS);
+    expect(fonts.body.font.hasGlyphForCodePoint(0x30ede)).toBe(false); // 𰻞 is not in Noto Serif SC
+    const pdf = await renderPdf(parseMarkup('<h1>𰻞𰻞面</h1><p>城南新开𰻞𰻞面馆一家。</p><table><tr><td>𰻞</td></tr></table>'), fonts, meta);
+    const raw = pdf.toString('latin1');
+    expect(raw).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansSC-Regular/);
+    const text = (await pdfPages(pdf)).join('');
+    expect(text).toContain('城南新开𰻞𰻞面馆一家。');
+  });
+
+  it('without a fallback the same character stops the render', async () => {
+    const { fallback: _, ...noFallback } = await loadFonts(FONTS);
+    const err = await renderPdf(parseMarkup('<p>𰻞</p>'), noFallback, meta).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MissingGlyphError);
+    expect((err as Error).message).toContain('(U+30EDE)');
   });
 });
 

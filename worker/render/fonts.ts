@@ -12,18 +12,20 @@ export type FontRole = (typeof FONT_ROLES)[number];
 const roleSchema = z.strictObject({ file: z.string().min(1), postscript_name: z.string().optional() });
 export const fontsFileSchema = z.strictObject({
   roles: z.strictObject(Object.fromEntries(FONT_ROLES.map((r) => [r, roleSchema])) as Record<FontRole, typeof roleSchema>),
+  /** Draws the characters a role's font lacks (a rare character in a name); optional. */
+  fallback: roleSchema.optional(),
 });
 
 /** A parsed font: what pdfkit embeds and what the glyph check asks. */
 export interface LoadedFont {
-  readonly role: FontRole;
+  readonly role: FontRole | 'fallback';
   readonly file: string;
   readonly font: fontkit.Font;
   /** SHA-256 of the file is taken lazily by the archive; here the identity for the manifest. */
   readonly postscriptName: string;
 }
 
-export type FontSet = Record<FontRole, LoadedFont>;
+export type FontSet = Record<FontRole, LoadedFont> & { readonly fallback?: LoadedFont };
 
 const require = createRequire(import.meta.url);
 // Parsed fonts are kept for the life of the process: a worker parses each file once, not once per job.
@@ -57,13 +59,14 @@ function openFont(file: string, postscriptName?: string): fontkit.Font {
 export async function loadFonts(fontsDir: string): Promise<FontSet> {
   const configFile = path.join(fontsDir, 'fonts.yaml');
   const config = await loadYamlFile(configFile, fontsFileSchema, 'font configuration');
-  const set = {} as Record<FontRole, LoadedFont>;
-  for (const role of FONT_ROLES) {
-    const spec = config.roles[role];
+  const load = (role: FontRole | 'fallback', spec: { file: string; postscript_name?: string | undefined }): LoadedFont => {
     const file = resolveFontFile(spec.file, fontsDir, configFile);
     const font = openFont(file, spec.postscript_name);
-    set[role] = { role, file, font, postscriptName: font.postscriptName };
-  }
+    return { role, file, font, postscriptName: font.postscriptName };
+  };
+  const set = {} as Record<FontRole, LoadedFont> & { fallback?: LoadedFont };
+  for (const role of FONT_ROLES) set[role] = load(role, config.roles[role]);
+  if (config.fallback) set.fallback = load('fallback', config.fallback);
   return set;
 }
 
@@ -77,4 +80,20 @@ export function missingGlyphs(font: fontkit.Font, text: string): string[] {
     if (!font.hasGlyphForCodePoint(cp)) missing.push(ch);
   }
   return missing;
+}
+
+/** Splits `text` into runs of the role's font and of the fallback, for the characters the role lacks. */
+export function fontRuns(fonts: FontSet, role: FontRole, text: string): { text: string; font: FontRole | 'fallback' }[] {
+  const primary = fonts[role].font;
+  const fallback = fonts.fallback?.font;
+  if (!fallback) return [{ text, font: role }];
+  const runs: { text: string; font: FontRole | 'fallback' }[] = [];
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    const font: FontRole | 'fallback' = cp > 0x20 && !primary.hasGlyphForCodePoint(cp) && fallback.hasGlyphForCodePoint(cp) ? 'fallback' : role;
+    const last = runs[runs.length - 1];
+    if (last && last.font === font) last.text += ch;
+    else runs.push({ text: ch, font });
+  }
+  return runs;
 }

@@ -15,7 +15,7 @@ export class MissingGlyphError extends Error {
     super(
       `the briefing uses characters its fonts cannot show: ${[...missing]
         .map(([role, chars]) => `${chars.map((c) => `"${c}" (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join(', ')} in the ${role} font`)
-        .join('; ')}; map a font that has them in fonts/fonts.yaml, or change the text`,
+        .join('; ')}; map a font that has them in fonts/fonts.yaml (a role or the fallback), or change the text`,
     );
   }
 }
@@ -49,7 +49,9 @@ function textsByRole(blocks: readonly Block[], meta: PageText): Map<FontRole, st
 export function checkGlyphs(blocks: readonly Block[], fonts: FontSet, meta: PageText): void {
   const missing = new Map<FontRole, string[]>();
   for (const [role, texts] of textsByRole(blocks, meta)) {
-    const chars = missingGlyphs(fonts[role].font, texts.join(''));
+    let chars = missingGlyphs(fonts[role].font, texts.join(''));
+    // What the role's font lacks may come from the configured fallback.
+    if (fonts.fallback) chars = missingGlyphs(fonts.fallback.font, chars.join(''));
     if (chars.length > 0) missing.set(role, chars);
   }
   if (missing.size > 0) throw new MissingGlyphError(missing);

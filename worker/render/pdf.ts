@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import type { Block, Cell, Row, Run } from './markup.ts';
-import type { FontRole, FontSet } from './fonts.ts';
+import { fontRuns, type FontRole, type FontSet } from './fonts.ts';
 import { checkGlyphs, type PageText } from './glyphs.ts';
 
 /** GB/T 9704-2012 page geometry, in points (1 mm = 72 / 25.4 pt). */
@@ -77,9 +77,9 @@ export async function renderPdf(blocks: readonly Block[], fonts: FontSet, meta: 
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  for (const role of Object.keys(fonts) as FontRole[]) doc.registerFont(role, fonts[role].font as unknown as string);
+  for (const [name, f] of Object.entries(fonts)) if (f) doc.registerFont(name, (f as { font: unknown }).font as string);
 
-  new Layout(doc).draw(blocks);
+  new Layout(doc, fonts).draw(blocks);
   decoratePages(doc, meta);
   for (const a of meta.attachments ?? []) {
     doc.file(Buffer.from(a.data), { name: a.name, type: a.type, description: a.description, relationship: 'Data', creationDate: meta.creationDate, modifiedDate: meta.creationDate } as never);
@@ -112,7 +112,25 @@ function decoratePages(doc: PDFKit.PDFDocument, meta: PdfMeta): void {
 class Layout {
   private y = PAGE.top;
 
-  constructor(private readonly doc: PDFKit.PDFDocument) {}
+  constructor(
+    private readonly doc: PDFKit.PDFDocument,
+    private readonly fonts: FontSet,
+  ) {}
+
+  /**
+   * doc.text in the role's font, switching to the fallback font for characters the role lacks.
+   * With `at`, starts a new text at that point; without, continues the current one.
+   */
+  private write(text: string, role: FontRole, size: number, opts: PDFKit.Mixins.TextOptions & { continued?: boolean }, at?: { x: number; y: number }): void {
+    const d = this.doc;
+    const runs = fontRuns(this.fonts, role, text);
+    runs.forEach((r, i) => {
+      d.font(r.font).fontSize(size);
+      const o = { ...opts, continued: i < runs.length - 1 ? true : (opts.continued ?? false) };
+      if (i === 0 && at) d.text(r.text, at.x, at.y, o);
+      else d.text(r.text, o);
+    });
+  }
 
   draw(blocks: readonly Block[]): void {
     for (const b of blocks) {
@@ -171,7 +189,8 @@ class Layout {
     const text = balanceLines(d, raw, PAGE.textWidth);
     const h = d.heightOfString(text, { width: PAGE.textWidth, lineGap: gap });
     this.ensure(h);
-    d.fillColor('black').text(text, PAGE.left, this.y, { width: PAGE.textWidth, align: 'center', lineGap: gap });
+    d.fillColor('black');
+    this.write(text, 'title', TITLE_SIZE, { width: PAGE.textWidth, align: 'center', lineGap: gap }, { x: PAGE.left, y: this.y });
     this.y = d.y + LINE_PITCH * 0.5;
   }
 
@@ -182,7 +201,8 @@ class Layout {
     // Keep a heading with at least two lines of what follows.
     this.ensure(LINE_PITCH * 3);
     d.outline.addItem(text);
-    d.fillColor('black').text(text, PAGE.left, this.y, { width: PAGE.textWidth, indent: BODY_SIZE * 2, lineGap: gap });
+    d.fillColor('black');
+    this.write(text, role, BODY_SIZE, { width: PAGE.textWidth, indent: BODY_SIZE * 2, lineGap: gap }, { x: PAGE.left, y: this.y });
     this.y = d.y;
   }
 
@@ -197,10 +217,10 @@ class Layout {
     d.x = PAGE.left;
     d.y = this.y;
     runs.forEach((r, i) => {
-      d.font(r.strong ? 'heading' : 'body').fontSize(size);
       const continued = i < runs.length - 1;
-      if (i === 0) d.text(r.text, PAGE.left, this.y, { width: PAGE.textWidth, indent, lineGap: gap, continued });
-      else d.text(r.text, { continued, lineGap: gap });
+      const role: FontRole = r.strong ? 'heading' : 'body';
+      if (i === 0) this.write(r.text, role, size, { width: PAGE.textWidth, indent, lineGap: gap, continued }, { x: PAGE.left, y: this.y });
+      else this.write(r.text, role, size, { continued, lineGap: gap });
     });
     this.y = d.y;
   }
@@ -215,7 +235,8 @@ class Layout {
     const h = d.heightOfString(text, { width: PAGE.textWidth - 2 * pad, lineGap: gap }) + 2 * pad;
     this.ensure(h + 4);
     d.save().rect(PAGE.left, this.y, PAGE.textWidth, h).lineWidth(0.8).strokeColor(RED).stroke().restore();
-    d.fillColor(RED).text(text, PAGE.left + pad, this.y + pad, { width: PAGE.textWidth - 2 * pad, lineGap: gap });
+    d.fillColor(RED);
+    this.write(text, 'body', size, { width: PAGE.textWidth - 2 * pad, lineGap: gap }, { x: PAGE.left + pad, y: this.y + pad });
     d.fillColor('black');
     this.y += h + LINE_PITCH * 0.4;
   }
@@ -253,7 +274,7 @@ class Layout {
         const align = isHead || (!c.classes.includes('name') && !row.classes.includes('group') && (numeric || cellText(c).length <= 6)) ? 'center' : 'left';
         d.font(roleOf(row, c)).fontSize(size).fillColor('black');
         const th = d.heightOfString(cellText(c) || ' ', { width: w - 2 * pad.x, lineGap: 1 });
-        d.text(cellText(c), x + pad.x, this.y + (h - th) / 2, { width: w - 2 * pad.x, align, lineGap: 1 });
+        this.write(cellText(c), roleOf(row, c), size, { width: w - 2 * pad.x, align, lineGap: 1 }, { x: x + pad.x, y: this.y + (h - th) / 2 });
         x += w;
         col += c.colspan;
       }
