@@ -83,6 +83,15 @@ describe('jibao run (embedded, no Redis)', () => {
     expect(sha(attached['figures.json']!)).toBe(sha(archived));
   });
 
+  it('breaks Chinese lines properly: no line starts with closing punctuation or ends with opening punctuation', async () => {
+    const r = spawnSync('pdftotext', [path.join(archive, 'yuquan-2023/2023Q3/v1/briefing.pdf'), '-'], { encoding: 'utf8' });
+    expect(r.error, 'pdftotext must be installed (.ci/run installs poppler-utils)').toBeUndefined();
+    const lines = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    expect(lines.length).toBeGreaterThan(100);
+    expect(lines.filter((l) => /^[，。、；：！？）」』》”]/.test(l))).toEqual([]);
+    expect(lines.filter((l) => /[（「『《“]$/.test(l))).toEqual([]);
+  });
+
   it('embeds subset TrueType fonts with ToUnicode maps, and no unembedded base fonts', async () => {
     const raw = (await readFile(path.join(archive, 'yuquan-2023/2023Q3/v1/briefing.pdf'))).toString('latin1');
     const fonts = [...raw.matchAll(/\/BaseFont \/([A-Z]{6}\+[\w-]+)/g)].map((m) => m[1]);

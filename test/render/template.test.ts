@@ -21,6 +21,18 @@ describe('helpers', () => {
     expect(HELPERS['points']!(6.75)).toBe('6.8');
     expect(HELPERS['signed']!(-6.8)).toBe('−6.8');
     expect(HELPERS['statusText']!('severe')).toBe('严重滞后');
+    expect(HELPERS['pct']!(68.75)).toBe('68.8%');
+    expect(HELPERS['pctPoints']!(-6.2)).toBe('6.2个百分点');
+    expect(HELPERS['arabicItem']!(0)).toBe('1.');
+    expect(HELPERS['arabicParen']!(1)).toBe('（2）');
+    expect(HELPERS['periodName']!('2023Q3')).toBe('前三季度');
+    expect(HELPERS['periodName']!('2023-11')).toBe('1-11月');
+  });
+
+  it('formats numbers with units, fixed decimals and thousands separators through templates', async () => {
+    const dir = await templatesWith({ 'main.hbs': '{{amount a "亿元"}}|{{amount b "元" 0 group=true}}|{{fmt c 2}}|{{fmt b 0 group=true}}' });
+    const { render } = await compileTemplate(dir, 'main');
+    expect(render({ a: 20.01, b: 1234567, c: 3.5 })).toBe('20.01亿元|1,234,567元|3.50|1,234,567');
   });
 });
 

@@ -37,7 +37,7 @@ function textsByRole(blocks: readonly Block[], meta: PageText): Map<FontRole, st
       case 'title': add('title', b.text); break;
       case 'heading': add(b.level === 2 ? 'heading' : 'kai', b.text); break;
       case 'paragraph': case 'notice': runs(b.runs, 'body'); break;
-      case 'table': for (const r of [...b.head, ...b.body]) for (const c of r.cells) runs(c.runs, c.header || r.classes.includes('group') ? 'heading' : 'body'); break;
+      case 'table': for (const r of [...b.head, ...b.body]) for (const c of r.cells) runs(c.runs, c.header || r.classes.includes('group') ? 'heading' : c.classes.includes('num') ? 'number' : 'body'); break;
       case 'closing': add('body', b.office + b.date); b.lines.forEach((l) => add('body', l.label + l.text)); break;
       case 'chart': add('body', `${b.title}时序进度%0123456789.${b.items.map((i) => i.label).join('')}`); break;
       case 'pagebreak': break;

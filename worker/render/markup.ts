@@ -230,6 +230,7 @@ function tableOf(el: Element, fail: (el: Element, msg: string) => never): Block 
     classes: classes(tr),
     cells: elements(tr.children).map((c) => {
       if (c.name !== 'td' && c.name !== 'th') fail(c, `<${c.name}> inside <tr>; expected <td> or <th>`);
+      if (c.attribs['rowspan'] !== undefined && c.attribs['rowspan'] !== '1') fail(c, 'rowspan is not supported; repeat the cell or use a group row (<tr class="group">)');
       const span = Number(c.attribs['colspan'] ?? '1');
       if (!Number.isInteger(span) || span < 1) fail(c, `colspan="${c.attribs['colspan']}" is not a positive whole number`);
       return { runs: runsOf(c, fail), header: c.name === 'th', colspan: span, classes: classes(c) };

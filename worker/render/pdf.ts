@@ -248,7 +248,7 @@ class Layout {
     const cols = (head[0] ?? body[0])?.cells.reduce((n, c) => n + c.colspan, 0) ?? 0;
     if (cols === 0) return;
     const widths = columnWidths(d, [...head, ...body], cols, size, pad.x);
-    const roleOf = (row: Row, cell: Cell): FontRole => (cell.header || row.classes.includes('group') ? 'heading' : 'body');
+    const roleOf = (row: Row, cell: Cell): FontRole => (cell.header || row.classes.includes('group') ? 'heading' : cell.classes.includes('num') ? 'number' : 'body');
     const cellText = (c: Cell) => c.runs.map((r) => r.text).join('');
     const cellWidth = (start: number, span: number) => widths.slice(start, start + span).reduce((a, b) => a + b, 0);
     const rowHeight = (row: Row) => {

@@ -3,6 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import Handlebars from 'handlebars';
 import { STATUS_LABELS, type Status } from '../domain/evaluate.ts';
 import { chineseDate, chineseNumeral, formatNumber, formatPoints, formatSigned } from '../domain/format.ts';
+import { parsePeriod, periodName } from '../domain/period.ts';
 
 /** A template that cannot be compiled or rendered, named by file and line. */
 export class TemplateError extends Error {
@@ -22,8 +23,27 @@ export const HELPERS: Record<string, (...args: any[]) => string> = {
   cnParen: (i: unknown) => `（${chineseNumeral(num(i) + 1)}）`,
   /** {{cnDate "2023-10-15"}} → 2023年10月15日 */
   cnDate: (d: unknown) => chineseDate(String(d)),
-  /** {{fmt 1234.5 2}} → 1234.50; {{fmt value}} keeps the number's own decimals */
-  fmt: (v: unknown, decimals: unknown) => formatNumber(num(v), typeof decimals === 'number' ? decimals : undefined),
+  /** {{fmt 1234.5 2}} → 1234.50; {{fmt value}} keeps the number's own decimals; {{fmt 1234567 0 group=true}} → 1,234,567 */
+  fmt: (v: unknown, ...rest: unknown[]) => {
+    const opts = rest.at(-1) as { hash?: { group?: boolean } };
+    const decimals = typeof rest[0] === 'number' ? rest[0] : undefined;
+    return formatNumber(num(v), decimals, opts?.hash?.group === true);
+  },
+  /** {{amount 20.01 "亿元"}} → 20.01亿元; {{amount 123456 "元" 0 group=true}} → 123,456元 */
+  amount: (v: unknown, unit: unknown, ...rest: unknown[]) => {
+    const opts = rest.at(-1) as { hash?: { group?: boolean } };
+    const decimals = typeof rest[0] === 'number' ? rest[0] : undefined;
+    return `${formatNumber(num(v), decimals, opts?.hash?.group === true)}${String(unit)}`;
+  },
+  /** {{pct 68.75}} → 68.8% */
+  pct: (v: unknown) => `${formatPoints(num(v))}%`,
+  /** {{pctPoints -6.2}} → 6.2个百分点 (the size of a gap; the template says 高于 or 低于) */
+  pctPoints: (v: unknown) => `${formatPoints(Math.abs(num(v)))}个百分点`,
+  /** {{arabicItem @index}} → 1.  {{arabicParen @index}} → (1)  (third and fourth heading levels) */
+  arabicItem: (i: unknown) => `${num(i) + 1}.`,
+  arabicParen: (i: unknown) => `（${num(i) + 1}）`,
+  /** {{periodName "2023Q3"}} → 前三季度; {{periodName "2023-11"}} → 1-11月 */
+  periodName: (p: unknown) => periodName(parsePeriod(String(p))),
   /** {{points 6.75}} → 6.8 */
   points: (v: unknown) => formatPoints(num(v)),
   /** {{signed -6.8}} → −6.8 */
