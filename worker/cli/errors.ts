@@ -4,6 +4,7 @@ import { PeriodError } from '../domain/period.ts';
 import { MissingGlyphError } from '../render/glyphs.ts';
 import { TemplateError } from '../render/template.ts';
 import { SourceUnavailableError } from '../sources/source.ts';
+import { TokenConfigError } from '../api/auth.ts';
 
 /** Exit statuses: 0 done, 1 bad input (fix and rerun), 2 internal error, 3 figures not ready yet, 4 figure source unreachable, 5 archived but not delivered. */
 export const EXIT = { ok: 0, input: 1, internal: 2, notReady: 3, unavailable: 4, delivery: 5 } as const;
@@ -25,7 +26,7 @@ export function reportError(e: unknown, write: (line: string) => void = (l) => p
     write('nothing was rendered or archived; try again later.');
     return EXIT.unavailable;
   }
-  if (e instanceof PeriodError || e instanceof CommanderError) {
+  if (e instanceof PeriodError || e instanceof CommanderError || e instanceof TokenConfigError) {
     write(`error: ${e.message}`);
     return EXIT.input;
   }

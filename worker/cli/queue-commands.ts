@@ -33,11 +33,13 @@ function positiveInt(name: string) {
 export function registerQueueCommands(program: Command): void {
   program
     .command('start')
-    .description('run the service roles in this process on Redis (REDIS_URL): worker, scheduler (default: all); stops gracefully on SIGTERM/SIGINT')
+    .description('run the service roles in this process on Redis (REDIS_URL): worker, scheduler, api (default: all); stops gracefully on SIGTERM/SIGINT')
     .addOption(new Option('--roles <list>', `comma-separated roles: ${ROLES.join(', ')}`).default(ROLES.join(',')))
     .addOption(new Option('-c, --concurrency <n>', 'briefings a worker runs at once').argParser(positiveInt('--concurrency')).default(1))
     .addOption(new Option('--render-threads <n>', 'render threads (0: render on the worker thread)').argParser(positiveInt('--render-threads')))
-    .action((o: { roles: string; concurrency: number; renderThreads?: number }) =>
+    .addOption(new Option('--port <n>', 'API port').argParser(positiveInt('--port')).env('PORT').default(8080))
+    .addOption(new Option('--host <address>', 'API listen address (0.0.0.0 in a container)').default('127.0.0.1'))
+    .action((o: { roles: string; concurrency: number; renderThreads?: number; port: number; host: string }) =>
       guarded(async () => {
         const roles = o.roles.split(',').map((r) => r.trim()).filter(Boolean);
         const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
@@ -56,6 +58,8 @@ export function registerQueueCommands(program: Command): void {
           ...(stalled ? { stalledIntervalMs: stalled } : {}),
           ...(lock ? { lockDurationMs: lock } : {}),
           ...(mails ? { mailsPerMinute: mails } : {}),
+          port: o.port,
+          host: o.host,
         });
         log.info({ roles }, 'started');
         await new Promise<void>((resolve) => {

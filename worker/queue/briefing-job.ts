@@ -47,6 +47,7 @@ export interface BriefingJobResult {
   readonly deliveries?: number;
   /** True when an earlier attempt of this job had already archived the snapshot. */
   readonly reused: boolean;
+  readonly renderMs: number;
 }
 
 /** One job per report × period for scheduled fires: the id is the deduplication. No ":" in BullMQ ids. */

@@ -71,6 +71,7 @@ export function briefingProcessor(deps: ProcessorDeps) {
         delivered: result.delivery !== null,
         ...(result.delivery?.kind === 'queued' ? { deliveries: result.delivery.jobs } : {}),
         reused: result.reused,
+        renderMs: Math.round(result.renderMs),
       };
     } catch (e) {
       if (e instanceof DelayedError || e instanceof UnrecoverableError) throw e;

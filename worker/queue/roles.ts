@@ -7,8 +7,11 @@ import { BRIEFINGS_QUEUE } from './briefing-job.ts';
 import { startBriefingWorker } from './briefing-worker.ts';
 import { redisConnection } from './connection.ts';
 import { Scheduler } from './scheduler.ts';
+import { DELIVERIES_QUEUE } from './delivery-job.ts';
+import { buildApi } from '../api/server.ts';
+import { loadTokens } from '../api/auth.ts';
 
-export const ROLES = ['worker', 'scheduler'] as const;
+export const ROLES = ['worker', 'scheduler', 'api'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Every job definition under jobs/, all validated up front: one bad file stops the start, named. */
@@ -38,6 +41,9 @@ export interface StartOptions {
   readonly stalledIntervalMs?: number;
   readonly lockDurationMs?: number;
   readonly mailsPerMinute?: number;
+  /** API port (role api). */
+  readonly port?: number;
+  readonly host?: string;
 }
 
 /** Runs the chosen roles in this process; `stop()` shuts them down gracefully. */
@@ -67,6 +73,22 @@ export async function startRoles(opts: StartOptions): Promise<{ stop(): Promise<
       ...(opts.mailsPerMinute ? { mailsPerMinute: opts.mailsPerMinute } : {}),
     });
     stops.push(() => w.close());
+  }
+  if (opts.roles.includes('api')) {
+    const tokens = loadTokens();
+    if (tokens.length === 0) opts.log.warn('no API tokens configured (JIBAO_API_TOKENS or JIBAO_API_TOKENS_FILE): every API request will be refused');
+    const redis = redisConnection(opts.redisUrl, 'worker');
+    const briefings = new Queue(BRIEFINGS_QUEUE, { connection: redis });
+    const deliveries = new Queue(DELIVERIES_QUEUE, { connection: redis });
+    const app = await buildApi({ settings: opts.settings, briefings, deliveries, redis, tokens, log: opts.log.child({ role: 'api' }) });
+    const address = await app.listen({ port: opts.port ?? 8080, host: opts.host ?? '127.0.0.1' });
+    opts.log.info({ address }, 'api listening');
+    stops.push(async () => {
+      await app.close();
+      await briefings.close();
+      await deliveries.close();
+      await redis.quit().catch(() => redis.disconnect());
+    });
   }
   return {
     async stop() {
