@@ -95,7 +95,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     for (const id of await listReportIds(deps.settings.jobsDir)) {
       const def = await report(id);
       const year = (await loadTargets(def.targetsFile, def.id)).year;
-      const [next] = nextFires(def.schedule.cron, def.schedule.timezone, now, 1);
+      // The next fire that reports on a period of the targets' year, if any is left.
+      const next = nextFires(def.schedule.cron, def.schedule.timezone, now, 13).find((d) => periodForFire(d, def.schedule.timezone, def.schedule.period).year === year);
       const all = await archive.list(id);
       const latest = all.at(-1);
       out.push({
