@@ -8,6 +8,7 @@ import type { Evaluation } from '../domain/evaluate.ts';
 import type { Figures } from '../domain/figures.ts';
 import { renderBriefing, type RenderedBriefing } from '../render/briefing.ts';
 import type { PdfAttachment } from '../render/pdf.ts';
+import { describeChanges, type SnapshotFacts } from '../domain/changes.ts';
 import { loadFonts, type FontSet } from '../render/fonts.ts';
 import { compileTemplate } from '../render/template.ts';
 import type { Recipients } from '../delivery/message.ts';
@@ -90,9 +91,9 @@ export async function runBriefing(opts: RunOptions, settings: Settings, hooks: R
   const onStage = (st: Stage) => void hooks.onStage?.(st);
   const ready = await prepareBriefing(opts, settings, onStage);
   if (ready.kind === 'not-ready') return { kind: 'not-ready', reason: ready.reason };
-  const p = ready.prepared;
   const archive = new FsArchive(settings.archiveDir);
-  const period = periodId(p.figures.period);
+  const period = periodId(ready.prepared.figures.period);
+  const p = await withChanges(ready.prepared, archive, period);
 
   // A retried job (its worker died after archiving) finds its snapshot instead of making a second one.
   const earlier = opts.trigger.jobId ? await archive.findByJob(p.report.id, period, opts.trigger.jobId) : undefined;
@@ -123,6 +124,17 @@ export async function runBriefing(opts: RunOptions, settings: Settings, hooks: R
     delivery = await (hooks.deliver ?? deliverNow(settings))(snapshot, p, opts.recipients ?? p.job.recipients, opts.note);
   }
   return { kind: 'done', snapshot, prepared: p, delivery, renderMs, reused: earlier !== undefined };
+}
+
+/** A rerun states what differs from the version it supersedes (更正说明), in the briefing and the email. */
+async function withChanges(p: Prepared, archive: FsArchive, period: string): Promise<Prepared> {
+  const previous = await archive.latestVersion(p.report.id, period);
+  if (previous === undefined) return p;
+  const snap = await archive.read(p.report.id, period, previous);
+  const read = async (f: string) => JSON.parse(await readFile(path.join(snap.dir, f), 'utf8'));
+  const before: SnapshotFacts = { figures: await read('data/figures.json'), evaluation: await read('data/evaluation.json') };
+  const after: SnapshotFacts = JSON.parse(JSON.stringify({ figures: figuresJson(p.figures), evaluation: evaluationJson(p.evaluation) }));
+  return { ...p, model: { ...p.model, changes: describeChanges(p.report, before, after), changesFrom: previous } };
 }
 
 async function archiveSnapshot(archive: FsArchive, settings: Settings, p: Prepared, rendered: RenderedBriefing, fonts: FontSet, trigger: Trigger): Promise<SnapshotRef> {

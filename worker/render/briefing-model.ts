@@ -46,6 +46,9 @@ export interface BriefingModel {
   readonly warnings: readonly string[];
   readonly note: string | null;
   readonly version: number | null;
+  /** What differs from the previous version of the same period (更正说明), with that version's number. */
+  readonly changes: readonly string[];
+  readonly changesFrom: number | null;
 }
 
 export interface CountsModel extends StatusCounts {
@@ -146,6 +149,8 @@ export function buildBriefingModel(report: Report, figures: Figures, evaluation:
     warnings: (meta.warnings ?? []).map((w) => w.message.replace(/^\[[a-z0-9-]+\] /, '')),
     note: meta.note ?? null,
     version: meta.version ?? null,
+    changes: [],
+    changesFrom: null,
   };
 }
 

@@ -1,0 +1,43 @@
+import type { Report } from './report.ts';
+import { formatNumber } from './format.ts';
+import { STATUS_LABELS, type Status } from './evaluate.ts';
+import { TASK_STATUS_LABELS, type TaskStatus } from './figures.ts';
+
+/** The parts of an archived snapshot a correction is described from (data/figures.json, data/evaluation.json). */
+export interface SnapshotFacts {
+  readonly figures: { readonly indicators: Record<string, { value?: number; yoy?: number }>; readonly tasks: Record<string, { status?: TaskStatus }> };
+  readonly evaluation: { readonly indicators: readonly { id: string; status: Status }[] };
+}
+
+/**
+ * What changed from the previous version to this one, one sentence per indicator or task, in
+ * the report's order: 一般公共预算收入：累计值由14.6更正为14.8，状态由滞后变为达序时.
+ */
+export function describeChanges(report: Report, before: SnapshotFacts, after: SnapshotFacts): string[] {
+  const out: string[] = [];
+  const statusOf = (f: SnapshotFacts, id: string) => f.evaluation.indicators.find((i) => i.id === id)?.status;
+  for (const ind of report.indicators) {
+    const parts: string[] = [];
+    const a = before.figures.indicators[ind.id] ?? {};
+    const b = after.figures.indicators[ind.id] ?? {};
+    const unit = ind.kind === 'growth' ? (ind.valueUnit ?? '') : ind.unit;
+    for (const [key, label, suffix] of [['value', ind.kind === 'level' || ind.kind === 'ceiling' ? '数值' : '累计值', unit], ['yoy', '同比', '%']] as const) {
+      const x = a[key];
+      const y = b[key];
+      if (x === y) continue;
+      if (x === undefined) parts.push(`补报${label}${formatNumber(y!)}${suffix}`);
+      else if (y === undefined) parts.push(`撤回${label}（原为${formatNumber(x)}${suffix}）`);
+      else parts.push(`${label}由${formatNumber(x)}${suffix}更正为${formatNumber(y)}${suffix}`);
+    }
+    const s1 = statusOf(before, ind.id);
+    const s2 = statusOf(after, ind.id);
+    if (s1 && s2 && s1 !== s2) parts.push(`状态由${STATUS_LABELS[s1]}变为${STATUS_LABELS[s2]}`);
+    if (parts.length > 0) out.push(`${ind.name}：${parts.join('，')}`);
+  }
+  for (const task of report.tasks) {
+    const s1 = before.figures.tasks[task.id]?.status;
+    const s2 = after.figures.tasks[task.id]?.status;
+    if (s1 !== s2) out.push(`${task.name}：进展由${s1 ? TASK_STATUS_LABELS[s1] : '未报送'}变为${s2 ? TASK_STATUS_LABELS[s2] : '未报送'}`);
+  }
+  return out;
+}
