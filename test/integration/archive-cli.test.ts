@@ -43,3 +43,26 @@ describe('jibao archive list | show | verify', () => {
     expect((await runCli(['archive', 'verify', 'yuquan-2023/2023Q3/v2'], { env })).code).toBe(0);
   });
 });
+
+describe('jibao archive prune', () => {
+  it("keeps everything by default, and with keep_versions never removes a period's newest", async () => {
+    const { cp, readFile: rf, writeFile: wf, readdir } = await import('node:fs/promises');
+    const jobs = await tempDir('p-jobs');
+    await cp(path.join(import.meta.dirname, '../../jobs/yuquan-2023'), path.join(jobs, 'yuquan-2023'), { recursive: true });
+    const archive = await tempDir('p-archive');
+    const env = { JIBAO_JOBS_DIR: jobs, JIBAO_ARCHIVE_DIR: archive };
+    for (let i = 0; i < 3; i++) expect((await runCli(['run', '-r', 'yuquan-2023', '-p', '2023Q1', '--no-send'], { env })).code).toBe(0);
+    expect((await runCli(['archive', 'prune'], { env })).stdout).toContain('yuquan-2023: keep-all, nothing removed');
+    const job = path.join(jobs, 'yuquan-2023/job.yaml');
+    await wf(job, (await rf(job, 'utf8')).replace('retention: keep-all', 'retention: { keep_versions: 1 }'));
+    const dry = await runCli(['archive', 'prune', '--dry-run'], { env });
+    expect(dry.stdout).toContain('would remove yuquan-2023/2023Q1/v1');
+    expect((await readdir(path.join(archive, 'yuquan-2023/2023Q1'))).filter((n) => /^v\d+$/.test(n))).toEqual(['v1', 'v2', 'v3']);
+    const real = await runCli(['archive', 'prune'], { env });
+    expect(real.stdout).toContain('2 version(s) removed');
+    expect((await readdir(path.join(archive, 'yuquan-2023/2023Q1'))).filter((n) => /^v\d+$/.test(n))).toEqual(['v3']);
+    expect((await runCli(['archive', 'verify', '--all'], { env })).code).toBe(0);
+    // The next run after pruning still takes a new number, never a removed one.
+    expect((await runCli(['run', '-r', 'yuquan-2023', '-p', '2023Q1', '--no-send'], { env })).stdout).toContain('version 4, supersedes v3');
+  });
+});

@@ -48,6 +48,23 @@ export class FsArchive {
     return { report, period, version, dir, pdf: path.join(dir, PDF_NAME), manifest };
   }
 
+  /**
+   * Removes an old version (retention). The newest version of a period is never removed; the
+   * folder is renamed away first, so a reader sees the whole snapshot or none.
+   */
+  async remove(report: string, period: string, version: number): Promise<void> {
+    const versions = await this.versions(report, period);
+    if (!versions.includes(version)) throw new Error(`no snapshot ${report}/${period}/v${version}`);
+    if (version === versions.at(-1)) throw new Error(`${report}/${period}/v${version} is the newest version of its period and is never removed`);
+    const dir = path.join(this.periodDir(report, period), `v${version}`);
+    const gone = path.join(this.root, '.tmp', `removed_${report}_${period}_v${version}_pid${process.pid}_${randomUUID()}`);
+    await mkdir(path.dirname(gone), { recursive: true });
+    await chmod(dir, 0o755);
+    await rename(dir, gone);
+    await removeTree(gone);
+    await rm(path.join(this.periodDir(report, period), `v${version}.deliveries.jsonl`), { force: true });
+  }
+
   /** The snapshot a queued job already made, if an earlier attempt got that far. */
   async findByJob(report: string, period: string, jobId: string): Promise<SnapshotRef | undefined> {
     for (const v of (await this.versions(report, period)).reverse()) {

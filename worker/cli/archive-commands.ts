@@ -4,6 +4,7 @@ import { FsArchive } from '../archive/fs-archive.ts';
 import { verifySnapshot } from '../archive/verify.ts';
 import { readDeliveryLog } from '../delivery/deliver.ts';
 import { settingsFromEnv } from '../pipeline/settings.ts';
+import { loadJobDefinition } from '../config/job-definition.ts';
 import { guarded, out } from './common.ts';
 import { EXIT } from './errors.ts';
 
@@ -56,6 +57,38 @@ export function registerArchiveCommands(program: Command): void {
         const log = await readDeliveryLog(snap);
         out(`deliveries ${log.length === 0 ? 'none' : ''}`);
         for (const r of log) out(`  ${r.at}  ${r.status.padEnd(6)}  ${r.kind.padEnd(3)} ${r.address}  ${r.via}  ${r.messageId}${r.reason ? `  ${r.reason}` : ''}`);
+      }),
+    );
+
+  archive
+    .command('prune')
+    .description("apply each report's retention policy (archive.retention in job.yaml): remove versions beyond keep_versions, never a period's newest")
+    .option('-r, --report <id>', 'only this report')
+    .option('--dry-run', 'list what would be removed')
+    .action((o: { report?: string; dryRun?: boolean }) =>
+      guarded(async () => {
+        const settings = settingsFromEnv();
+        const a = new FsArchive(settings.archiveDir);
+        const reports = o.report ? [o.report] : [...new Set((await a.list()).map((s) => s.report))];
+        let removed = 0;
+        for (const id of reports) {
+          const def = await loadJobDefinition(settings.jobsDir, id);
+          const policy = def.archive.retention;
+          if (policy === 'keep-all') {
+            out(`${id}: keep-all, nothing removed`);
+            continue;
+          }
+          const periods = new Map<string, number[]>();
+          for (const s of await a.list(id)) periods.set(s.period, [...(periods.get(s.period) ?? []), s.version]);
+          for (const [period, versions] of periods) {
+            for (const v of versions.slice(0, Math.max(0, versions.length - policy.keep_versions))) {
+              if (!o.dryRun) await a.remove(id, period, v);
+              out(`${o.dryRun ? 'would remove' : 'removed'} ${id}/${period}/v${v}`);
+              removed += 1;
+            }
+          }
+        }
+        out(`${removed} version(s) ${o.dryRun ? 'to remove' : 'removed'}`);
       }),
     );
 

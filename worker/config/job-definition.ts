@@ -98,7 +98,10 @@ export const jobDefinitionSchema = z.strictObject({
     max_attachment_bytes: z.number().int().positive().default(10 * 1024 * 1024),
   }),
   archive: z
-    .strictObject({ retention: z.literal('keep-all').default('keep-all') })
+    .strictObject({
+      /** keep-all (default), or the newest N versions of each period; the newest is never removed. */
+      retention: z.union([z.literal('keep-all'), z.strictObject({ keep_versions: z.number().int().min(1) })]).default('keep-all'),
+    })
     .default({ retention: 'keep-all' }),
 });
 
