@@ -2,7 +2,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { sha256 } from './digest.ts';
-import type { Manifest, SnapshotFile, SnapshotRef } from './snapshot.ts';
+import type { Manifest, SnapshotFile, SnapshotRef, SnapshotStore } from './snapshot.ts';
 
 const VERSION_DIR = /^v(\d+)$/;
 export const PDF_NAME = 'briefing.pdf';
@@ -14,7 +14,7 @@ export const MANIFEST_NAME = 'manifest.json';
  * rename refuses an existing version, so a version is never overwritten and a crash leaves
  * either the whole snapshot or none of it.
  */
-export class FsArchive {
+export class FsArchive implements SnapshotStore {
   constructor(readonly root: string) {}
 
   private periodDir(report: string, period: string): string {

@@ -48,3 +48,22 @@ export interface SnapshotFile {
   readonly path: string;
   readonly data: Uint8Array | string;
 }
+
+/**
+ * Where snapshots are kept. The filesystem (`FsArchive`) is the default; another store (object
+ * storage, a database) implements the same contract: a written version is complete or absent,
+ * never overwritten, and only `remove` under a retention policy ever deletes one.
+ */
+export interface SnapshotStore {
+  list(report?: string): Promise<{ report: string; period: string; version: number }[]>;
+  versions(report: string, period: string): Promise<number[]>;
+  latestVersion(report: string, period: string): Promise<number | undefined>;
+  read(report: string, period: string, version: number): Promise<SnapshotRef>;
+  findByJob(report: string, period: string, jobId: string): Promise<SnapshotRef | undefined>;
+  write(
+    report: string,
+    period: string,
+    build: (version: number, supersedes: number | null) => { manifest: Omit<Manifest, 'files' | 'version' | 'supersedes' | 'report' | 'period'>; files: readonly SnapshotFile[] },
+  ): Promise<SnapshotRef>;
+  remove(report: string, period: string, version: number): Promise<void>;
+}
