@@ -80,7 +80,8 @@ export async function startRoles(opts: StartOptions): Promise<{ stop(): Promise<
     const redis = redisConnection(opts.redisUrl, 'worker');
     const briefings = new Queue(BRIEFINGS_QUEUE, { connection: redis });
     const deliveries = new Queue(DELIVERIES_QUEUE, { connection: redis });
-    const app = await buildApi({ settings: opts.settings, briefings, deliveries, redis, tokens, log: opts.log.child({ role: 'api' }) });
+    const perMinute = Number(process.env['JIBAO_RERUNS_PER_MINUTE'] ?? '') || undefined;
+    const app = await buildApi({ settings: opts.settings, briefings, deliveries, redis, tokens, log: opts.log.child({ role: 'api' }), ...(perMinute ? { rerunsPerMinute: perMinute } : {}) });
     const address = await app.listen({ port: opts.port ?? 8080, host: opts.host ?? '127.0.0.1' });
     opts.log.info({ address }, 'api listening');
     stops.push(async () => {
