@@ -10,7 +10,7 @@ import path from 'node:path';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { parsePeriod } from '../worker/domain/period.ts';
 import { prepareBriefing } from '../worker/pipeline/prepare.ts';
-import { renderInProcess, type RenderInput } from '../worker/pipeline/run.ts';
+import { renderInProcess, type RenderInput } from '../worker/render/renderer.ts';
 import { settingsFromEnv } from '../worker/pipeline/settings.ts';
 import { createRenderPool } from '../worker/render/render-pool.ts';
 

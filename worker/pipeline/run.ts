@@ -6,16 +6,14 @@ import type { SnapshotFile, SnapshotRef, Trigger } from '../archive/snapshot.ts'
 import { periodId } from '../domain/period.ts';
 import type { Evaluation } from '../domain/evaluate.ts';
 import type { Figures } from '../domain/figures.ts';
-import { renderBriefing, type RenderedBriefing } from '../render/briefing.ts';
+import type { RenderedBriefing } from '../render/briefing.ts';
 import type { PdfAttachment } from '../render/pdf.ts';
+import { renderInProcess, type Renderer } from '../render/renderer.ts';
 import { describeChanges, type SnapshotFacts } from '../domain/changes.ts';
-import { loadFonts, type FontSet } from '../render/fonts.ts';
-import { compileTemplate } from '../render/template.ts';
 import type { Recipients } from '../delivery/message.ts';
 import { composeBriefingMail, deliverInline, deliveryTargets, type DeliveryRecord, type DeliveryTarget } from '../delivery/deliver.ts';
 import { prepareBriefing, type BriefingRequest, type Prepared, type Stage } from './prepare.ts';
 import { PACKAGE_VERSION, type Settings } from './settings.ts';
-
 
 export interface RunOptions extends BriefingRequest {
   readonly trigger: Trigger;
@@ -36,30 +34,6 @@ export type RunResult =
       readonly reused: boolean;
     }
   | { readonly kind: 'not-ready'; readonly reason: string };
-
-export interface RenderInput {
-  readonly templatesDir: string;
-  readonly fontsDir: string;
-  readonly template: string;
-  readonly model: Prepared['model'];
-  readonly creationDate: Date;
-  readonly attachments?: readonly PdfAttachment[];
-}
-
-/** Renders a briefing; in process by default, in a worker thread for the queued worker. */
-export type Renderer = (input: RenderInput) => Promise<RenderedBriefing>;
-
-export const renderInProcess: Renderer = async (input) => {
-  const fonts = await loadFonts(input.fontsDir);
-  return renderBriefing({
-    templatesDir: input.templatesDir,
-    template: input.template,
-    model: input.model,
-    fonts,
-    creationDate: input.creationDate,
-    ...(input.attachments ? { attachments: input.attachments } : {}),
-  });
-};
 
 export type DeliveryOutcome =
   | { readonly kind: 'inline'; readonly sent: readonly DeliveryRecord[]; readonly failed: readonly { readonly target: DeliveryTarget; readonly reason: string }[] }
@@ -93,7 +67,9 @@ export async function runBriefing(opts: RunOptions, settings: Settings, hooks: R
   if (ready.kind === 'not-ready') return { kind: 'not-ready', reason: ready.reason };
   const archive = new FsArchive(settings.archiveDir);
   const period = periodId(ready.prepared.figures.period);
-  const p = await withChanges(ready.prepared, archive, period);
+  // Serialised once: the same bytes go into the PDF, the snapshot and the comparison with the previous version.
+  const data: DataFiles = { figures: json(figuresJson(ready.prepared.figures)), evaluation: json(evaluationJson(ready.prepared.evaluation)) };
+  const p = await withChanges(ready.prepared, archive, period, data);
 
   // A retried job (its worker died after archiving) finds its snapshot instead of making a second one.
   const earlier = opts.trigger.jobId ? await archive.findByJob(p.report.id, period, opts.trigger.jobId) : undefined;
@@ -109,12 +85,11 @@ export async function runBriefing(opts: RunOptions, settings: Settings, hooks: R
       template: p.job.template,
       model: p.model,
       creationDate: p.issuedAt,
-      attachments: dataAttachments(p),
+      attachments: dataAttachments(data),
     });
     renderMs = performance.now() - t0;
     onStage('archiving');
-    const fonts = await loadFonts(settings.fontsDir);
-    snapshot = await archiveSnapshot(archive, settings, p, rendered, fonts, opts.trigger);
+    snapshot = await archiveSnapshot(archive, settings, p, rendered, data, opts.trigger);
   }
 
   let delivery: DeliveryOutcome | null = null;
@@ -127,17 +102,17 @@ export async function runBriefing(opts: RunOptions, settings: Settings, hooks: R
 }
 
 /** A rerun states what differs from the version it supersedes (更正说明), in the briefing and the email. */
-async function withChanges(p: Prepared, archive: FsArchive, period: string): Promise<Prepared> {
+async function withChanges(p: Prepared, archive: FsArchive, period: string, data: DataFiles): Promise<Prepared> {
   const previous = await archive.latestVersion(p.report.id, period);
   if (previous === undefined) return p;
   const snap = await archive.read(p.report.id, period, previous);
   const read = async (f: string) => JSON.parse(await readFile(path.join(snap.dir, f), 'utf8'));
   const before: SnapshotFacts = { figures: await read('data/figures.json'), evaluation: await read('data/evaluation.json') };
-  const after: SnapshotFacts = JSON.parse(JSON.stringify({ figures: figuresJson(p.figures), evaluation: evaluationJson(p.evaluation) }));
+  const after: SnapshotFacts = { figures: JSON.parse(data.figures), evaluation: JSON.parse(data.evaluation) };
   return { ...p, model: { ...p.model, changes: describeChanges(p.report, before, after), changesFrom: previous } };
 }
 
-async function archiveSnapshot(archive: FsArchive, settings: Settings, p: Prepared, rendered: RenderedBriefing, fonts: FontSet, trigger: Trigger): Promise<SnapshotRef> {
+async function archiveSnapshot(archive: FsArchive, settings: Settings, p: Prepared, rendered: RenderedBriefing, data: DataFiles, trigger: Trigger): Promise<SnapshotRef> {
   const inputs: SnapshotFile[] = [
     { path: 'inputs/job.yaml', data: await readFile(p.job.file) },
     { path: `inputs/${path.basename(p.job.targetsFile)}`, data: await readFile(p.job.targetsFile) },
@@ -145,7 +120,7 @@ async function archiveSnapshot(archive: FsArchive, settings: Settings, p: Prepar
   for (const f of p.inputs) inputs.push({ path: `inputs/figures/${f.name}`, data: f.data ?? (await readFile(f.path!)) });
   const template = await Promise.all(rendered.templateFiles.map(async (f) => ({ path: path.relative(settings.templatesDir, f), sha256: sha256(await readFile(f)) })));
   const fontDigests = await Promise.all(
-    Object.values(fonts).map(async (f) => ({ role: f.role, file: path.basename(f.file), postscriptName: f.postscriptName, sha256: await sha256OfStaticFile(f.file) })),
+    rendered.fonts.map(async (f) => ({ role: f.role, file: path.basename(f.file), postscriptName: f.postscriptName, sha256: await sha256OfStaticFile(f.file) })),
   );
   return archive.write(p.report.id, periodId(p.figures.period), () => ({
     manifest: {
@@ -160,8 +135,8 @@ async function archiveSnapshot(archive: FsArchive, settings: Settings, p: Prepar
     files: [
       { path: PDF_NAME, data: rendered.pdf },
       { path: 'briefing.html', data: rendered.markup },
-      { path: 'data/figures.json', data: json(figuresJson(p.figures)) },
-      { path: 'data/evaluation.json', data: json(evaluationJson(p.evaluation)) },
+      { path: 'data/figures.json', data: data.figures },
+      { path: 'data/evaluation.json', data: data.evaluation },
       { path: 'data/model.json', data: json(p.model) },
       ...inputs,
     ],
@@ -170,12 +145,18 @@ async function archiveSnapshot(archive: FsArchive, settings: Settings, p: Prepar
 
 const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
 
+/** The period's figures and evaluation as the JSON text archived with a snapshot. */
+interface DataFiles {
+  readonly figures: string;
+  readonly evaluation: string;
+}
+
 /** The inputs carried inside the archived PDF itself, so the file alone shows what it was made from. */
-function dataAttachments(p: Prepared): PdfAttachment[] {
-  const bytes = (v: unknown) => new TextEncoder().encode(json(v));
+function dataAttachments(data: DataFiles): PdfAttachment[] {
+  const bytes = (text: string) => new TextEncoder().encode(text);
   return [
-    { name: 'figures.json', data: bytes(figuresJson(p.figures)), type: 'application/json', description: '本期数据（输入）' },
-    { name: 'evaluation.json', data: bytes(evaluationJson(p.evaluation)), type: 'application/json', description: '评价结果' },
+    { name: 'figures.json', data: bytes(data.figures), type: 'application/json', description: '本期数据（输入）' },
+    { name: 'evaluation.json', data: bytes(data.evaluation), type: 'application/json', description: '评价结果' },
   ];
 }
 

@@ -1,7 +1,8 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { InputError } from '../domain/issues.ts';
 import { parsePeriod, PeriodError } from '../domain/period.ts';
-import { runBriefing, type Deliver, type Renderer } from '../pipeline/run.ts';
+import { runBriefing, type Deliver } from '../pipeline/run.ts';
+import type { Renderer } from '../render/renderer.ts';
 import type { Settings } from '../pipeline/settings.ts';
 import { MissingGlyphError } from '../render/glyphs.ts';
 import { TemplateError } from '../render/template.ts';

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { parseMarkup, MarkupError } from './markup.ts';
 import type { PdfAttachment, PdfMeta } from './pdf.ts';
 import { checkGlyphs } from './glyphs.ts';
-import type { FontSet } from './fonts.ts';
+import type { FontRole, FontSet } from './fonts.ts';
 import type { BriefingModel } from './briefing-model.ts';
 import { TemplateError } from './template.ts';
 
@@ -12,6 +12,8 @@ export interface RenderedBriefing {
   readonly pdf: Buffer;
   /** Template files used, main template first. */
   readonly templateFiles: readonly string[];
+  /** The font files the PDF was made with, for the snapshot's manifest. */
+  readonly fonts: readonly { readonly role: FontRole | 'fallback'; readonly file: string; readonly postscriptName: string }[];
 }
 
 interface RenderOptions {
@@ -23,7 +25,7 @@ interface RenderOptions {
   attachments?: readonly PdfAttachment[];
 }
 
-/** Template → markup → blocks, and the glyph check: everything but the page layout. */
+/** Template → markup → blocks: everything before the glyph check and the page layout. */
 async function compose(opts: RenderOptions) {
   const { render, files } = await compileTemplate(opts.templatesDir, opts.template);
   const markup = render(opts.model);
@@ -35,13 +37,13 @@ async function compose(opts: RenderOptions) {
     throw e;
   }
   const meta = { ...pdfMeta(opts.model, opts.creationDate), ...(opts.attachments ? { attachments: opts.attachments } : {}) };
-  checkGlyphs(blocks, opts.fonts, meta);
   return { markup, blocks, files, meta };
 }
 
 /** What `jibao check` runs: every way a briefing can fail except drawing the pages. */
 export async function checkBriefing(opts: RenderOptions): Promise<{ markup: string }> {
-  const { markup } = await compose(opts);
+  const { markup, blocks, meta } = await compose(opts);
+  checkGlyphs(blocks, opts.fonts, meta);
   return { markup };
 }
 
@@ -49,8 +51,9 @@ export async function checkBriefing(opts: RenderOptions): Promise<{ markup: stri
 export async function renderBriefing(opts: RenderOptions): Promise<RenderedBriefing> {
   const { markup, blocks, files, meta } = await compose(opts);
   const { renderPdf } = await import('./pdf.ts'); // pdfkit loads only when pages are drawn, not for `check`
-  const pdf = await renderPdf(blocks, opts.fonts, meta);
-  return { markup, pdf, templateFiles: files };
+  const pdf = await renderPdf(blocks, opts.fonts, meta); // checks every glyph before drawing
+  const fonts = Object.values(opts.fonts).filter((f) => f !== undefined).map((f) => ({ role: f.role, file: f.file, postscriptName: f.postscriptName }));
+  return { markup, pdf, templateFiles: files, fonts };
 }
 
 function pdfMeta(m: BriefingModel, creationDate: Date): PdfMeta {

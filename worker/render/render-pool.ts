@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import type { Renderer } from '../pipeline/run.ts';
+import type { RenderedBriefing } from './briefing.ts';
+import type { Renderer } from './renderer.ts';
 
 /**
  * Renders in worker threads, so a long layout never blocks the queue worker's event loop
@@ -12,8 +13,9 @@ export function createRenderPool(threads = Math.max(1, availableParallelism() - 
   const pool = new Piscina({ filename, minThreads: 1, maxThreads: threads, idleTimeout: 60_000 });
   return {
     async render(input) {
-      const r = (await pool.run(input)) as { pdf: Uint8Array; markup: string; templateFiles: string[] };
-      return { pdf: Buffer.from(r.pdf.buffer, r.pdf.byteOffset, r.pdf.byteLength), markup: r.markup, templateFiles: r.templateFiles };
+      // The Buffer arrives as a plain Uint8Array from the thread.
+      const r = (await pool.run(input)) as Omit<RenderedBriefing, 'pdf'> & { pdf: Uint8Array };
+      return { ...r, pdf: Buffer.from(r.pdf.buffer, r.pdf.byteOffset, r.pdf.byteLength) };
     },
     close: () => pool.destroy(),
   };

@@ -1,7 +1,7 @@
 /** A worker-thread task: render one briefing. Fonts are parsed once per thread and kept. */
-import { renderInProcess, type RenderInput } from '../pipeline/run.ts';
+import { renderInProcess, type RenderInput } from './renderer.ts';
+import type { RenderedBriefing } from './briefing.ts';
 
-export default async function renderTask(input: RenderInput): Promise<{ pdf: Uint8Array; markup: string; templateFiles: readonly string[] }> {
-  const r = await renderInProcess({ ...input, creationDate: new Date(input.creationDate) });
-  return { pdf: r.pdf, markup: r.markup, templateFiles: r.templateFiles };
+export default async function renderTask(input: RenderInput): Promise<RenderedBriefing> {
+  return renderInProcess({ ...input, creationDate: new Date(input.creationDate) });
 }
