@@ -7,21 +7,17 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { parsePeriod } from '../worker/domain/period.ts';
 import { prepareBriefing } from '../worker/pipeline/prepare.ts';
 import { renderInProcess, type RenderInput } from '../worker/render/renderer.ts';
 import { settingsFromEnv } from '../worker/pipeline/settings.ts';
 import { createRenderPool } from '../worker/render/render-pool.ts';
+import { writeSyntheticReport } from './synthetic-report.ts';
 
 const N = 2500;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'jibao-bench-loop-'));
-const dir = path.join(tmp, 'big-2023');
-mkdirSync(path.join(dir, 'figures'), { recursive: true });
-const inds = Array.from({ length: N }, (_, i) => `  - { id: i${i}, name: 指标${i}, section: s, kind: cumulative, unit: 亿元, target: 100, lead: [区统计局] }`);
-writeFileSync(path.join(dir, 'targets.yaml'), `report: { id: big-2023, year: 2023, title: 测试区2023年政府工作报告目标任务推进情况, document: 测试报告, region: 测试市测试区, office: 测试区人民政府办公室 }\nsections: [{ id: s, name: 经济 }]\nindicators:\n${inds.join('\n')}\n`);
-writeFileSync(path.join(dir, 'job.yaml'), 'id: big-2023\ntitle: t\nschedule: { cron: "0 9 20 1,4,7,10 *" }\nsource: { type: files, path: figures }\nrecipients: { to: [a@example.org] }\nmail: { from: j@example.org }\n');
-writeFileSync(path.join(dir, 'figures/q3.csv'), ['指标,期间,累计值', ...Array.from({ length: N }, (_, i) => `指标${i},2023Q3,${60 + (i % 30)}`)].join('\n'));
+writeSyntheticReport(tmp, 'big-2023', N);
 
 const settings = { ...settingsFromEnv(), jobsDir: tmp };
 const ready = await prepareBriefing({ reportId: 'big-2023', period: parsePeriod('2023Q3') }, settings);

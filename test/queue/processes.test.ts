@@ -10,6 +10,10 @@ import { BRIEFINGS_QUEUE, JOB_NAME, JOB_OPTIONS, type BriefingProgress } from '.
 import { ROOT, runCli, tempDir } from '../support/cli.ts';
 import { fixtureReport } from '../support/fixture-report.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
+import { until as poll } from '../support/wait.ts';
+
+/** Real processes start slower than in-process workers: a longer default wait. */
+const until = <T,>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 45_000) => poll(what, fn, timeoutMs, 150);
 
 const children: ChildProcess[] = [];
 
@@ -46,16 +50,6 @@ async function expectOneVersionDeliveredOnce(periodDir: string): Promise<void> {
   const again = (await readFile(path.join(periodDir, 'v1.deliveries.jsonl'), 'utf8')).split('\n').filter(Boolean);
   expect(again).toEqual(sent);
   expect(sent.map((l) => JSON.parse(l).address)).toEqual(['leader@example.org']);
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
 }
 
 describe('processes: schedulers, workers, SIGKILL (real Redis, real `jibao start`)', () => {

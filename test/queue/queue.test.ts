@@ -14,6 +14,7 @@ import { Scheduler } from '../../worker/queue/scheduler.ts';
 import { tempDir } from '../support/cli.ts';
 import { fixtureReport } from '../support/fixture-report.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
+import { until } from '../support/wait.ts';
 
 /** Captures pino's JSON lines so tests can assert what was logged. */
 function captureLog() {
@@ -25,16 +26,6 @@ function captureLog() {
     },
   });
   return { log: createLogger({}, stream), lines };
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('queue and scheduler on a real Redis', () => {

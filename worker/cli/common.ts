@@ -1,14 +1,11 @@
-import path from 'node:path';
+import { displayPath } from '../display-path.ts';
 import { InvalidArgumentError, Option } from 'commander';
 import { parsePeriod, PeriodError, type Period } from '../domain/period.ts';
 import { STATUS_LABELS, STATUSES, type StatusCounts } from '../domain/evaluate.ts';
 import { EXIT, reportError } from './errors.ts';
 
 export const out = (line = '') => process.stdout.write(line + '\n');
-export const rel = (p: string) => {
-  const r = path.relative(process.cwd(), p);
-  return r && !r.startsWith('..') ? r : p;
-};
+export const rel = (p: string) => displayPath(p);
 
 export function periodArg(text: string): Period {
   try {

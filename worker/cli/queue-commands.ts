@@ -2,17 +2,14 @@ import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import { Queue, QueueEvents } from 'bullmq';
-import { loadJobDefinition } from '../config/job-definition.ts';
+import { loadAllJobs, loadJobDefinition } from '../config/job-definition.ts';
 import { loadTargets } from '../config/targets-file.ts';
 import { InputError } from '../domain/issues.ts';
 import { periodId, type Period } from '../domain/period.ts';
 import { nextFires, periodForFire } from '../domain/schedule.ts';
-import { createLogger } from '../log.ts';
 import { settingsFromEnv } from '../pipeline/settings.ts';
-import { BRIEFINGS_QUEUE, JOB_NAME, JOB_OPTIONS, rerunJobId, type BriefingJobData, type BriefingJobResult, type BriefingProgress } from '../queue/briefing-job.ts';
-import { redisConnection } from '../queue/connection.ts';
-import { loadAllJobs, ROLES, startRoles, type Role } from '../queue/roles.ts';
+import type { BriefingJobData, BriefingJobResult, BriefingProgress } from '../queue/briefing-job.ts';
+import { ROLES, type Role } from '../queue/role-names.ts';
 import { guarded, out, periodOption, reportOption, toOption } from './common.ts';
 import { EXIT } from './errors.ts';
 
@@ -44,10 +41,15 @@ export function registerQueueCommands(program: Command): void {
         const roles = o.roles.split(',').map((r) => r.trim()).filter(Boolean);
         const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
         if (unknown.length > 0 || roles.length === 0) throw new InvalidArgumentError(`unknown role(s) ${unknown.join(', ')}; expected ${ROLES.join(', ')}`);
+        // BullMQ, ioredis, fastify and the rest load only for the commands that use them.
+        const [{ createLogger }, { startRoles }] = await Promise.all([import('../log.ts'), import('../queue/roles.ts')]);
         const log = createLogger();
-        const stalled = Number(process.env['JIBAO_STALLED_INTERVAL_MS'] ?? '') || undefined;
-        const lock = Number(process.env['JIBAO_LOCK_DURATION_MS'] ?? '') || undefined;
-        const mails = Number(process.env['JIBAO_MAILS_PER_MINUTE'] ?? '') || undefined;
+        // Tuning from the environment, all read here: a positive number or the role's default.
+        const env = (name: string) => Number(process.env[name] ?? '') || undefined;
+        const stalled = env('JIBAO_STALLED_INTERVAL_MS');
+        const lock = env('JIBAO_LOCK_DURATION_MS');
+        const mails = env('JIBAO_MAILS_PER_MINUTE');
+        const reruns = env('JIBAO_RERUNS_PER_MINUTE');
         const running = await startRoles({
           roles: roles as Role[],
           redisUrl: redisUrl(),
@@ -58,6 +60,7 @@ export function registerQueueCommands(program: Command): void {
           ...(stalled ? { stalledIntervalMs: stalled } : {}),
           ...(lock ? { lockDurationMs: lock } : {}),
           ...(mails ? { mailsPerMinute: mails } : {}),
+          ...(reruns ? { rerunsPerMinute: reruns } : {}),
           port: o.port,
           host: o.host,
         });
@@ -86,6 +89,11 @@ export function registerQueueCommands(program: Command): void {
       guarded(async () => {
         const settings = settingsFromEnv();
         await loadJobDefinition(settings.jobsDir, o.report); // fail here, not in a worker, for a report that does not exist
+        const [{ Queue, QueueEvents }, { redisConnection }, { BRIEFINGS_QUEUE, JOB_NAME, JOB_OPTIONS, rerunJobId }] = await Promise.all([
+          import('bullmq'),
+          import('../queue/connection.ts'),
+          import('../queue/briefing-job.ts'),
+        ]);
         const connection = redisConnection(redisUrl(), 'producer');
         const queue = new Queue(BRIEFINGS_QUEUE, { connection });
         const eventsConnection = o.wait ? redisConnection(redisUrl(), 'worker') : undefined;

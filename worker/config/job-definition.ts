@@ -2,7 +2,7 @@ import path from 'node:path';
 import { readdir, stat } from 'node:fs/promises';
 import cron from 'node-cron';
 import { z } from 'zod';
-import { InputError } from '../domain/issues.ts';
+import { InputError, type InputIssue } from '../domain/issues.ts';
 import { loadYamlFile } from './yaml-file.ts';
 
 const text = z.string().trim().min(1, 'expected a non-empty text');
@@ -152,4 +152,21 @@ export async function listReportIds(jobsDir: string): Promise<string[]> {
     if (await stat(path.join(jobsDir, e.name, JOB_FILE)).then(() => true, () => false)) ids.push(e.name);
   }
   return ids.sort();
+}
+
+/** Every job definition under jobs/, all validated up front: one bad file stops the start, named. */
+export async function loadAllJobs(jobsDir: string): Promise<JobDefinition[]> {
+  const ids = await listReportIds(jobsDir);
+  const jobs: JobDefinition[] = [];
+  const issues: InputIssue[] = [];
+  for (const id of ids) {
+    try {
+      jobs.push(await loadJobDefinition(jobsDir, id));
+    } catch (e) {
+      if (e instanceof InputError) issues.push(...e.issues);
+      else throw e;
+    }
+  }
+  if (issues.length > 0) throw new InputError(issues);
+  return jobs;
 }

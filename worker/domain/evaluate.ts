@@ -3,7 +3,7 @@ import { QUALITATIVE_STATUS_LABELS } from './figures.ts';
 import type { Period } from './period.ts';
 import { monthRangeLabel, scheduleProgress } from './period.ts';
 import type { Indicator, KeyTask, QuarterKey, Report, Section, Thresholds } from './report.ts';
-import { formatAmount, formatPoints, round1 } from './format.ts';
+import { decimalPlaces, formatAmount, formatPoints, round1 } from './format.ts';
 
 /** Traffic-light status of an indicator or task. */
 export type Status = 'on_track' | 'lagging' | 'severe' | 'missing';
@@ -220,12 +220,6 @@ function roundLike(diff: number, a: number, b: number): number {
   const decimals = Math.max(decimalPlaces(a), decimalPlaces(b));
   const f = 10 ** decimals;
   return Math.round(diff * f) / f;
-}
-
-function decimalPlaces(n: number): number {
-  const s = String(n);
-  const i = s.indexOf('.');
-  return i < 0 ? 0 : Math.min(s.length - i - 1, 6);
 }
 
 const TASK_TONE: Record<TaskStatus, Status> = {

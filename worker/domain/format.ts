@@ -10,6 +10,13 @@ export function roundTo(n: number, decimals: number): number {
   return (Math.sign(n) * Math.round(Math.abs(n) * f + Number.EPSILON * f)) / f;
 }
 
+/** Decimal places of a number as JavaScript prints it (98.1 → 1, 20.01 → 2, 358 → 0), at most `max`. */
+export function decimalPlaces(n: number, max = 6): number {
+  const s = String(n);
+  const i = s.indexOf('.');
+  return i < 0 ? 0 : Math.min(s.length - i - 1, max);
+}
+
 /** A number as written, keeping its own decimals: 20.01 → "20.01", 358 → "358", 1234567 → "1234567". */
 export function formatNumber(n: number, decimals?: number, grouping = false): string {
   const s =

@@ -1,4 +1,5 @@
 /** Reading numbers the way people type them into Chinese spreadsheets. */
+import { roundTo } from './format.ts';
 
 export type CellNumber =
   | { readonly ok: true; readonly value: number | undefined }
@@ -36,9 +37,4 @@ export function parseNumberCell(raw: string, unit: string): CellNumber {
   const factor = UNIT_FACTORS[unit]?.[cellUnit];
   if (factor !== undefined) return { ok: true, value: roundTo(value * factor, 10) };
   return { ok: false, expected: `a number in ${unit} (the cell says ${cellUnit})` };
-}
-
-function roundTo(v: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
 }

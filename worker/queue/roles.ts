@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
-import { listReportIds, loadJobDefinition, type JobDefinition } from '../config/job-definition.ts';
-import { InputError, type InputIssue } from '../domain/issues.ts';
+import { loadAllJobs } from '../config/job-definition.ts';
+import type { Role } from './role-names.ts';
 import type { Logger } from '../log.ts';
 import type { Settings } from '../pipeline/settings.ts';
 import { BRIEFINGS_QUEUE } from './briefing-job.ts';
@@ -10,26 +10,6 @@ import { Scheduler } from './scheduler.ts';
 import { DELIVERIES_QUEUE } from './delivery-job.ts';
 import { buildApi } from '../api/server.ts';
 import { loadTokens } from '../api/auth.ts';
-
-export const ROLES = ['worker', 'scheduler', 'api'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** Every job definition under jobs/, all validated up front: one bad file stops the start, named. */
-export async function loadAllJobs(jobsDir: string): Promise<JobDefinition[]> {
-  const ids = await listReportIds(jobsDir);
-  const jobs: JobDefinition[] = [];
-  const issues: InputIssue[] = [];
-  for (const id of ids) {
-    try {
-      jobs.push(await loadJobDefinition(jobsDir, id));
-    } catch (e) {
-      if (e instanceof InputError) issues.push(...e.issues);
-      else throw e;
-    }
-  }
-  if (issues.length > 0) throw new InputError(issues);
-  return jobs;
-}
 
 export interface StartOptions {
   readonly roles: readonly Role[];
@@ -41,6 +21,8 @@ export interface StartOptions {
   readonly stalledIntervalMs?: number;
   readonly lockDurationMs?: number;
   readonly mailsPerMinute?: number;
+  /** Accepted reruns per API token per minute (role api). */
+  readonly rerunsPerMinute?: number;
   /** API port (role api). */
   readonly port?: number;
   readonly host?: string;
@@ -80,8 +62,7 @@ export async function startRoles(opts: StartOptions): Promise<{ stop(): Promise<
     const redis = redisConnection(opts.redisUrl, 'worker');
     const briefings = new Queue(BRIEFINGS_QUEUE, { connection: redis });
     const deliveries = new Queue(DELIVERIES_QUEUE, { connection: redis });
-    const perMinute = Number(process.env['JIBAO_RERUNS_PER_MINUTE'] ?? '') || undefined;
-    const app = await buildApi({ settings: opts.settings, briefings, deliveries, redis, tokens, log: opts.log.child({ role: 'api' }), ...(perMinute ? { rerunsPerMinute: perMinute } : {}) });
+    const app = await buildApi({ settings: opts.settings, briefings, deliveries, redis, tokens, log: opts.log.child({ role: 'api' }), ...(opts.rerunsPerMinute ? { rerunsPerMinute: opts.rerunsPerMinute } : {}) });
     const address = await app.listen({ port: opts.port ?? 8080, host: opts.host ?? '127.0.0.1' });
     opts.log.info({ address }, 'api listening');
     stops.push(async () => {

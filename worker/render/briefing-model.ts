@@ -6,7 +6,7 @@ import type { InputIssue } from '../domain/issues.ts';
 import type { Period } from '../domain/period.ts';
 import { monthRangeLabel, periodId, periodName, periodTitle } from '../domain/period.ts';
 import type { Indicator, Report } from '../domain/report.ts';
-import { chineseDate, formatNumber, formatPoints, formatSigned } from '../domain/format.ts';
+import { chineseDate, decimalPlaces, formatNumber, formatPoints, formatSigned } from '../domain/format.ts';
 
 /**
  * Everything a briefing template can show, with numbers already formatted the way the
@@ -203,19 +203,13 @@ function indicatorRow(e: IndicatorEvaluation): IndicatorRow {
     yoy,
     completion: e.completion !== undefined ? formatPoints(e.completion) : DASH,
     schedule: e.schedule !== undefined ? formatPoints(e.schedule) : DASH,
-    gap: e.gap !== undefined ? (ind.kind === 'cumulative' || ind.kind === 'growth' ? formatSigned(e.gap) : formatSigned(e.gap, decimalsOf(e.gap))) : DASH,
+    gap: e.gap !== undefined ? (ind.kind === 'cumulative' || ind.kind === 'growth' ? formatSigned(e.gap) : formatSigned(e.gap, decimalPlaces(e.gap, 2))) : DASH,
     status: e.status,
     statusLabel: STATUS_LABELS[e.status],
     lead: ind.lead.join('、'),
     explanation: e.explanation,
     note: f?.note ?? null,
   };
-}
-
-function decimalsOf(n: number): number {
-  const s = String(n);
-  const i = s.indexOf('.');
-  return i < 0 ? 0 : Math.min(2, s.length - i - 1);
 }
 
 function taskRow(t: TaskEvaluation): TaskRow {

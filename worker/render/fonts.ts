@@ -21,7 +21,7 @@ export interface LoadedFont {
   readonly role: FontRole | 'fallback';
   readonly file: string;
   readonly font: fontkit.Font;
-  /** SHA-256 of the file is taken lazily by the archive; here the identity for the manifest. */
+  /** The face inside the file, recorded in the manifest beside the file's SHA-256. */
   readonly postscriptName: string;
 }
 

@@ -195,6 +195,13 @@ function findByClass(el: Element, cls: string): Element | undefined {
 }
 
 function runsOf(el: Element, fail: (el: Element, msg: string) => never): Run[] {
+  // Most table cells are one plain text: skip the walk and the merging (a 10,000-row table has 100,000 cells).
+  const only = el.children.length === 1 ? el.children[0] : undefined;
+  if (only?.type === 'text') {
+    const text = only.data.replace(/\s*\n\s*/g, '').trim();
+    return text ? [{ text }] : [];
+  }
+  if (el.children.length === 0) return [];
   const runs: Run[] = [];
   const walk = (n: ChildNode, strong: boolean) => {
     if (n.type === 'text') {

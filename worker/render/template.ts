@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import Handlebars from 'handlebars';
+import { displayPath } from '../display-path.ts';
 import { STATUS_LABELS, type Status } from '../domain/evaluate.ts';
 import { chineseDate, chineseNumeral, formatNumber, formatPoints, formatSigned } from '../domain/format.ts';
 import { parsePeriod, periodName } from '../domain/period.ts';
@@ -100,13 +101,13 @@ async function compileFresh(templatesDir: string, name: string): Promise<{ rende
   const files: string[] = [];
   for (const f of partialFiles) {
     const file = path.join(partialsDir, f);
-    const rel = path.relative(process.cwd(), file) || file;
+    const rel = displayPath(file);
     const compiled = compileFile(hb, rel, await readFile(file, 'utf8'));
     hb.registerPartial(f.slice(0, -4), ((ctx: unknown, opts: unknown) => named(rel, () => compiled(ctx, opts as RuntimeOptions))) as Handlebars.Template);
     files.push(file);
   }
   const mainFile = path.join(templatesDir, `${name}.hbs`);
-  const mainRel = path.relative(process.cwd(), mainFile) || mainFile;
+  const mainRel = displayPath(mainFile);
   const source = await readFile(mainFile, 'utf8').catch(() => {
     throw new TemplateError(mainRel, `no such template; expected a file ${name}.hbs in ${templatesDir}`);
   });

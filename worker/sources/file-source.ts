@@ -6,6 +6,7 @@ import type { Period } from '../domain/period.ts';
 import { periodId } from '../domain/period.ts';
 import type { Report } from '../domain/report.ts';
 import { readTableFile, TABLE_EXTENSIONS } from './table-file.ts';
+import { displayPath as display } from '../display-path.ts';
 import type { SourceResult } from './source.ts';
 import type { Column, RawTable } from '../domain/figure-table.ts';
 
@@ -41,13 +42,9 @@ export async function readFigureFiles(target: string, report: Report, period: Pe
   for (const file of files) {
     const label = display(file, baseDir);
     try {
-      const read1 = () => readTableFile(file, { label, ...(opts.sheet ? { sheet: opts.sheet } : {}), ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}) });
       const key = `${file}\0${opts.sheet ?? ''}`;
-      let pending = opts.tableCache?.get(key);
-      if (!pending) {
-        pending = read1();
-        opts.tableCache?.set(key, pending);
-      }
+      const pending = opts.tableCache?.get(key) ?? readTableFile(file, { label, ...(opts.sheet ? { sheet: opts.sheet } : {}), ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}) });
+      opts.tableCache?.set(key, pending);
       const table = await pending;
       const read = readFigureTable(table, report, period, { requirePeriod, ...(opts.columns ? { columns: opts.columns } : {}) });
       issues.push(...read.issues);
@@ -82,9 +79,4 @@ async function listTableFiles(dir: string): Promise<string[]> {
     .filter((n) => !n.startsWith('.') && !n.startsWith('~$') && (TABLE_EXTENSIONS as readonly string[]).includes(path.extname(n).toLowerCase()))
     .sort()
     .map((n) => path.join(dir, n));
-}
-
-function display(file: string, baseDir: string): string {
-  const rel = path.relative(baseDir, file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
