@@ -77,7 +77,22 @@ export async function renderPdf(blocks: readonly Block[], fonts: FontSet, meta: 
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  for (const [name, f] of Object.entries(fonts)) if (f) doc.registerFont(name, (f as { font: unknown }).font as string);
+  // Roles that share a face (number = body by default) share one registered font: pdfkit caches a
+  // font under the name it was opened with, except when it turns out equal to one already open, so an
+  // alias would be re-opened and compared (JSON of its name table) on every switch to it.
+  const alias: Record<string, string> = {};
+  const opened = new Map<unknown, string>();
+  for (const [name, f] of Object.entries(fonts)) {
+    if (!f) continue;
+    const first = opened.get(f.font);
+    if (first) alias[name] = first;
+    else {
+      opened.set(f.font, name);
+      doc.registerFont(name, f.font as unknown as string);
+    }
+  }
+  const font = doc.font.bind(doc) as (src: string, size?: number) => PDFKit.PDFDocument;
+  doc.font = ((src: string, size?: number) => font(alias[src] ?? src, size)) as typeof doc.font;
 
   new Layout(doc, fonts).draw(blocks);
   decoratePages(doc, meta);
