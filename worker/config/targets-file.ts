@@ -21,6 +21,7 @@ const base = {
   support: units,
   note: text.optional(),
   part_of: id.optional(),
+  aliases: z.array(text).default([]),
 };
 const num = z.number({ error: 'expected a number' }).finite();
 
@@ -115,7 +116,7 @@ export type TargetsFile = z.output<typeof targetsFileSchema>;
 export function toReport(f: TargetsFile): Report {
   const indicators: Indicator[] = f.indicators.map((i) => {
     const common = {
-      id: i.id, name: i.name, section: i.section, unit: i.unit, lead: i.lead, support: i.support,
+      id: i.id, name: i.name, section: i.section, unit: i.unit, lead: i.lead, support: i.support, ...(i.aliases.length > 0 ? { aliases: i.aliases } : {}),
       ...(i.qualifier ? { qualifier: i.qualifier } : {}),
       ...(i.note ? { note: i.note } : {}),
       ...(i.part_of ? { partOf: i.part_of } : {}),

@@ -34,6 +34,13 @@ export interface IndicatorFigure {
   readonly asOf?: string;
   readonly source?: string;
   readonly origin: Origin;
+  /**
+   * Staff confirmed the value as written although it is far off its scaled baseline
+   * (a figures column 确认/confirmed): the scale check then warns instead of refusing.
+   */
+  readonly confirmed?: boolean;
+  /** The reference a relative target is judged against, when given in the figures (全市平均增速). */
+  readonly reference?: number;
   /** The cells as written, for plausibility checks that look at digits (05%, no decimal point). */
   readonly raw?: { readonly value?: string; readonly yoy?: string };
 }

@@ -23,6 +23,11 @@ interface IndicatorBase {
   readonly note?: string;
   /** Id of an indicator this one is a part of (same unit): a part larger than its whole is suspect. */
   readonly partOf?: string;
+  /**
+   * Other names of this indicator as the statistics office writes them
+   * (规模以上工业产值 in the report is 规模以上工业总产值 in the 统计月报).
+   */
+  readonly aliases?: readonly string[];
 }
 
 /** A YTD amount measured against an annual total (固定资产投资完成额). */
