@@ -1,6 +1,11 @@
 /** The shape of a machine-drafted targets file: what `extractTargets` finds in a work report. */
 
-export type DraftKind = 'cumulative' | 'growth' | 'level' | 'ceiling' | 'qualitative';
+export type DraftKind = 'cumulative' | 'growth' | 'level' | 'ceiling' | 'qualitative' | 'relative';
+
+/** How a relative target compares with its reference: 高于/快于 → above, 不低于 → at_least, 同步 → in_step. */
+export type DraftRelation = 'above' | 'at_least' | 'in_step';
+/** What a relative target compares: the indicator's growth (增速) or its value (水平). */
+export type DraftMeasure = 'growth' | 'value';
 
 export interface DraftIndicator {
   /** As the report names it, in simplified script (a traditional report is converted first). */
@@ -17,16 +22,30 @@ export interface DraftIndicator {
   role: 'target' | 'result';
   /** Name of the heading the indicator stands under, or null before any heading. */
   section: string | null;
-  /** For qualitative indicators: the wording of the target (与经济增长基本同步); null otherwise. */
+  /** For qualitative and relative indicators: the wording of the target (与经济增长基本同步); null otherwise. */
   targetText: string | null;
+  /** Relative targets only (高于全市平均水平, 与经济增长同步, 快于城镇居民). */
+  relation?: DraftRelation;
+  measure?: DraftMeasure;
+  /** What it is compared with, as written (全市平均水平, 经济增长, 城镇居民). */
+  referenceText?: string;
 }
 
-export type DraftRule = 'percent-over-100' | 'implausible-growth' | 'leading-zero' | 'no-decimal-point' | 'amount-exceeds-whole';
+export type DraftRule =
+  | 'percent-over-100'
+  | 'implausible-growth'
+  | 'leading-zero'
+  | 'no-decimal-point'
+  | 'amount-exceeds-whole'
+  | 'part-exceeds-whole'
+  | 'area-exceeds-region'
+  | 'implausible-count'
+  | 'unused-number';
 
 export interface DraftFinding {
   raw: string;
   rule: DraftRule;
-  /** Plausible readings with a decimal point put back; empty for the document-level rule. */
+  /** Plausible readings with a decimal point put back; empty for the document-level rule and unused numbers. */
   candidates: number[];
   message: string;
   /** Index into `indicators` of the indicator concerned; null for text- or document-level findings. */

@@ -8,6 +8,7 @@ import type { DraftIndicator, TargetsDraft } from './draft.ts';
 import { findFindings, type Located, type LocatedClause } from './findings.ts';
 import { clauseSpans, isTitleLine, parseHeading, sentenceSpans, type Span } from './layout.ts';
 import { detectScript, matcherFor } from './script.ts';
+import { toHalfWidth } from '../domain/numbers.ts';
 
 export type { DraftFinding, DraftIndicator, DraftKind, DraftRule, TargetsDraft } from './draft.ts';
 export { draftToYaml, type DraftYamlOptions } from './to-yaml.ts';
@@ -21,6 +22,10 @@ const PLAN_HEADING = /安排|目标|计划|任务|思路|展望|要求/;
 const STRONG_TARGET_CUE = /预期目标|主要目标|力争|争取/;
 /** Cues that suggest a target where the section does not say (a review may also 控制在 a rate). */
 const WEAK_TARGET_CUE = /控制在|确保|预计|计划|不超过|不高于|基本同步|下达/;
+/** A list item: ●地区生产总值增长5%以上. */
+const BULLET = /^[●•·▪◆■□○◎]/;
+/** 2023年 in an announcing line is not a number of its own. */
+const YEAR_MENTION = /(?:19|20)\d\d年/g;
 
 export function extractTargets(text: string): TargetsDraft {
   const script = detectScript(text);
@@ -28,14 +33,29 @@ export function extractTargets(text: string): TargetsDraft {
   const outline: Outline = { title: null, sections: [], top: null, sub: null };
   const located: Located[] = [];
   const clauses: LocatedClause[] = [];
+  /** After a line that announces targets (预期目标 with no number of its own), its bullet list is targets. */
+  let listOfTargets = false;
+  let paragraph = 0;
   for (const { line, start } of linesOf(text)) {
-    const body = readOutline(line, normalise(line), outline);
-    if (!body) continue;
-    const context = { section: outline.sub ?? outline.top, role: sectionRole(outline.top, outline.sub) };
+    const normal = normalise(line);
+    const body = readOutline(line, normal, outline);
+    if (!body) {
+      if (normal !== '') listOfTargets = false;
+      continue;
+    }
+    paragraph++;
+    const bullet = BULLET.test(normal);
+    if (!bullet) listOfTargets = STRONG_TARGET_CUE.test(normal) && !/\d/.test(normal.replace(YEAR_MENTION, ''));
+    const sectionRoleNow = sectionRole(outline.top, outline.sub);
+    const context = { section: outline.sub ?? outline.top, role: bullet && listOfTargets ? 'target' : sectionRoleNow, paragraph };
+    // 主要预期目标是:A;B;C — the sentences after a semicolon are still the targets the first one announced.
+    let carried: Role | null = null;
+    const half = toHalfWidth(body.text);
     for (const sentence of sentenceSpans(body.text)) {
-      const found = readSentence(body.text, sentence, start + body.offset, normalise, context);
+      const found = readSentence(body.text, sentence, start + body.offset, normalise, { ...context, carried });
       located.push(...found.located);
       clauses.push(...found.clauses);
+      carried = half[sentence.end] === ';' && found.role === 'target' ? 'target' : null;
     }
   }
   const findings = findFindings(located, clauses, text);
@@ -86,8 +106,8 @@ function sectionRole(top: string | null, sub: string | null): Role | null {
   return null;
 }
 
-function sentenceRole(sentence: string, fromSection: Role | null): Role {
-  if (STRONG_TARGET_CUE.test(sentence)) return 'target';
+function sentenceRole(sentence: string, fromSection: Role | null, carried: Role | null): Role {
+  if (STRONG_TARGET_CUE.test(sentence) || carried === 'target') return 'target';
   if (fromSection) return fromSection;
   return WEAK_TARGET_CUE.test(sentence) ? 'target' : 'result';
 }
@@ -102,6 +122,10 @@ interface Subject {
 interface SentenceContext {
   readonly section: string | null;
   readonly role: Role | null;
+  /** The role the sentence before hands on (after a semicolon in a paragraph of targets). */
+  readonly carried: Role | null;
+  /** Number of the paragraph (non-empty body line), for findings about a whole paragraph. */
+  readonly paragraph: number;
 }
 
 /** The measures of one sentence; a clause without a subject (同比增长2%) takes the one before it. */
@@ -111,15 +135,15 @@ function readSentence(
   lineStart: number,
   normalise: (text: string) => string,
   context: SentenceContext,
-): { located: Located[]; clauses: LocatedClause[] } {
-  const role = sentenceRole(normalise(line.slice(sentence.start, sentence.end)), context.role);
+): { located: Located[]; clauses: LocatedClause[]; role: Role } {
+  const role = sentenceRole(normalise(line.slice(sentence.start, sentence.end)), context.role, context.carried);
   const located: Located[] = [];
   const clauses: LocatedClause[] = [];
   let subject: Subject | null = null;
   for (const clause of clauseSpans(line, sentence)) {
     const raw = line.slice(clause.start, clause.end);
     const text = normalise(raw);
-    clauses.push({ raw, text, pos: lineStart + clause.start });
+    clauses.push({ raw, text, pos: lineStart + clause.start, paragraph: context.paragraph });
     for (const measure of parseClause(text)) {
       const before: Subject | null = subject;
       const own = measure.name !== '';
@@ -138,14 +162,21 @@ function readSentence(
           role,
           section: context.section,
           targetText: carried.targetText,
+          ...relativeFields(carried),
         },
         numberText: carried.numberText,
         pos: lineStart + clause.start,
+        paragraph: context.paragraph,
       });
       subject = { measure: carried, name, start };
     }
   }
-  return { located, clauses };
+  return { located, clauses, role };
+}
+
+function relativeFields(m: Measure): Pick<DraftIndicator, 'relation' | 'measure' | 'referenceText'> {
+  if (m.kind !== 'relative') return {};
+  return { relation: m.relation!, measure: m.measure!, referenceText: m.referenceText! };
 }
 
 /**
