@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { targetsFileSchema } from '../../worker/config/targets-file.ts';
-import { parseYaml } from '../../worker/config/yaml-file.ts';
+import { validateDraft } from './validate-draft.ts';
 import { draftToYaml, extractTargets, type DraftIndicator, type TargetsDraft } from '../../worker/extract/extract-targets.ts';
 
 /** The sample report's text, kept with its job (a copy of ../shared/seed/yuquan-2023-work-report.txt). */
@@ -24,11 +23,11 @@ describe('extractTargets: a sentence of targets', () => {
       { name: '地区生产总值', value: 6, unit: '%', kind: 'growth', qualifier: '左右' },
       { name: '一般公共预算收入', value: 25, unit: '亿元', kind: 'cumulative', qualifier: null },
       { name: '城镇登记失业率', value: 4.5, unit: '%', kind: 'ceiling', qualifier: '以内' },
-      { name: '城乡居民收入增长', value: null, unit: '', kind: 'qualitative', qualifier: '同步' },
+      { name: '城乡居民收入', value: null, unit: '%', kind: 'relative', qualifier: null },
     ]);
     expect(draft.indicators.every((i) => i.role === 'target')).toBe(true);
     expect(draft.indicators[0]!.raw).toBe('地区生产总值增长6%左右');
-    expect(draft.indicators[3]!.targetText).toBe('与经济增长基本同步');
+    expect(draft.indicators[3]).toMatchObject({ targetText: '与经济增长基本同步', relation: 'in_step', measure: 'growth', referenceText: '经济增长' });
     expect(draft.findings).toEqual([]);
   });
 
@@ -162,7 +161,7 @@ describe('extractTargets: findings on made-up text', () => {
 });
 
 describe('draftToYaml', () => {
-  const validate = (yaml: string) => parseYaml('draft.yaml', yaml, targetsFileSchema);
+  const validate = (yaml: string) => validateDraft(yaml);
 
   it('writes a targets file that validates, with placeholders, snippets and a machine-draft header', () => {
     const draft = extractTargets(`2024年某区政府工作报告\n二、2024年工作安排\n${TARGETS_SENTENCE}。`);
@@ -174,9 +173,10 @@ describe('draftToYaml', () => {
       ['ind-01', '地区生产总值', 'growth', 'sec-01', ['待定']],
       ['ind-02', '一般公共预算收入', 'cumulative', 'sec-01', ['待定']],
       ['ind-03', '城镇登记失业率', 'ceiling', 'sec-01', ['待定']],
-      ['ind-04', '城乡居民收入增长', 'qualitative', 'sec-01', ['待定']],
+      ['ind-04', '城乡居民收入', 'relative', 'sec-01', ['待定']],
     ]);
-    expect(file.indicators[3]).toMatchObject({ target_text: '与经济增长基本同步', qualifier: '同步' });
+    // 与经济增长同步: the reference is the 地区生产总值's growth, found in the same draft.
+    expect(file.indicators[3]).toMatchObject({ target_text: '与经济增长基本同步', measure: 'growth', relation: 'in_step', reference: 'ind-01', unit: '%' });
     expect(file.indicators[0]).toMatchObject({ unit: '%', target: 6, qualifier: '左右' });
     expect(yaml.startsWith('# 机器草稿')).toBe(true);
     expect(yaml).toContain('# 原文：城镇登记失业率控制在4.5%以内');
@@ -200,7 +200,7 @@ describe('draftToYaml', () => {
   it('puts last year’s result under the target of the same name as its baseline', () => {
     const text = '一、2022年工作回顾\n地区生产总值实现358亿元，同比增长2%；城镇登记失业率控制在4%以内。\n二、2023年工作安排\n地区生产总值增长6%左右，城镇登记失业率控制在4.5%以内。';
     const file = validate(draftToYaml(extractTargets(text), { reportId: 'r-2023', year: 2023 }));
-    expect(file.indicators.map((i) => i.kind === 'qualitative' ? i : { name: i.name, target: i.target, baseline: i.baseline })).toEqual([
+    expect(file.indicators.map((i) => ('target' in i ? { name: i.name, target: i.target, baseline: i.baseline } : i))).toEqual([
       { name: '地区生产总值', target: 6, baseline: 2 },
       { name: '城镇登记失业率', target: 4.5, baseline: 4 },
     ]);

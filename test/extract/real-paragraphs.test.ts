@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { extractTargets, type DraftIndicator } from '../../worker/extract/extract-targets.ts';
 
 const DIR = path.resolve(import.meta.dirname, '../fixtures/work-reports');
-/** Recall measured when the fixtures were written: 35% before issue 10 §4, 100% after. */
+/** Recall when the fixtures were written: 32/68 (47.1%) before issue 10 §4's changes, 68/68 after. */
 const RECALL_FLOOR = 0.95;
 
 interface Expected {
@@ -67,6 +67,16 @@ describe('extractor recall on real 主要预期目标 paragraphs', () => {
     for (const f of fixtures) {
       expect(readFileSync(path.join(DIR, f.file), 'utf8')).toMatch(/^# source: https?:\/\//m);
       expect(extractTargets(f.text).script).toBe(f.script);
+    }
+  });
+
+  it('accounts for every number of each paragraph: drafted, or listed as unused', () => {
+    for (const f of fixtures) {
+      const draft = extractTargets(f.text);
+      const numbers = [...f.text.matchAll(/(?<![\d.])\d+(?:\.\d+)?(?![\d.])(?!年)/g)].length;
+      const drafted = draft.indicators.filter((i) => i.value !== null && i.targetText === null).length;
+      const unused = draft.findings.filter((x) => x.rule === 'unused-number').length;
+      expect({ file: f.file, accounted: drafted + unused }).toEqual({ file: f.file, accounted: numbers });
     }
   });
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { targetsFileSchema } from '../../worker/config/targets-file.ts';
 import { parseYaml } from '../../worker/config/yaml-file.ts';
 import { ROOT, runCli, tempDir } from '../support/cli.ts';
+import { validateDraft } from '../extract/validate-draft.ts';
 
 const SEED = path.join(ROOT, 'jobs/yuquan-2023/work-report.txt');
 
@@ -20,7 +21,7 @@ describe('jibao targets extract', () => {
       ['地区生产总值', 'growth', 6, '%', '左右'],
       ['一般公共预算收入', 'cumulative', 25, '亿元', null],
       ['城镇登记失业率', 'ceiling', 4.5, '%', '以内'],
-      [expect.stringMatching(/^城乡居民收入/), 'qualitative', null, '', '同步'],
+      ['城乡居民收入', 'relative', null, '%', null],
     ]);
     expect(json.findings).toEqual([]);
   });
@@ -42,6 +43,35 @@ describe('jibao targets extract', () => {
     expect(parsed.report.id).toBe('yuquan-2023');
     expect(parsed.indicators.find((i) => i.name === '一般公共预算收入')).toMatchObject({ kind: 'cumulative', baseline: 2001 }); // as written: never corrected silently
     expect(yaml.stdout).toContain('可能为200.1或20.01或2.001');
+  });
+
+  it('drafts real 主要预期目标 wording: relative targets, ceilings, lists that share a verb, and lists unread numbers', async () => {
+    const dir = await tempDir('extract');
+    const file = path.join(dir, 'report.txt');
+    // 福建省 2023 and 罗湖区 2023 (test/fixtures/work-reports), plus a clause the grammar does not read.
+    await writeFile(
+      file,
+      '2023年经济社会发展的主要预期目标是:地区生产总值增长6%左右,城镇居民、农村居民人均可支配收入分别增长7%、7.5%,城镇调查失业率5.5%左右,居民消费价格涨幅3%左右,粮食总产量稳定在507万吨以上,居民人均可支配收入增速与GDP增速基本同步,研发经费投入强度提高0.2个百分点。\n',
+    );
+    const json = await runCli(['targets', 'extract', file, '--json']);
+    expect(json.code).toBe(0);
+    const { indicators, findings } = JSON.parse(json.stdout) as { indicators: { name: string; kind: string; value: number | null }[]; findings: { rule: string; raw: string }[] };
+    expect(indicators.map((i) => [i.name, i.kind, i.value])).toEqual([
+      ['地区生产总值', 'growth', 6],
+      ['城镇居民人均可支配收入', 'growth', 7],
+      ['农村居民人均可支配收入', 'growth', 7.5],
+      ['城镇调查失业率', 'ceiling', 5.5],
+      ['居民消费价格涨幅', 'ceiling', 3],
+      ['粮食总产量', 'cumulative', 507],
+      ['居民人均可支配收入', 'relative', null],
+    ]);
+    expect(findings).toEqual([{ rule: 'unused-number', raw: '研发经费投入强度提高0.2个百分点', candidates: [] }]);
+    expect(json.stderr).toMatch(/^finding: \[unused-number\].*“0\.2”/m);
+
+    const yaml = await runCli(['targets', 'extract', file, '--id', 'fujian-2023']);
+    expect(yaml.code).toBe(0);
+    const draft = validateDraft(yaml.stdout);
+    expect(draft.indicators.find((i) => i.kind === 'relative')).toMatchObject({ relation: 'in_step', measure: 'growth', reference: 'ind-01' });
   });
 
   it('names a missing file', async () => {

@@ -3,7 +3,7 @@
  * (docs/targets.md), with generated ids, `lead: [待定]` placeholders, and the original snippet
  * and any findings as comments above each indicator. It validates; it is not yet true.
  */
-import { Document, isMap, isSeq } from 'yaml';
+import { Document, isMap, isScalar, isSeq } from 'yaml';
 import { formatNumber } from '../domain/format.ts';
 import type { DraftFinding, DraftIndicator, TargetsDraft } from './draft.ts';
 
@@ -34,7 +34,15 @@ interface Entry {
   comments: string[];
   /** Indices into draft.indicators that this entry is made of (its findings go with it). */
   sources: number[];
+  /** Relative targets: what the target is compared with, as written (经济增长, 城镇居民). */
+  referenceText?: string;
 }
+
+/** Asks staff for the reference when the draft cannot tell which indicator it is. */
+export const REFERENCE_PLACEHOLDER = 'reference: 填写参照指标的id';
+/** 与经济增长同步: the economy's growth is the 地区生产总值's. */
+const ECONOMY = /经济增长|经济发展|GDP|生产总值/;
+const GDP_NAME = /地区生产总值|国内生产总值|生产总值|GDP/;
 
 interface Indexed {
   readonly ind: DraftIndicator;
@@ -66,20 +74,57 @@ export function draftToYaml(draft: TargetsDraft, opts: DraftYamlOptions): string
       office: opts.office ?? PLACEHOLDER,
     },
     sections: sectionNames.map((name) => ({ id: sectionId.get(name)!, name })),
-    indicators: plan.entries.map((e, i) => ({
-      id: `ind-${pad(i + 1, plan.entries.length)}`,
-      name: e.name,
-      section: (e.section !== null ? sectionId.get(e.section) : undefined) ?? fallbackSection,
-      ...e.fields,
-      lead: [PLACEHOLDER],
-    })),
+    indicators: plan.entries.map((e, i) => {
+      const reference = referenceOf(e, plan.entries);
+      return {
+        id: indicatorId(i, plan.entries.length),
+        name: e.name,
+        section: (e.section !== null ? sectionId.get(e.section) : undefined) ?? fallbackSection,
+        ...e.fields,
+        ...(reference === undefined ? {} : { reference: indicatorId(reference, plan.entries.length) }),
+        lead: [PLACEHOLDER],
+      };
+    }),
   };
 
   const doc = new Document(data);
   doc.commentBefore = header(draft, fromResults, plan.entries.length, document).join('\n');
   decorate(doc, plan.entries, draft.findings);
+  askForReferences(doc, plan.entries);
   if (plan.leftovers.length > 0) doc.comment = ['', ' 未列入上表的数字（请酌情补充）：', ...plan.leftovers.map((l) => ` - ${l}`)].join('\n');
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+function indicatorId(index: number, count: number): string {
+  return `ind-${pad(index + 1, count)}`;
+}
+
+/**
+ * The indicator a relative target is compared with, when the draft has it: the 地区生产总值's
+ * growth for 与经济增长同步; for 快于城镇居民, the entry that names 城镇居民 and ends like the
+ * subject (…可支配收入). Undefined for an outside reference (全市平均水平) or one not in the draft.
+ */
+function referenceOf(e: Entry, entries: readonly Entry[]): number | undefined {
+  if (e.fields.kind !== 'relative' || !e.referenceText) return undefined;
+  const ref = e.referenceText;
+  const others = entries.map((o, i) => ({ o, i })).filter(({ o }) => o !== e && o.fields.kind !== 'relative');
+  const growthFirst = (list: typeof others) => (list.find(({ o }) => o.fields.kind === 'growth') ?? (e.fields.measure === 'growth' ? undefined : list[0]))?.i;
+  if (ECONOMY.test(ref)) return growthFirst(others.filter(({ o }) => GDP_NAME.test(o.base)));
+  const stem = ref.replace(/(?:增长|增速|增幅|水平)$/, '');
+  const tail = e.base.slice(-4);
+  return growthFirst(others.filter(({ o }) => o.base.includes(stem) && o.base.endsWith(tail)));
+}
+
+/** `# reference: 填写参照指标的id` above `lead` of each relative target whose reference is unknown. */
+function askForReferences(doc: Document, entries: readonly Entry[]): void {
+  const indicators = doc.get('indicators', true);
+  if (!isSeq(indicators)) return;
+  indicators.items.forEach((item, i) => {
+    const entry = entries[i];
+    if (!entry || entry.fields.kind !== 'relative' || !isMap(item) || item.has('reference')) return;
+    const lead = item.items.find((p) => isScalar(p.key) && p.key.value === 'lead');
+    if (lead && isScalar(lead.key)) lead.key.commentBefore = ` ${REFERENCE_PLACEHOLDER}`;
+  });
 }
 
 function header(draft: TargetsDraft, fromResults: boolean, entries: number, document: string): string[] {
@@ -90,6 +135,9 @@ function header(draft: TargetsDraft, fromResults: boolean, entries: number, docu
     ' - 每个指标上方的注释给出原文片段（原文）和疑点（如可能丢失的小数点及候选值）。',
   ];
   if (draft.script === 'traditional') lines.push(' - 原文为繁体，名称已转换为简体；原文片段保留繁体。');
+  if (draft.indicators.some((i) => i.kind === 'relative' && i.role === (fromResults ? 'result' : 'target'))) {
+    lines.push(' - kind: relative 为相对目标（高于全市平均水平、与经济增长同步等）：reference 填参照指标的 id；参照为外部数字（如全市平均）时，季度数字中给出参照值。');
+  }
   if (entries === 0) {
     lines.push(' - 文中未识别到任何指标：请手工填写 indicators（至少一项，否则本文件不能通过校验）。');
   } else if (fromResults) {
@@ -182,6 +230,8 @@ function toEntry(x: Indexed, amount: Indexed | undefined, fromResults: boolean):
   const comments = snippets([i.raw, ...(amount ? [amount.ind.raw] : [])]).map((raw) => `原文：${raw}`);
   if (i.kind === 'qualitative') {
     Object.assign(fields, { unit: '', target_text: i.targetText ?? oneLine(i.raw) });
+  } else if (i.kind === 'relative') {
+    Object.assign(fields, { unit: '%', measure: i.measure ?? 'growth', relation: i.relation ?? 'above', target_text: i.targetText ?? oneLine(i.raw) });
   } else {
     if (i.value === null || (i.kind === 'cumulative' && i.value <= 0)) return null;
     Object.assign(fields, { unit: i.unit, target: i.value });
@@ -189,12 +239,14 @@ function toEntry(x: Indexed, amount: Indexed | undefined, fromResults: boolean):
   }
   if (i.qualifier) fields.qualifier = i.qualifier;
   if (amount) fields.value_unit = amount.ind.unit;
+  // 财政总收入达到20亿元、增幅12%以上: a growth entry has no field for the amount target.
+  if (amount && !fromResults) comments.push(`金额目标：${formatNumber(amount.ind.value!)}${amount.ind.unit}（growth 指标没有金额目标字段，请在 note 中保留或另列指标）`);
   if (fromResults && i.kind !== 'qualitative') {
     fields.baseline = i.value;
     if (amount) fields.baseline_value = amount.ind.value;
   }
   if (i.kind === 'growth' && i.value !== null && i.value < 0) comments.push('下降目标：target 为负数（下降3% 记作 -3），请确认评价口径');
-  return { base: i.name, name: i.name, section: i.section, fields, comments, sources };
+  return { base: i.name, name: i.name, section: i.section, fields, comments, sources, ...(i.referenceText ? { referenceText: i.referenceText } : {}) };
 }
 
 /** Last year's result of the same name, from the review, as the baseline of a target. */
