@@ -175,7 +175,7 @@ describe('draftToYaml: relative targets', () => {
     const yaml = draftToYaml(draft, { reportId: 'r-2023', year: 2023 });
     const file = validateDraft(yaml);
     const relative = file.indicators.filter((i) => i.kind === 'relative');
-    expect(relative.map((i) => ({ name: i.name, ...i }))).toEqual([
+    expect(relative).toEqual([
       expect.objectContaining({ name: '居民人均可支配收入', relation: 'in_step', measure: 'growth', reference: 'ind-01', unit: '%', target_text: '与经济增长同步' }),
       expect.objectContaining({ name: '农村居民人均可支配收入', relation: 'above', measure: 'growth', reference: 'ind-02', target_text: '快于城镇居民' }),
       expect.objectContaining({ name: 'GDP', relation: 'above', measure: 'growth', target_text: '高于全市平均水平' }),
