@@ -94,6 +94,8 @@ describe('target wording', () => {
       ['节能减排', 'qualitative'],
       ['节能减排降碳', 'qualitative'],
     ]);
+    // The year's whole programme is no indicator (the seed's review).
+    expect(extractTargets('较好完成了区十八届人大一次会议确定的目标任务。').indicators).toEqual([]);
   });
 });
 

@@ -79,7 +79,9 @@ const NOT_ONE_INDICATOR = /^(?:各项|主要|多项)|指标$/;
  */
 const HANDED_DOWN = /^(?<name>.*?)(?<text>(?:全面|圆满|按期|确保)?完成(?<pre>[^,]{0,12}?)(?:下达的?|[国省市区县旗]定的?)(?<object>.*))$/;
 /** 完成节能减排降碳任务: a task named by what it is about. */
-const TASK_DONE = /^(?<name>.*?)(?<text>(?:全面|圆满|按期|确保)?完成(?<object>.+?)(?:目标任务|任务))$/;
+const TASK_DONE = /^(?<name>.*?)(?<text>(?:全面|圆满|按期|确保|较好|顺利)?完成了?(?<object>.+?)(?:目标任务|任务))$/;
+/** 完成了…会议确定的目标任务 is the whole year's work, not one indicator. */
+const WHOLE_PROGRAMME = /会议|确定|各项|全年|工作/;
 /** Who hands a target down, not what it is about: 自治区和市, 省、市. */
 const ISSUER = /^(?:国家|自治区|上级|[国省市区县旗]|[和、及与])*$/;
 /** 单位生产总值能耗、主要污染物排放继续下降且控制在国家下达目标之内. */
@@ -300,7 +302,7 @@ function parseQualitative(item: string): Measure[] {
     return qualitative(own ?? about ?? (object || '上级下达目标'), down.text!, '完成上级下达任务');
   }
   const task = TASK_DONE.exec(item)?.groups;
-  if (task) {
+  if (task && !WHOLE_PROGRAMME.test(task.object!)) {
     const own = cleanNames(task.name!)[0] ?? cleanNames(task.object!)[0];
     return own ? qualitative(own, task.text!, '完成任务') : [];
   }
