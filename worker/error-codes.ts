@@ -15,6 +15,14 @@ export const ERROR_CODES = [
   'TOKEN_EXPIRED',
   'LOGIN_THROTTLED',
   'SEND_ME_REFUSED',
+  // The API's general answers, so that a client can branch on every error it gets.
+  'BAD_REQUEST',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'TOO_MANY_CONNECTIONS',
+  'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
