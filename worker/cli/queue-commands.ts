@@ -9,6 +9,7 @@ import { periodId, type Period } from '../domain/period.ts';
 import { nextFires, periodForFire } from '../domain/schedule.ts';
 import { settingsFromEnv } from '../pipeline/settings.ts';
 import { checkNote, checkPeriodInYear, MAX_NOTE_CHARS } from '../pipeline/request-checks.ts';
+import { redactText } from '../redact.ts';
 import type { BriefingJobData, BriefingJobResult, BriefingProgress } from '../queue/briefing-job.ts';
 import { ROLES, type Role } from '../queue/role-names.ts';
 import { guarded, out, periodOption, reportOption, toOption } from './common.ts';
@@ -127,7 +128,7 @@ export function registerQueueCommands(program: Command): void {
             out(`snapshot ${result.snapshot.dir} (version ${result.snapshot.version})${result.deliveries ? `, ${result.deliveries} email(s) queued` : ''}`);
             return EXIT.ok;
           } catch (e) {
-            process.stderr.write(`failed: ${(e as Error).message}\n`);
+            process.stderr.write(`failed: ${redactText((e as Error).message)}\n`);
             return EXIT.input;
           }
         } finally {
