@@ -70,6 +70,7 @@ describe('HTTP API: roles, validation, runs, snapshots, metrics', () => {
     const pdf = await inject('GET', '/api/snapshots/yuquan-2023_2023Q3_v1/pdf', TOKENS.viewer);
     expect(pdf.statusCode).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.headers['cache-control']).toBe('no-store'); // an authenticated download stays out of shared caches
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
     expect(String(pdf.headers['content-disposition'])).toContain(`filename*=UTF-8''${encodeURIComponent('玉泉区2023年前三季度政府工作报告目标任务推进情况.pdf')}`);
     expect((await inject('GET', '/api/snapshots/yuquan-2023_2023Q3_v1/manifest', TOKENS.viewer)).json()).toMatchObject({ version: 1, trigger: { note: '更正一般公共预算收入' } });

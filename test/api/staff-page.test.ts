@@ -28,7 +28,11 @@ describe('staff page in a real headless Chromium', () => {
   it('logs in with a token, starts a rerun, watches it finish, downloads the PDF — on a phone screen', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true, locale: 'zh-CN' });
     const page = await context.newPage();
+    const console: string[] = [];
+    page.on('console', (m) => console.push(m.text()));
     await page.goto(base);
+    // The page's own script and style run under the API's Content-Security-Policy.
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('header')!).backgroundColor)).toBe('rgb(200, 22, 29)');
     await page.fill('#token', 'wrong-token-0123456789');
     await page.click('#login-btn');
     await expect.poll(() => page.textContent('#login-error')).toContain('登录失败');
@@ -51,6 +55,7 @@ describe('staff page in a real headless Chromium', () => {
     expect((await readFile(file!)).subarray(0, 5).toString()).toBe('%PDF-');
     // Nothing overflows the phone's width.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(console.filter((t) => /Content.Security.Policy/i.test(t))).toEqual([]);
     await context.close();
   }, 60_000);
 });

@@ -6,6 +6,7 @@ import { SourceUnavailableError } from '../../worker/sources/source.ts';
 import { json, startHttpServer } from '../support/http-server.ts';
 import { sampleReport } from '../support/report.ts';
 import { freePort } from '../support/redis.ts';
+import { redactText, redactUrl } from '../../worker/redact.ts';
 
 const Q3 = parsePeriod('2023Q3');
 const report = sampleReport();
@@ -104,6 +105,63 @@ describe('HTTP JSON source (a real local server)', () => {
   });
 
   it('keeps credentials out of labels', () => {
-    expect(safeUrl('https://user:pw@stats.example.org/f?period=2023Q3')).toBe('https://stats.example.org/f?period=2023Q3');
+    expect(safeUrl('https://user:pw@stats.example.org/f?period=2023Q3')).toBe('https://***@stats.example.org/f?period=2023Q3');
+  });
+
+  it('refuses a URL with credentials before any request, naming neither the password nor the token', async () => {
+    for (const url of [`${server.url.replace('//', '//stats:pw-9f8e7d@')}/figures`, `${server.url}/figures?access_token=tk-9f8e7d&period={period}`]) {
+      const e = (await readFigureEndpoint({ ...config, url }, report, Q3, deps).catch((x: unknown) => x)) as InputError & { code?: string };
+      expect(e).toBeInstanceOf(InputError);
+      expect(e.code).toBe('SOURCE_URL_CREDENTIALS');
+      expect(e.message).not.toMatch(/pw-9f8e7d|tk-9f8e7d/);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('cuts off a body over max_bytes as it streams (no Content-Length), and one that announces too much; neither is retried', async () => {
+    // Chunked, no Content-Length: only counting the bytes can stop it.
+    server.handle((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      res.on('close', () => res.destroy());
+      pump();
+    });
+    const endless = (await readFigureEndpoint({ ...config, timeout_ms: 5000 }, report, Q3, deps).catch((x: unknown) => x)) as InputError & { code?: string };
+    expect(endless).toBeInstanceOf(InputError);
+    expect(endless.code).toBe('SOURCE_TOO_LARGE'); // the default limit (20 MB) stopped an endless body
+    expect(server.requests).toHaveLength(1);
+
+    server.requests.length = 0;
+    server.handle((_req, res) => json(res, 200, { ...BODY, padding: 'x'.repeat(5000) }));
+    const big = (await readFigureEndpoint({ ...config, max_bytes: 1000 }, report, Q3, deps).catch((x: unknown) => x)) as InputError & { code?: string };
+    expect(big.code).toBe('SOURCE_TOO_LARGE');
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('treats a body that trickles in too slowly as an outage: retried, then SOURCE_SLOW', async () => {
+    server.handle((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"figures": [');
+      const t = setInterval(() => (res.destroyed ? clearInterval(t) : res.write(' ')), 50);
+      res.on('close', () => clearInterval(t));
+    });
+    const e = (await readFigureEndpoint({ ...config, body_timeout_ms: 300, retries: 1 }, report, Q3, deps).catch((x: unknown) => x)) as SourceUnavailableError;
+    expect(e).toBeInstanceOf(SourceUnavailableError);
+    expect(e.code).toBe('SOURCE_SLOW');
+    expect(server.requests).toHaveLength(2);
+  });
+});
+
+describe('redaction (one helper for every printed URL)', () => {
+  it('removes user-info and secret query values, keeps the rest', () => {
+    expect(redactUrl('https://u:p@h.example.org/a?period=2023Q3&token=abc&api-key=def')).toBe('https://***@h.example.org/a?period=2023Q3&token=***&api-key=***');
+    expect(redactUrl('not a url //u:p@host/x')).not.toContain('u:p');
+    const text = redactText('connect ECONNREFUSED for smtps://mailer:hunter22@mail.example.org:465 and redis://:pw22@127.0.0.1:6379/0');
+    expect(text).not.toMatch(/hunter22|pw22/);
+    expect(text).toContain('mail.example.org:465');
   });
 });

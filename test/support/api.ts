@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import { loadTokens } from '../../worker/api/auth.ts';
-import { buildApi } from '../../worker/api/server.ts';
+import { buildApi, type ApiLimits } from '../../worker/api/server.ts';
 import { createLogger } from '../../worker/log.ts';
 import { settingsFromEnv, type Settings } from '../../worker/pipeline/settings.ts';
 import { BRIEFINGS_QUEUE } from '../../worker/queue/briefing-job.ts';
@@ -20,10 +20,21 @@ export const TOKENS = {
 };
 
 /** The API and a worker on a private Redis, with captured JSON logs (for the audit log). */
-export async function startApiStack(opts: { rerunsPerMinute?: number } = {}): Promise<{
+export async function startApiStack(
+  opts: {
+    rerunsPerMinute?: number;
+    /** JIBAO_API_TOKENS for this stack (default: the three TOKENS). */
+    tokens?: string;
+    sendMeDomains?: readonly string[];
+    limits?: Partial<ApiLimits>;
+    /** false: no worker takes the queued runs (tests that only look at what was queued). */
+    worker?: boolean;
+  } = {},
+): Promise<{
   app: FastifyInstance;
   settings: Settings;
   logs: Record<string, unknown>[];
+  briefings: Queue;
   stop(): Promise<void>;
 }> {
   const redis: TestRedis = await startRedis();
@@ -33,16 +44,27 @@ export async function startApiStack(opts: { rerunsPerMinute?: number } = {}): Pr
   const client = new Redis(redis.url, { maxRetriesPerRequest: null });
   const briefings = new Queue(BRIEFINGS_QUEUE, { connection: client });
   const deliveries = new Queue(DELIVERIES_QUEUE, { connection: client });
-  const tokens = loadTokens({ JIBAO_API_TOKENS: `viewer:${TOKENS.viewer},staff:王芳:${TOKENS.staff},admin:${TOKENS.admin}` });
-  const app = await buildApi({ settings, briefings, deliveries, redis: client, tokens, log, ...(opts.rerunsPerMinute ? { rerunsPerMinute: opts.rerunsPerMinute } : {}) });
-  const worker: RunningWorker = startBriefingWorker({ redisUrl: redis.url, settings, log, renderThreads: 0 });
+  const tokens = loadTokens({ JIBAO_API_TOKENS: opts.tokens ?? `viewer:${TOKENS.viewer},staff:王芳:${TOKENS.staff},admin:${TOKENS.admin}` });
+  const app = await buildApi({
+    settings,
+    briefings,
+    deliveries,
+    redis: client,
+    tokens,
+    log,
+    sendMeDomains: opts.sendMeDomains ?? [],
+    ...(opts.limits ? { limits: opts.limits } : {}),
+    ...(opts.rerunsPerMinute ? { rerunsPerMinute: opts.rerunsPerMinute } : {}),
+  });
+  const worker: RunningWorker | undefined = opts.worker === false ? undefined : startBriefingWorker({ redisUrl: redis.url, settings, log, renderThreads: 0 });
   return {
     app,
     settings,
     logs,
+    briefings,
     async stop() {
       await app.close();
-      await worker.close(5000);
+      await worker?.close(5000);
       await briefings.close();
       await deliveries.close();
       client.disconnect();

@@ -9,6 +9,10 @@ export interface ApiToken {
   /** Who it belongs to, for the audit log; never the secret. */
   readonly name: string;
   readonly digest: Buffer;
+  /** The one address `send: "me"` may use with this token (besides JIBAO_SEND_ME_DOMAINS). */
+  readonly email?: string;
+  /** The first day (UTC, YYYY-MM-DD) on which the token is no longer accepted. */
+  readonly expires?: string;
 }
 
 export class TokenConfigError extends Error {
@@ -17,9 +21,21 @@ export class TokenConfigError extends Error {
 
 const digest = (secret: string) => createHash('sha256').update(secret).digest();
 
+const EMAIL = /^[^\s@:,]+@[^\s@:,]+\.[^\s@:,]+$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function realDate(s: string): boolean {
+  const m = DATE.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === s;
+}
+
 /**
- * Tokens from `JIBAO_API_TOKENS` ("role:token" or "role:name:token", comma separated) or the file
- * named by `JIBAO_API_TOKENS_FILE` (one per line, # comments). Only digests are kept in memory.
+ * Tokens from `JIBAO_API_TOKENS` (comma separated) or the file named by `JIBAO_API_TOKENS_FILE`
+ * (one per line, # comments), each `role:token` or `role:name:token`, optionally followed by
+ * `:email=ADDRESS` (the address `send: "me"` goes to) and `:expires=YYYY-MM-DD`.
+ * Only digests are kept in memory; no message ever shows a secret.
  */
 export function loadTokens(env: NodeJS.ProcessEnv = process.env): ApiToken[] {
   const lines: string[] = [];
@@ -28,13 +44,30 @@ export function loadTokens(env: NodeJS.ProcessEnv = process.env): ApiToken[] {
   const tokens: ApiToken[] = [];
   lines.map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).forEach((line, i) => {
     const parts = line.split(':');
-    const role = parts[0] as ApiRole;
-    if (!(role in RANK) || parts.length < 2 || parts.length > 3) {
-      throw new TokenConfigError(`API token entry ${i + 1} is not "role:token" or "role:name:token" with role viewer, staff or admin`);
+    // Trailing email=/expires= fields; the secret is the last part before them (a secret such as
+    // "abc…==" is not taken for a field: only these two names are).
+    const fields: Record<string, string> = {};
+    while (parts.length > 2 && /^(email|expires)=/.test(parts.at(-1)!)) {
+      const f = parts.pop()!;
+      const eq = f.indexOf('=');
+      fields[f.slice(0, eq)] = f.slice(eq + 1);
     }
+    const role = parts[0] as ApiRole;
+    const label = parts.length === 3 ? parts[1] : role;
+    if (!(role in RANK) || parts.length < 2 || parts.length > 3) {
+      throw new TokenConfigError(`API token entry ${i + 1} is not "role:token" or "role:name:token" (then optionally ":email=…:expires=YYYY-MM-DD") with role viewer, staff or admin`);
+    }
+    if (fields['email'] !== undefined && !EMAIL.test(fields['email'])) throw new TokenConfigError(`API token entry ${i + 1} (${label}): email= is not an email address`);
+    if (fields['expires'] !== undefined && !realDate(fields['expires'])) throw new TokenConfigError(`API token entry ${i + 1} (${label}): expires= is not a date YYYY-MM-DD`);
     const secret = parts.at(-1)!;
-    if (secret.length < 16) throw new TokenConfigError(`API token entry ${i + 1} (${parts.length === 3 ? parts[1] : role}) is shorter than 16 characters`);
-    tokens.push({ role, name: parts.length === 3 ? parts[1]! : `${role}-${i + 1}`, digest: digest(secret) });
+    if (secret.length < 16) throw new TokenConfigError(`API token entry ${i + 1} (${label}) is shorter than 16 characters`);
+    tokens.push({
+      role,
+      name: parts.length === 3 ? parts[1]! : `${role}-${i + 1}`,
+      digest: digest(secret),
+      ...(fields['email'] !== undefined ? { email: fields['email'].toLowerCase() } : {}),
+      ...(fields['expires'] !== undefined ? { expires: fields['expires'] } : {}),
+    });
   });
   return tokens;
 }
@@ -47,6 +80,24 @@ export function authenticate(tokens: readonly ApiToken[], authorization: string 
   return tokens.find((t) => timingSafeEqual(t.digest, d));
 }
 
+/** A token is no longer accepted from 00:00 UTC of its `expires` day. */
+export function isExpired(token: ApiToken, now: Date): boolean {
+  return token.expires !== undefined && now.toISOString().slice(0, 10) >= token.expires;
+}
+
 export function allows(token: ApiToken, needed: ApiRole): boolean {
   return RANK[token.role] >= RANK[needed];
+}
+
+/** `JIBAO_SEND_ME_DOMAINS=example.gov.cn,stats.example.org`: domains any staff token may send "me" to. */
+export function sendMeDomainsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env['JIBAO_SEND_ME_DOMAINS'] ?? '').split(',').map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter(Boolean);
+}
+
+/** Whether `send: "me"` may go to `address` for this token: its own bound address, or an allow-listed domain. */
+export function maySendTo(token: ApiToken, address: string, domains: readonly string[]): boolean {
+  const a = address.trim().toLowerCase();
+  if (token.email !== undefined && a === token.email) return true;
+  const domain = a.slice(a.lastIndexOf('@') + 1);
+  return domains.includes(domain);
 }

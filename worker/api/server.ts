@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -14,7 +14,10 @@ import { nextFires, periodForFire } from '../domain/schedule.ts';
 import type { Logger } from '../log.ts';
 import type { Settings } from '../pipeline/settings.ts';
 import { JOB_NAME, JOB_OPTIONS, rerunJobId, type BriefingJobData, type BriefingProgress } from '../queue/briefing-job.ts';
-import { allows, authenticate, type ApiRole, type ApiToken } from './auth.ts';
+import { allows, authenticate, isExpired, maySendTo, sendMeDomainsFromEnv, type ApiRole, type ApiToken } from './auth.ts';
+import { errorCode, type ErrorCode } from '../error-codes.ts';
+import { checkNote, checkPeriodInYear } from '../pipeline/request-checks.ts';
+import { redactText } from '../redact.ts';
 import { createMetrics } from './metrics.ts';
 
 export interface ApiDeps {
@@ -26,6 +29,42 @@ export interface ApiDeps {
   readonly log: Logger;
   /** Reruns a token may start per minute. */
   readonly rerunsPerMinute?: number;
+  /** Domains `send: "me"` may reach with any token (default: JIBAO_SEND_ME_DOMAINS). */
+  readonly sendMeDomains?: readonly string[];
+  readonly limits?: Partial<ApiLimits>;
+}
+
+/** What one client may hold of the server: connections, time, bytes, failed logins. */
+export interface ApiLimits {
+  /** Open connections per client address; more are answered 429 and closed. */
+  readonly connectionsPerIp: number;
+  /** The whole request (headers and body) must arrive within this. */
+  readonly requestTimeoutMs: number;
+  /** The headers must arrive within this (slowloris). */
+  readonly headersTimeoutMs: number;
+  /** An idle socket is closed after this. */
+  readonly connectionTimeoutMs: number;
+  /** How often the server looks for requests over their time (Node checks on an interval). */
+  readonly checkIntervalMs: number;
+  readonly bodyBytes: number;
+  /** Failed logins per client address within a minute before it gets 429. */
+  readonly failedLoginsPerMinute: number;
+}
+
+export const DEFAULT_API_LIMITS: ApiLimits = {
+  connectionsPerIp: 32,
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
+  connectionTimeoutMs: 60_000,
+  checkIntervalMs: 1_000,
+  bodyBytes: 64 * 1024,
+  failedLoginsPerMinute: 10,
+};
+
+/** `JIBAO_API_MAX_CONNECTIONS_PER_IP` (e.g. when many staff share one NAT address). */
+export function apiLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<ApiLimits> {
+  const n = Number(env['JIBAO_API_MAX_CONNECTIONS_PER_IP'] ?? '');
+  return Number.isInteger(n) && n > 0 ? { connectionsPerIp: n } : {};
 }
 
 declare module 'fastify' {
@@ -38,29 +77,139 @@ const REPORT_ID = '^[a-z0-9][a-z0-9-]{0,63}$';
 const SNAPSHOT_ID = /^([a-z0-9][a-z0-9-]{0,63})_(\d{4}(?:Q[1-4]|-\d{2}))_v(\d{1,6})$/;
 
 class HttpError extends Error {
-  constructor(readonly statusCode: number, message: string) {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly code: ErrorCode,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(message);
   }
 }
 
+const CODE_BY_STATUS: Record<number, ErrorCode> = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 429: 'RATE_LIMITED' };
+
+/**
+ * The inline script and style of the staff page are allowed by their hashes, so the page works
+ * under a CSP that allows no other script, style, frame or form target.
+ */
+function contentSecurityPolicy(page: string): string {
+  const hashes = (tag: string) =>
+    [...page.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`).join(' ');
+  return [
+    "default-src 'none'",
+    `script-src ${hashes('script') || "'none'"}`,
+    `style-src ${hashes('style') || "'none'"}`,
+    "connect-src 'self'",
+    "img-src 'self' data: blob:",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
 /** The HTTP API and the staff page. Every request validated; errors are JSON with a reason, never a stack. */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const limits: ApiLimits = { ...DEFAULT_API_LIMITS, ...apiLimitsFromEnv(), ...deps.limits };
+  const sendMeDomains = deps.sendMeDomains ?? sendMeDomainsFromEnv();
   // Unknown fields are refused, not silently dropped: a typo in a request must not change its meaning.
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, ajv: { customOptions: { removeAdditional: false, coerceTypes: false } } });
+  // Slow clients are cut off: headers, whole request and idle sockets each have a time limit.
+  const app = Fastify({
+    logger: false,
+    bodyLimit: limits.bodyBytes,
+    connectionTimeout: limits.connectionTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: 5_000,
+    http: { headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs), connectionsCheckingInterval: limits.checkIntervalMs },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+  });
   const archive = new FsArchive(deps.settings.archiveDir);
   const metrics = createMetrics(deps.briefings, deps.deliveries);
+  const page = await readFile(new URL('./staff-page.html', import.meta.url), 'utf8');
+  const csp = contentSecurityPolicy(page);
+
+  // A per-address cap on open connections: one client cannot hold the server's sockets. A socket
+  // over the cap is answered 429 and closed at once; should a request on it still be parsed, the
+  // onRequest hook refuses it before any handler runs.
+  const open = new Map<string, number>();
+  const overCap = new WeakSet<object>();
+  app.server.prependListener('connection', (socket: import('node:net').Socket) => {
+    const ip = socket.remoteAddress ?? 'unknown';
+    const n = (open.get(ip) ?? 0) + 1;
+    if (n > limits.connectionsPerIp) {
+      overCap.add(socket);
+      const body = JSON.stringify({ error: 'too many open connections from this address', code: 'TOO_MANY_CONNECTIONS' });
+      socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: 5\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`, () => socket.destroy());
+      deps.log.warn({ audit: 'connection-refused', ip, open: n - 1 }, 'too many connections from one address');
+      return;
+    }
+    open.set(ip, n);
+    socket.once('close', () => {
+      const left = (open.get(ip) ?? 1) - 1;
+      if (left <= 0) open.delete(ip);
+      else open.set(ip, left);
+    });
+  });
+  app.addHook('onRequest', async (req) => {
+    if (overCap.has(req.raw.socket)) throw new HttpError(429, 'too many open connections from this address', 'TOO_MANY_CONNECTIONS', { connection: 'close' });
+  });
+
+  // Every answer, errors and 404s included, carries the security headers; API answers are never cached.
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('content-security-policy', csp);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    reply.header('cross-origin-resource-policy', 'same-origin');
+    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=()');
+    if (req.url.startsWith('/api/') || req.url === '/metrics') reply.header('cache-control', 'no-store');
+    return payload;
+  });
 
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
     const status = err instanceof HttpError ? err.statusCode : err.validation ? 400 : err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
-    if (status >= 500) deps.log.error({ err: err.message, url: req.url }, 'api error');
-    void reply.code(status).send({ error: status >= 500 ? 'internal error' : err.message });
+    const code: ErrorCode = err instanceof HttpError ? err.code : (errorCode(err) ?? CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST'));
+    if (status >= 500) deps.log.error({ err: redactText(err.message), url: redactText(req.url) }, 'api error');
+    if (err instanceof HttpError) for (const [k, v] of Object.entries(err.headers)) void reply.header(k, v);
+    void reply.code(status).send({ error: status >= 500 ? 'internal error' : redactText(err.message), code });
   });
-  app.setNotFoundHandler((_req, reply) => void reply.code(404).send({ error: 'no such endpoint' }));
+  app.setNotFoundHandler((_req, reply) => void reply.code(404).send({ error: 'no such endpoint', code: 'NOT_FOUND' }));
+
+  /**
+   * Failed logins (a token presented but unknown or expired) are counted per client address in
+   * Redis, shared by every API process; past the limit the address gets 429 until its minute is
+   * over, whatever it presents. Each failure is logged with the address, never the token.
+   */
+  const failKey = (ip: string) => `jibao:login-fail:${ip}`;
+  const throttled = async (ip: string): Promise<number | undefined> => {
+    const n = Number(await deps.redis.get(failKey(ip))) || 0;
+    if (n < limits.failedLoginsPerMinute) return undefined;
+    const ttl = await deps.redis.ttl(failKey(ip));
+    return ttl > 0 ? ttl : 60;
+  };
+  const loginFailed = async (req: FastifyRequest, reason: 'unknown-token' | 'expired', tokenName?: string) => {
+    const n = await deps.redis.incr(failKey(req.ip));
+    if (n === 1) await deps.redis.expire(failKey(req.ip), 60);
+    deps.log.warn({ audit: 'login-failed', ip: req.ip, reason, failures: n, ...(tokenName ? { tokenName } : {}), url: req.url.split('?')[0] }, 'failed login');
+  };
 
   const need = (role: ApiRole) => async (req: FastifyRequest) => {
+    const presented = req.headers.authorization !== undefined;
+    if (presented) {
+      const wait = await throttled(req.ip);
+      if (wait !== undefined) throw new HttpError(429, `too many failed logins from this address; try again in ${wait} s`, 'LOGIN_THROTTLED', { 'retry-after': String(wait) });
+    }
     const token = authenticate(deps.tokens, req.headers.authorization);
-    if (!token) throw new HttpError(401, 'a valid bearer token is required (Authorization: Bearer …)');
-    if (!allows(token, role)) throw new HttpError(403, `this needs the ${role} role; the token has ${token.role}`);
+    if (!token) {
+      if (presented) await loginFailed(req, 'unknown-token');
+      throw new HttpError(401, 'a valid bearer token is required (Authorization: Bearer …)', 'UNAUTHORIZED');
+    }
+    if (isExpired(token, deps.settings.clock())) {
+      await loginFailed(req, 'expired', token.name);
+      throw new HttpError(401, `this token expired on ${token.expires}; ask an administrator for a new one`, 'TOKEN_EXPIRED');
+    }
+    if (!allows(token, role)) throw new HttpError(403, `this needs the ${role} role; the token has ${token.role}`, 'FORBIDDEN');
     req.token = token;
   };
 
@@ -73,7 +222,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return n <= (deps.rerunsPerMinute ?? 10);
   };
 
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(await readFile(new URL('./staff-page.html', import.meta.url), 'utf8')));
+  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(page));
   app.get('/healthz', async (_req, reply) => {
     const redis = await deps.redis.ping().then(() => 'up' as const, () => 'down' as const);
     return reply.code(redis === 'up' ? 200 : 503).send({ ok: redis === 'up', redis });
@@ -84,7 +233,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     try {
       return await loadJobDefinition(deps.settings.jobsDir, id);
     } catch (e) {
-      if (e instanceof InputError && e.issues.some((i) => i.message.startsWith('no such report'))) throw new HttpError(404, `no report "${id}"`);
+      if (e instanceof InputError && e.issues.some((i) => i.message.startsWith('no such report'))) throw new HttpError(404, `no report "${id}"`, 'NOT_FOUND');
       throw e;
     }
   };
@@ -123,7 +272,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
           required: ['period'],
           properties: {
             period: { type: 'string', maxLength: 20 },
-            note: { type: 'string', maxLength: 500 },
+            // Its length is checked below, in characters, by the same rule as every other path.
+            note: { type: 'string' },
             send: { type: 'string', enum: ['all', 'me', 'none'] },
             email: { type: 'string', format: 'email', maxLength: 200 },
           },
@@ -136,19 +286,34 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       try {
         period = parsePeriod(req.body.period);
       } catch (e) {
-        throw new HttpError(400, e instanceof PeriodError ? e.message : 'bad period');
+        throw new HttpError(400, e instanceof PeriodError ? e.message : 'bad period', 'BAD_REQUEST');
+      }
+      const token = req.token!;
+      // Refused before anything is queued: a period of another year, an over-long note.
+      try {
+        checkPeriodInYear(period, await loadTargets(def.targetsFile, def.id), def.targetsFile);
+        checkNote(req.body.note, 'note');
+      } catch (e) {
+        const code = errorCode(e);
+        if (code) throw new HttpError(400, (e as Error).message, code);
+        throw e;
       }
       const send = req.body.send ?? 'all';
-      if (send === 'me' && !req.body.email) throw new HttpError(400, 'send "me" needs your email');
-      const token = req.token!;
-      if (!(await withinRate(token))) throw new HttpError(429, `too many reruns from this token; at most ${deps.rerunsPerMinute ?? 10} a minute`);
+      // "Only me" goes to the address bound to the token, or to one in an allow-listed domain; never elsewhere.
+      const me = req.body.email ?? token.email;
+      if (send === 'me' && !me) throw new HttpError(400, 'send "me" needs your email', 'BAD_REQUEST');
+      if (send === 'me' && !maySendTo(token, me!, sendMeDomains)) {
+        deps.log.warn({ audit: 'send-me-refused', tokenName: token.name, report: def.id }, 'send "me" to an address not bound to the token');
+        throw new HttpError(403, token.email ? 'send "me" goes only to the address bound to this token' : 'send "me" needs an address bound to this token (email=…) or in JIBAO_SEND_ME_DOMAINS', 'SEND_ME_REFUSED');
+      }
+      if (!(await withinRate(token))) throw new HttpError(429, `too many reruns from this token; at most ${deps.rerunsPerMinute ?? 10} a minute`, 'RATE_LIMITED', { 'retry-after': '60' });
       const data: BriefingJobData = {
         report: def.id,
         period: periodId(period),
         trigger: { kind: 'api', by: token.name, ...(req.body.note ? { note: req.body.note } : {}) },
         ...(req.body.note ? { note: req.body.note } : {}),
         send: send !== 'none',
-        ...(send === 'me' ? { recipients: { to: [req.body.email!], cc: [], bcc: [] } } : {}),
+        ...(send === 'me' ? { recipients: { to: [me!], cc: [], bcc: [] } } : {}),
       };
       const job = await deps.briefings.add(JOB_NAME, data, { ...JOB_OPTIONS, jobId: rerunJobId(def.id, periodId(period), deps.settings.clock(), randomUUID().slice(0, 8)) });
       deps.log.info({ audit: 'rerun', tokenName: token.name, role: token.role, report: def.id, period: periodId(period), send, note: req.body.note, jobId: job.id }, 'rerun requested');
@@ -161,7 +326,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     { preHandler: need('viewer'), schema: { params: { type: 'object', properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,200}$' } } } } },
     async (req) => {
       const job = await deps.briefings.getJob(req.params.id);
-      if (!job) throw new HttpError(404, `no run "${req.params.id}"`);
+      if (!job) throw new HttpError(404, `no run "${req.params.id}"`, 'NOT_FOUND');
       const state = await job.getState();
       const progress = (typeof job.progress === 'object' ? job.progress : null) as BriefingProgress | null;
       const rv = job.returnvalue as { snapshot?: { report: string; period: string; version: number } } | null;
@@ -172,7 +337,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         state,
         stage: progress?.stage ?? null,
         progress: progress?.percent ?? 0,
-        error: state === 'failed' ? job.failedReason : null,
+        error: state === 'failed' ? redactText(job.failedReason ?? '') : null,
         snapshot: rv?.snapshot ? `${rv.snapshot.report}_${rv.snapshot.period}_v${rv.snapshot.version}` : null,
       };
     },
@@ -196,9 +361,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   /** A snapshot id maps to a folder under the archive root and nowhere else. */
   const snapshotFor = async (id: string) => {
     const m = SNAPSHOT_ID.exec(id);
-    if (!m) throw new HttpError(400, `"${id}" is not a snapshot id; expected e.g. yuquan-2023_2023Q3_v1`);
+    if (!m) throw new HttpError(400, `"${id}" is not a snapshot id; expected e.g. yuquan-2023_2023Q3_v1`, 'BAD_REQUEST');
     const snap = await archive.read(m[1]!, m[2]!, Number(m[3])).catch(() => undefined);
-    if (!snap || !path.resolve(snap.dir).startsWith(path.resolve(deps.settings.archiveDir) + path.sep)) throw new HttpError(404, `no snapshot "${id}"`);
+    if (!snap || !path.resolve(snap.dir).startsWith(path.resolve(deps.settings.archiveDir) + path.sep)) throw new HttpError(404, `no snapshot "${id}"`, 'NOT_FOUND');
     return snap;
   };
 

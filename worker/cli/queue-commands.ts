@@ -8,6 +8,8 @@ import { InputError } from '../domain/issues.ts';
 import { periodId, type Period } from '../domain/period.ts';
 import { nextFires, periodForFire } from '../domain/schedule.ts';
 import { settingsFromEnv } from '../pipeline/settings.ts';
+import { checkNote, checkPeriodInYear, MAX_NOTE_CHARS } from '../pipeline/request-checks.ts';
+import { redactText } from '../redact.ts';
 import type { BriefingJobData, BriefingJobResult, BriefingProgress } from '../queue/briefing-job.ts';
 import { ROLES, type Role } from '../queue/role-names.ts';
 import { guarded, out, periodOption, reportOption, toOption } from './common.ts';
@@ -81,14 +83,17 @@ export function registerQueueCommands(program: Command): void {
     .description('enqueue an ad-hoc run of a report and period on Redis (REDIS_URL); --wait follows it to the end')
     .addOption(reportOption())
     .addOption(periodOption().makeOptionMandatory())
-    .option('-n, --note <text>', 'why it is rerun (更正说明): recorded and shown on the briefing')
+    .option('-n, --note <text>', `why it is rerun (更正说明), at most ${MAX_NOTE_CHARS} characters: recorded and shown on the briefing`)
     .option('--no-send', 'archive only; send no email')
     .addOption(toOption())
     .option('-w, --wait', 'show the stages as they run and the result')
     .action((o: { report: string; period: Period; note?: string; send: boolean; wait?: boolean; to?: string[] }) =>
       guarded(async () => {
         const settings = settingsFromEnv();
-        await loadJobDefinition(settings.jobsDir, o.report); // fail here, not in a worker, for a report that does not exist
+        // Fail here, not in a worker: a report that does not exist, a period outside its year, a note too long.
+        checkNote(o.note);
+        const def = await loadJobDefinition(settings.jobsDir, o.report);
+        checkPeriodInYear(o.period, await loadTargets(def.targetsFile, def.id), def.targetsFile);
         const [{ Queue, QueueEvents }, { redisConnection }, { BRIEFINGS_QUEUE, JOB_NAME, JOB_OPTIONS, rerunJobId }] = await Promise.all([
           import('bullmq'),
           import('../queue/connection.ts'),
@@ -123,7 +128,7 @@ export function registerQueueCommands(program: Command): void {
             out(`snapshot ${result.snapshot.dir} (version ${result.snapshot.version})${result.deliveries ? `, ${result.deliveries} email(s) queued` : ''}`);
             return EXIT.ok;
           } catch (e) {
-            process.stderr.write(`failed: ${(e as Error).message}\n`);
+            process.stderr.write(`failed: ${redactText((e as Error).message)}\n`);
             return EXIT.input;
           }
         } finally {

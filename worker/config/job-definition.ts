@@ -1,9 +1,11 @@
 import path from 'node:path';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { InputError, type InputIssue } from '../domain/issues.ts';
 import { loadYamlFile } from './yaml-file.ts';
+import { CodedInputError, withCode } from '../error-codes.ts';
+import { urlCredentials } from '../redact.ts';
 
 const text = z.string().trim().min(1, 'expected a non-empty text');
 const email = z.email({ error: 'expected an email address' });
@@ -68,17 +70,33 @@ export const jobDefinitionSchema = z.strictObject({
       z.strictObject({
         type: z.literal('http'),
         /** {report} and {period} are replaced, e.g. https://stats.example.org/figures?report={report}&period={period} */
-        url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
+        url: z
+          .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+          // Never echo the URL here: it is what holds the secret.
+          .refine((u) => urlCredentials(u) === undefined, {
+            error: withCode('SOURCE_URL_CREDENTIALS', 'carries credentials (user:password@ or a token in the query); put the token in an environment variable and name it in source.token_env'),
+          }),
         /** Name of the environment variable holding a bearer token; the token itself never goes in a file. */
         token_env: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'expected an environment variable name, e.g. JIBAO_SOURCE_TOKEN').optional(),
+        /** Waiting for the answer's headers, per attempt. */
         timeout_ms: z.number().int().positive().default(10_000),
+        /** Receiving the whole body once the headers are in, per attempt; a slower body is an outage. */
+        body_timeout_ms: z.number().int().positive().default(30_000),
+        /** The largest body accepted, counted as it streams in (not only from Content-Length). */
+        max_bytes: z.number().int().positive().default(20 * 1024 * 1024),
         retries: z.number().int().min(0).max(10).default(3),
         columns: columnMap,
       }),
     ],
     { error: 'expected source.type: files or http' },
   ),
+  /** A template name under the templates folder, e.g. briefing or county/briefing. */
   template: text.default('briefing'),
+  /**
+   * Paths (targets, source.path, template) must stay inside the jobs folder (templates: the
+   * templates folder), also through `..` and symlinks, unless this says otherwise on purpose.
+   */
+  allow_outside_jobs_dir: z.boolean().default(false),
   briefing: z
     .strictObject({
       name: text.default('政府工作报告目标任务推进情况'),
@@ -134,14 +152,51 @@ export async function loadJobDefinition(jobsDir: string, reportId: string): Prom
   if (def.id !== reportId) {
     throw new InputError([{ severity: 'error', file, column: 'id', message: `is "${def.id}" but the folder is "${reportId}"; they must match` }]);
   }
-  return {
-    ...def,
-    dir,
-    file,
-    targetsFile: path.resolve(dir, def.targets),
-    // A files source is relative to the job's folder.
-    source: def.source.type === 'files' ? { ...def.source, path: path.resolve(dir, def.source.path) } : def.source,
-  };
+  const targetsFile = path.resolve(dir, def.targets);
+  // A files source is relative to the job's folder.
+  const source = def.source.type === 'files' ? { ...def.source, path: path.resolve(dir, def.source.path) } : def.source;
+  if (!def.allow_outside_jobs_dir) {
+    const root = await realOrSelf(path.resolve(jobsDir));
+    const outside: { field: string; shown: string }[] = [];
+    if (!isInside(root, await resolveReal(targetsFile))) outside.push({ field: 'targets', shown: def.targets });
+    if (source.type === 'files' && !isInside(root, await resolveReal(source.path))) outside.push({ field: 'source.path', shown: def.source.type === 'files' ? def.source.path : '' });
+    // A template is a name under the templates folder: no absolute path, no `..`.
+    if (path.isAbsolute(def.template) || def.template.split(/[\\/]/).includes('..')) outside.push({ field: 'template', shown: def.template });
+    if (outside.length > 0) {
+      throw new CodedInputError(
+        'PATH_OUTSIDE_JOBS',
+        outside.map((o) => ({
+          file,
+          column: o.field,
+          message: `"${o.shown}" resolves outside the ${o.field === 'template' ? 'templates' : 'jobs'} folder (through ".." or a symbolic link); move it inside, or set allow_outside_jobs_dir: true in the job definition if that is intended`,
+        })),
+      );
+    }
+  }
+  return { ...def, dir, file, targetsFile, source };
+}
+
+/** Whether `p` (already resolved) lies inside `root` or is `root`. */
+export function isInside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (!path.isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${path.sep}`));
+}
+
+const realOrSelf = (p: string) => realpath(p).catch(() => p);
+
+/**
+ * Where a path really leads, symlinks followed. A path that does not exist yet resolves through
+ * its nearest existing ancestor, so a missing file under a symlinked folder is still caught.
+ */
+export async function resolveReal(p: string): Promise<string> {
+  const abs = path.resolve(p);
+  const tail: string[] = [];
+  for (let dir = abs; ; dir = path.dirname(dir)) {
+    const real = await realpath(dir).catch(() => undefined);
+    if (real !== undefined) return path.join(real, ...tail.reverse());
+    if (path.dirname(dir) === dir) return abs;
+    tail.push(path.basename(dir));
+  }
 }
 
 export async function listReportIds(jobsDir: string): Promise<string[]> {

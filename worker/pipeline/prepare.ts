@@ -13,6 +13,9 @@ import type { RawTable } from '../domain/figure-table.ts';
 import { InputError } from '../domain/issues.ts';
 import { previousPeriod } from '../domain/period.ts';
 import type { Settings } from './settings.ts';
+import { checkNote, checkPeriodInYear } from './request-checks.ts';
+
+export { MAX_NOTE_CHARS, checkNote, checkPeriodInYear } from './request-checks.ts';
 
 export type Stage = 'loading' | 'fetching' | 'validating' | 'evaluating' | 'rendering' | 'archiving' | 'delivering';
 
@@ -43,8 +46,10 @@ export type PrepareResult = { readonly kind: 'ready'; readonly prepared: Prepare
  */
 export async function prepareBriefing(req: BriefingRequest, settings: Settings, onStage: (s: Stage) => void = () => {}): Promise<PrepareResult> {
   onStage('loading');
+  checkNote(req.note);
   const job = await loadJobDefinition(settings.jobsDir, req.reportId);
   const report = await loadTargets(job.targetsFile, job.id);
+  checkPeriodInYear(req.period, report, job.targetsFile);
   onStage('fetching');
   const tableCache = new Map<string, Promise<RawTable>>(); // this run only: a corrected file is always read afresh
   const read = await fetchFigures(job, report, req.period, { tableCache, ...(req.figuresFile ? { overrideFile: req.figuresFile } : {}) });

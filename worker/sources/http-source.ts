@@ -5,14 +5,24 @@ import type { Period } from '../domain/period.ts';
 import { parsePeriod, periodId, samePeriod } from '../domain/period.ts';
 import type { Report } from '../domain/report.ts';
 import { SourceUnavailableError, type SourceResult } from './source.ts';
+import { CodedInputError } from '../error-codes.ts';
+import { redactText, redactUrl, urlCredentials } from '../redact.ts';
 
 export interface HttpSourceConfig {
   readonly url: string;
   readonly token_env?: string | undefined;
+  /** Waiting for the headers, per attempt. */
   readonly timeout_ms: number;
+  /** Receiving the body once the headers are in, per attempt. */
+  readonly body_timeout_ms?: number | undefined;
+  /** The largest body accepted, counted as it arrives. */
+  readonly max_bytes?: number | undefined;
   readonly retries: number;
   readonly columns?: Partial<Record<Column, string>> | undefined;
 }
+
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 20 * 1024 * 1024;
 
 export interface HttpSourceDeps {
   readonly env?: NodeJS.ProcessEnv;
@@ -29,60 +39,127 @@ const body = z.union([
 ]);
 
 /** The URL as it may appear in messages and manifests: no credentials. */
-export function safeUrl(url: string): string {
-  const u = new URL(url);
-  u.username = '';
-  u.password = '';
-  return u.toString();
-}
+export const safeUrl = redactUrl;
+
+/** Why one attempt failed in a way a retry may cure. */
+type Transient = { readonly kind: 'slow' | 'down'; readonly problem: string };
 
 /**
  * Reads figures for `period` from a JSON endpoint, into the same validation as files.
- * 404/204, an empty list or another period mean "not ready"; 5xx, 429, timeouts and network
- * errors are retried with exponential backoff; 4xx otherwise is a configuration error.
+ * 404/204, an empty list or another period mean "not ready"; 5xx, 429, timeouts, a body that
+ * arrives too slowly and network errors are retried with exponential backoff, then reported as
+ * an outage; 4xx otherwise, a body over the size limit, or credentials in the URL are
+ * configuration errors. No message ever carries the URL's secrets or the token.
  */
 export async function readFigureEndpoint(config: HttpSourceConfig, report: Report, period: Period, deps: HttpSourceDeps = {}): Promise<SourceResult> {
   const env = deps.env ?? process.env;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const url = config.url.replaceAll('{report}', encodeURIComponent(report.id)).replaceAll('{period}', encodeURIComponent(periodId(period)));
-  const label = safeUrl(url);
+  const label = redactUrl(url);
+  // Also refused when the job definition was loaded; checked again here for configs built in code.
+  if (urlCredentials(url)) {
+    throw new CodedInputError('SOURCE_URL_CREDENTIALS', [{ file: label, column: 'source.url', message: 'carries credentials; put the token in an environment variable named by source.token_env' }]);
+  }
   const headers: Record<string, string> = { accept: 'application/json' };
   if (config.token_env) {
     const token = env[config.token_env];
     if (!token) throw new InputError([{ severity: 'error', file: label, message: `the environment variable ${config.token_env} (the source's bearer token) is not set` }]);
     headers['authorization'] = `Bearer ${token}`;
   }
+  const maxBytes = config.max_bytes ?? DEFAULT_MAX_RESPONSE_BYTES;
 
-  let lastProblem = '';
+  let last: Transient = { kind: 'down', problem: '' };
   for (let attempt = 0; attempt <= config.retries; attempt++) {
     if (attempt > 0) await sleep((deps.baseDelayMs ?? 1000) * 2 ** (attempt - 1) * (0.75 + Math.random() / 2));
+    const answer = await attemptOnce(url, headers, config, maxBytes, label);
+    if ('kind' in answer) {
+      last = answer;
+      continue;
+    }
+    const { status, bytes } = answer;
+    if (status === 404 || status === 204) return { kind: 'not-ready', reason: `${label} has no figures for ${periodId(period)} yet (HTTP ${status})` };
+    if (status >= 500 || status === 429 || status === 408) {
+      last = { kind: 'down', problem: `HTTP ${status}` };
+      continue;
+    }
+    if (status < 200 || status >= 300) {
+      const hint = status === 401 || status === 403 ? `; check the token in ${config.token_env ?? '(no token_env configured)'}` : '';
+      throw new InputError([{ severity: 'error', file: label, message: `the source refused the request: HTTP ${status}${hint}` }]);
+    }
+    return parseBody(bytes!, label, report, period, config);
+  }
+  throw new SourceUnavailableError(`figure source ${label} unavailable after ${config.retries + 1} attempt(s): ${last.problem}`, last.kind === 'slow' ? 'SOURCE_SLOW' : 'SOURCE_UNAVAILABLE');
+}
+
+/**
+ * One request: the headers within timeout_ms, then the body within body_timeout_ms, streamed and
+ * counted so that neither a lying Content-Length nor an endless body can exhaust memory. The body
+ * of an answer that is not 2xx is not read.
+ */
+async function attemptOnce(
+  url: string,
+  headers: Record<string, string>,
+  config: HttpSourceConfig,
+  maxBytes: number,
+  label: string,
+): Promise<Transient | { status: number; bytes?: Uint8Array }> {
+  const controller = new AbortController();
+  let timer = setTimeout(() => controller.abort(), config.timeout_ms);
+  try {
     let res: Response;
     try {
-      res = await fetch(url, { headers, signal: AbortSignal.timeout(config.timeout_ms) });
+      res = await fetch(url, { headers, signal: controller.signal });
     } catch (e) {
       const err = e as Error & { cause?: { code?: string; message?: string } };
-      lastProblem = err.name === 'TimeoutError' ? `no answer within ${config.timeout_ms} ms` : (err.cause?.code ?? err.cause?.message ?? err.message);
-      continue;
+      return { kind: 'down', problem: controller.signal.aborted ? `no answer within ${config.timeout_ms} ms` : redactText(err.cause?.code ?? err.cause?.message ?? err.message) };
     }
-    if (res.status === 404 || res.status === 204) {
-      await res.body?.cancel();
-      return { kind: 'not-ready', reason: `${label} has no figures for ${periodId(period)} yet (HTTP ${res.status})` };
+    if (res.status < 200 || res.status >= 300 || res.status === 204) {
+      await res.body?.cancel().catch(() => undefined);
+      return { status: res.status };
     }
-    if (res.status >= 500 || res.status === 429 || res.status === 408) {
-      await res.body?.cancel();
-      lastProblem = `HTTP ${res.status}`;
-      continue;
+    const declared = Number(res.headers.get('content-length') ?? '');
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      await res.body?.cancel().catch(() => undefined);
+      throw tooLarge(label, maxBytes, `it announces ${declared} bytes`);
     }
-    if (!res.ok) {
-      await res.body?.cancel();
-      const hint = res.status === 401 || res.status === 403 ? `; check the token in ${config.token_env ?? '(no token_env configured)'}` : '';
-      throw new InputError([{ severity: 'error', file: label, message: `the source refused the request: HTTP ${res.status}${hint}` }]);
+    clearTimeout(timer);
+    const bodyMs = config.body_timeout_ms ?? DEFAULT_BODY_TIMEOUT_MS;
+    timer = setTimeout(() => controller.abort(), bodyMs);
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    const reader = res.body?.getReader();
+    try {
+      for (;;) {
+        if (!reader) break;
+        const { done, value } = await reader.read();
+        if (done) break;
+        total += value.byteLength;
+        if (total > maxBytes) {
+          await reader.cancel().catch(() => undefined);
+          throw tooLarge(label, maxBytes, `more than ${maxBytes} bytes arrived`);
+        }
+        chunks.push(value);
+      }
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      if (controller.signal.aborted) return { kind: 'slow', problem: `the answer's body was not complete within ${bodyMs} ms (${total} bytes received)` };
+      const err = e as Error & { cause?: { code?: string; message?: string } };
+      return { kind: 'down', problem: `the answer broke off after ${total} bytes: ${redactText(err.cause?.code ?? err.cause?.message ?? err.message)}` };
     }
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    return parseBody(bytes, label, report, period, config);
+    const bytes = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      bytes.set(c, at);
+      at += c.byteLength;
+    }
+    return { status: res.status, bytes };
+  } finally {
+    clearTimeout(timer);
   }
-  throw new SourceUnavailableError(`figure source ${label} unavailable after ${config.retries + 1} attempt(s): ${lastProblem}`);
 }
+
+const tooLarge = (label: string, maxBytes: number, what: string) =>
+  new CodedInputError('SOURCE_TOO_LARGE', [{ file: label, message: `the answer is too large: ${what}, over the limit of ${maxBytes} (source.max_bytes)` }]);
 
 function parseBody(bytes: Uint8Array, label: string, report: Report, period: Period, config: HttpSourceConfig): SourceResult {
   let json: unknown;

@@ -1,3 +1,4 @@
+import { withCode } from '../error-codes.ts';
 import type { Figures } from '../domain/figures.ts';
 import type { InputIssue } from '../domain/issues.ts';
 
@@ -21,7 +22,15 @@ export interface SourceInput {
   readonly data?: Uint8Array;
 }
 
-/** The source could not be reached or answered with an error; retrying later may help. */
+/**
+ * The source could not be reached, answered with an error, or sent its answer too slowly;
+ * retrying later may help. The code (also at the end of the message) tells which.
+ */
 export class SourceUnavailableError extends Error {
   override name = 'SourceUnavailableError';
+  readonly code: 'SOURCE_UNAVAILABLE' | 'SOURCE_SLOW';
+  constructor(message: string, code: 'SOURCE_UNAVAILABLE' | 'SOURCE_SLOW' = 'SOURCE_UNAVAILABLE') {
+    super(withCode(code, message));
+    this.code = code;
+  }
 }
