@@ -54,7 +54,7 @@ indicators:
   it('names the path inside the file and what is expected', () => {
     expect(issues(minimal.replace('target: 10', 'target: "十"'))).toEqual(['indicators[0].target: expected a number']);
     expect(issues(minimal.replace('kind: cumulative', 'kind: total'))).toEqual([
-      'indicators[0].kind: expected kind: cumulative, growth, level, ceiling or qualitative',
+      'indicators[0].kind: expected kind: cumulative, growth, level, ceiling, qualitative, monitor or relative',
     ]);
     expect(issues(minimal.replace('section: econ, kind', 'section: social, kind'))).toEqual([
       'indicators[0].section: unknown section "social"; expected one of econ',

@@ -238,9 +238,11 @@ export function evaluateIndicator(
     status: 'missing',
     explanation: `暂无${range}${what}${note}`,
   });
-  /** "，在允许范围（±0.5个百分点）内" when the tolerance is what puts a shortfall (in 百分点) on target. */
-  const withinText = (shortfall: number) =>
-    tol > 0 && shortfall > 0 && roundTo(shortfall - tol, 6) <= 0 ? `，在允许范围（±${formatPoints(tol)}个百分点）内` : '';
+  /** For a shortfall in 百分点 against a target with a tolerance: "，在允许范围（±0.5个百分点）内" or "，超出…". */
+  const withinText = (shortfall: number) => {
+    if (tol <= 0 || shortfall <= 0) return '';
+    return `，${roundTo(shortfall - tol, 6) <= 0 ? '在' : '超出'}允许范围（±${formatPoints(tol)}个百分点）${roundTo(shortfall - tol, 6) <= 0 ? '内' : ''}`;
+  };
 
   switch (ind.kind) {
     case 'cumulative': {
@@ -381,7 +383,8 @@ function evaluateRelative(
     const limit = growth ? t.growthPoints : (Math.abs(b) * t.levelPercent) / 100;
     status = roundTo(shortfall, 6) > roundTo(limit, 6) ? 'severe' : 'lagging';
   }
-  const refName = refInd ? refInd.name : '参照值';
+  // Name the reference indicator only when its figure is what was compared.
+  const refName = figure?.reference === undefined && refInd ? refInd.name : '参照值';
   const show = (v: number) => (growth ? growthText(v) : `为${formatAmount(v, ind.unit)}`);
   const diff = gap === 0 ? '两者持平' : `${gap > 0 ? '高' : '低'}${growth ? `${formatPoints(Math.abs(gap))}个百分点` : formatAmount(Math.abs(gap), ind.unit)}`;
   const within = !met || gap >= 0 ? '' : `，在允许范围（±${growth || ind.unit === '%' ? `${formatPoints(tol)}个百分点` : `${formatPoints(tol)}%`}）内`;
