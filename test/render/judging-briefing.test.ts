@@ -5,20 +5,25 @@ import { settingsFromEnv } from '../../worker/pipeline/settings.ts';
 import { compileTemplate } from '../../worker/render/template.ts';
 
 /** The sample report through the real pipeline and the shipped templates (markup and email text, no PDF). */
-async function sample(period: string): Promise<{ p: Prepared; markup: string; email: string }> {
+async function sample(period: string): Promise<{ p: Prepared; markup: string; email: string; html: string }> {
   const settings = settingsFromEnv({});
   const r = await prepareBriefing({ reportId: 'yuquan-2023', period: parsePeriod(period) }, settings);
   if (r.kind !== 'ready') throw new Error(r.reason);
   const briefing = await compileTemplate(settings.templatesDir, 'briefing');
   const email = await compileTemplate(settings.templatesDir, 'email-text');
+  const html = await compileTemplate(settings.templatesDir, 'email-html');
   const delivery = { link: null, archived: `yuquan-2023/${period}/v1`, attached: true };
-  return { p: r.prepared, markup: briefing.render(r.prepared.model), email: email.render({ ...r.prepared.model, delivery }) };
+  const ctx = { ...r.prepared.model, delivery };
+  return { p: r.prepared, markup: briefing.render(r.prepared.model), email: email.render(ctx), html: html.render(ctx) };
 }
 
 describe('the sample briefing at year end (2023Q4)', () => {
   it('says 完成/未完成 in the summary, table, chart, lagging list and email; never 达序时 or 严重滞后', async () => {
-    const { p, markup, email } = await sample('2023Q4');
+    const { p, markup, email, html } = await sample('2023Q4');
     expect(p.model.period.yearEnd).toBe(true);
+    expect(html).toContain('纳入考核的24项指标中：完成<strong>22</strong>项，未完成<strong>2</strong>项，缺数据<strong>0</strong>项。');
+    expect(html).toContain('<li>社会消费品零售总额：1-12月为139.6亿元，同比增长7.4%</li>');
+    expect(html).not.toMatch(/达序时|严重滞后/);
     expect(p.model.statuses.map((s) => `${s.label}${s.count}`)).toEqual(['完成22', '未完成2', '缺数据0']);
     expect(markup).toContain('纳入考核的24项指标中，<strong>完成22项</strong>，未完成2项。');
     expect(markup).toContain('data-status="not_completed"');
