@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, evaluateIndicator } from '../../worker/domain/evaluate.ts';
+import { emptyCounts, evaluate, evaluateIndicator } from '../../worker/domain/evaluate.ts';
 import { parsePeriod } from '../../worker/domain/period.ts';
-import { DEFAULT_THRESHOLDS, type Indicator } from '../../worker/domain/report.ts';
+import { DEFAULT_THRESHOLDS, type JudgedIndicator } from '../../worker/domain/report.ts';
 import { figuresOf, sampleReport } from '../support/report.ts';
 
 const Q3 = parsePeriod('2023Q3');
 const report = sampleReport();
-const ind = (id: string): Indicator => report.indicators.find((i) => i.id === id)!;
+const ind = (id: string) => report.indicators.find((i) => i.id === id)! as JudgedIndicator;
 const origin = { file: 'f.csv', row: 2 };
 const at = (id: string, fig: { value?: number; yoy?: number; status?: 'on_track' | 'lagging' | 'severe'; note?: string }, period = Q3) =>
   evaluateIndicator(ind(id), { indicatorId: id, origin, ...fig }, period, DEFAULT_THRESHOLDS);
@@ -100,7 +100,7 @@ describe('qualitative indicators', () => {
 describe('missing figures', () => {
   it('are 缺数据, never zero', () => {
     for (const i of report.indicators) {
-      const e = evaluateIndicator(i, undefined, Q3, DEFAULT_THRESHOLDS);
+      const e = evaluateIndicator(i as JudgedIndicator, undefined, Q3, DEFAULT_THRESHOLDS);
       expect(e.status).toBe('missing');
       expect(e.completion).toBeUndefined();
       expect(e.gap).toBeUndefined();
@@ -119,11 +119,11 @@ describe('evaluate (a whole report)', () => {
       { school: { status: 'behind', note: '装修进度滞后' } },
     );
     const e = evaluate(report, figs);
-    expect(e.counts).toEqual({ on_track: 2, lagging: 2, severe: 1, missing: 1 });
+    expect(e.counts).toEqual({ ...emptyCounts(), on_track: 2, lagging: 2, severe: 1, missing: 1 });
     expect(e.lagging.map((l) => l.indicator.id)).toEqual(['gdp', 'revenue', 'pm25']);
     expect(e.sections[0]!.counts).toEqual(e.counts);
     expect(e.tasks[0]).toMatchObject({ status: 'lagging', taskStatus: 'behind', milestone: '内外装修' });
-    expect(e.taskCounts).toEqual({ on_track: 0, lagging: 1, severe: 0, missing: 0 });
+    expect(e.taskCounts).toEqual({ ...emptyCounts(), lagging: 1 });
     expect(e.schedule).toBe(75);
   });
 

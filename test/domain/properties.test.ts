@@ -11,7 +11,7 @@ const anyPeriod = fc.oneof(
   fc.tuple(year, quarter).map(([y, q]) => quarterPeriod(y, q)),
   fc.tuple(year, month).map(([y, m]) => monthPeriod(y, m)),
 );
-const RANK: Record<Status, number> = { severe: 0, lagging: 1, on_track: 2, missing: -1 };
+const RANK: Record<Status, number> = { severe: 0, lagging: 1, on_track: 2, missing: -1, not_judged: -1, not_completed: 0, completed: 2, exceeded: 3 };
 const origin = { file: 'f', row: 2 };
 
 describe('period arithmetic (properties)', () => {
@@ -79,14 +79,43 @@ describe('status boundaries (properties)', () => {
     );
   });
 
-  it('ceiling: lower is never worse; at or under the target is on track', () => {
+  it('ceiling: lower is never worse; at or under the target is on track (完成 at year end)', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 100, noNaN: true }), fc.double({ min: 0, max: 200, noNaN: true }), fc.double({ min: 0, max: 200, noNaN: true }), (t, a, b) => {
+      fc.property(fc.double({ min: 0, max: 100, noNaN: true }), fc.double({ min: 0, max: 200, noNaN: true }), fc.double({ min: 0, max: 200, noNaN: true }), quarter, (t, a, b, q) => {
         const ind: Indicator = { ...base, kind: 'ceiling', unit: '%', target: t };
-        const [ea, eb] = [a, b].map((v) => evaluateIndicator(ind, { indicatorId: 'x', origin, value: v }, quarterPeriod(2023, 4), DEFAULT_THRESHOLDS));
+        const [ea, eb] = [a, b].map((v) => evaluateIndicator(ind, { indicatorId: 'x', origin, value: v }, quarterPeriod(2023, q), DEFAULT_THRESHOLDS));
         if (a <= b) expect(RANK[ea!.status]).toBeGreaterThanOrEqual(RANK[eb!.status]);
-        if (a <= t) expect(ea!.status).toBe('on_track');
+        if (a <= t) expect(ea!.status).toBe(q === 4 ? 'completed' : 'on_track');
       }),
+    );
+  });
+
+  it('year end (Q4, 12月) only ever says 超额完成/完成/未完成/缺数据, never 达序时, 滞后 or 严重滞后', () => {
+    const kinds: Indicator[] = [
+      { ...base, kind: 'cumulative', unit: '亿元', target: 50 },
+      { ...base, kind: 'cumulative', unit: '吨', target: 50, seasonal: 'year-end' },
+      { ...base, kind: 'cumulative', unit: '万亩', target: 50, baseline: 48, seasonal: 'last-year' },
+      { ...base, kind: 'growth', unit: '%', target: 6, qualifier: '左右' },
+      { ...base, kind: 'level', unit: '%', target: 90, direction: 'higher' },
+      { ...base, kind: 'ceiling', unit: '%', target: 4.5 },
+      { ...base, kind: 'relative', unit: '%', targetText: '高于全市平均水平', measure: 'growth', relation: 'above' },
+    ];
+    const allowed = new Set(['exceeded', 'completed', 'not_completed', 'missing']);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...kinds),
+        fc.option(fc.double({ min: 0, max: 200, noNaN: true })),
+        fc.option(fc.double({ min: -30, max: 30, noNaN: true })),
+        fc.option(fc.double({ min: -30, max: 30, noNaN: true })),
+        fc.constantFrom(quarterPeriod(2023, 4), monthPeriod(2023, 12)),
+        fc.boolean(),
+        (ind, value, yoy, reference, p, exceeded) => {
+          const fig = { indicatorId: 'x', origin, ...(value !== null ? { value } : {}), ...(yoy !== null ? { yoy } : {}), ...(reference !== null ? { reference } : {}) };
+          const e = evaluateIndicator(ind as Exclude<Indicator, { kind: 'monitor' }>, fig, p, DEFAULT_THRESHOLDS, { yearEnd: { exceeded } });
+          expect(allowed.has(e.status)).toBe(true);
+          if (!exceeded) expect(e.status).not.toBe('exceeded');
+        },
+      ),
     );
   });
 

@@ -56,7 +56,8 @@ describe('several reports side by side, one with an HTTP source', () => {
     const answer = JSON.parse(await readFile(path.join(dir, 'inputs/figures/figures.json'), 'utf8'));
     expect(answer.as_of).toBe('2024-04-18');
     const evaluation = JSON.parse(await readFile(path.join(dir, 'data/evaluation.json'), 'utf8'));
-    expect(evaluation.indicators.map((i: { id: string; status: string }) => `${i.id}:${i.status}`)).toEqual(['revenue:on_track', 'gdp:lagging']);
+    // gdp: 6.1% against 6.5%左右 is inside the default ±0.5 point tolerance, so on target.
+    expect(evaluation.indicators.map((i: { id: string; status: string }) => `${i.id}:${i.status}`)).toEqual(['revenue:on_track', 'gdp:on_track']);
   });
 
   it('keeps reports independent: a broken one fails alone, naming its file and path', async () => {

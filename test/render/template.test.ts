@@ -21,6 +21,8 @@ describe('helpers', () => {
     expect(HELPERS['points']!(6.75)).toBe('6.8');
     expect(HELPERS['signed']!(-6.8)).toBe('−6.8');
     expect(HELPERS['statusText']!('severe')).toBe('严重滞后');
+    expect(HELPERS['statusText']!('not_completed')).toBe('未完成');
+    expect(HELPERS['statusText']!('not_judged')).toBe('年底考核');
     expect(HELPERS['pct']!(68.75)).toBe('68.8%');
     expect(HELPERS['pctPoints']!(-6.2)).toBe('6.2个百分点');
     expect(HELPERS['arabicItem']!(0)).toBe('1.');

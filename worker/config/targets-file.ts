@@ -22,13 +22,22 @@ const base = {
   note: text.optional(),
   part_of: id.optional(),
   aliases: z.array(text).default([]),
+  // 左右: ± percentage points for "%" units, ± percent of the target for amounts.
+  tolerance: z.number({ error: 'expected a number' }).finite().nonnegative('a tolerance is 0 or more').optional(),
 };
 const num = z.number({ error: 'expected a number' }).finite();
 
 const indicatorSchema = z.discriminatedUnion(
   'kind',
   [
-    z.strictObject({ ...base, kind: z.literal('cumulative'), unit: text, target: num.positive('a cumulative target must be above 0'), baseline: num.optional() }),
+    z.strictObject({
+      ...base,
+      kind: z.literal('cumulative'),
+      unit: text,
+      target: num.positive('a cumulative target must be above 0'),
+      baseline: num.optional(),
+      seasonal: z.enum(['year-end', 'last-year'], { error: 'expected seasonal: year-end or last-year' }).optional(),
+    }),
     z.strictObject({
       ...base,
       kind: z.literal('growth'),
@@ -41,8 +50,19 @@ const indicatorSchema = z.discriminatedUnion(
     z.strictObject({ ...base, kind: z.literal('level'), unit: text, target: num, direction: z.enum(['higher', 'lower']), baseline: num.optional() }),
     z.strictObject({ ...base, kind: z.literal('ceiling'), unit: text, target: num.nonnegative(), baseline: num.optional() }),
     z.strictObject({ ...base, kind: z.literal('qualitative'), unit: z.string().default(''), target_text: text }),
+    z.strictObject({ ...base, kind: z.literal('monitor'), unit: text, baseline: num.optional() }),
+    z.strictObject({
+      ...base,
+      kind: z.literal('relative'),
+      target_text: text,
+      measure: z.enum(['growth', 'value'], { error: 'expected measure: growth or value' }),
+      relation: z.enum(['above', 'at_least', 'in_step'], { error: 'expected relation: above, at_least or in_step' }),
+      reference: id.optional(),
+      unit: text.optional(),
+      value_unit: text.optional(),
+    }),
   ],
-  { error: 'expected kind: cumulative, growth, level, ceiling or qualitative' },
+  { error: 'expected kind: cumulative, growth, level, ceiling, qualitative, monitor or relative' },
 );
 
 const taskSchema = z.strictObject({
@@ -73,8 +93,11 @@ export const targetsFileSchema = z
         cumulative_points: num.positive().optional(),
         growth_points: num.positive().optional(),
         level_percent: num.positive().optional(),
+        tolerance_points: num.nonnegative('a tolerance is 0 or more').optional(),
+        tolerance_percent: num.nonnegative('a tolerance is 0 or more').optional(),
       })
       .optional(),
+    year_end: z.strictObject({ exceeded: z.boolean().default(false) }).optional(),
     sections: z.array(z.strictObject({ id, name: text })).min(1),
     indicators: z.array(indicatorSchema).min(1),
     tasks: z.array(taskSchema).default([]),
@@ -96,7 +119,30 @@ export const targetsFileSchema = z
         names.set(item.name, `${key}[${i}]`);
       });
     check(f.indicators, 'indicators');
-    const unitOf = (i: (typeof f.indicators)[number]) => (i.kind === 'growth' ? i.value_unit : i.unit);
+    const unitOf = (i: (typeof f.indicators)[number]) => (i.kind === 'growth' ? i.value_unit : i.kind === 'relative' ? (i.value_unit ?? i.unit) : i.unit);
+    f.indicators.forEach((ind, i) => {
+      const at = (key: string, message: string) => ctx.addIssue({ code: 'custom', path: ['indicators', i, key], message });
+      if (ind.kind === 'relative') {
+        if (ind.measure === 'growth' && ind.unit !== undefined && ind.unit !== '%') at('unit', 'a relative target on growth is in "%"');
+        if (ind.measure === 'value' && ind.unit === undefined) at('unit', 'a relative target on a value needs the unit of that value');
+        if (ind.measure === 'value' && ind.value_unit !== undefined) at('value_unit', 'value_unit is for measure: growth; give the value\'s unit as unit');
+        if (ind.reference !== undefined) {
+          const ref = f.indicators.find((r) => r.id === ind.reference);
+          if (!ref) at('reference', `no indicator with id "${ind.reference}"`);
+          else if (ref.id === ind.id) at('reference', 'an indicator cannot be its own reference');
+          else if (ref.kind === 'qualitative') at('reference', `"${ind.reference}" is qualitative and has no figure to compare with`);
+          else if (ind.measure === 'value' && ind.unit !== undefined && unitOf(ref) !== ind.unit) {
+            at('reference', `"${ind.reference}" is in ${unitOf(ref) ?? '(no unit)'}, this indicator in ${ind.unit}; a value is compared in the same unit`);
+          }
+        }
+      }
+      if (ind.kind === 'cumulative' && ind.seasonal === 'last-year' && (ind.baseline === undefined || ind.baseline <= 0)) {
+        at('seasonal', 'seasonal: last-year compares with last year\'s progress and needs baseline (last year\'s total, above 0)');
+      }
+      if (ind.tolerance !== undefined && (ind.kind === 'qualitative' || ind.kind === 'monitor')) {
+        at('tolerance', `a ${ind.kind} indicator is not judged against a number; remove tolerance`);
+      }
+    });
     f.indicators.forEach((ind, i) => {
       if (!ind.part_of) return;
       const whole = f.indicators.find((w) => w.id === ind.part_of);
@@ -116,14 +162,15 @@ export type TargetsFile = z.output<typeof targetsFileSchema>;
 export function toReport(f: TargetsFile): Report {
   const indicators: Indicator[] = f.indicators.map((i) => {
     const common = {
-      id: i.id, name: i.name, section: i.section, unit: i.unit, lead: i.lead, support: i.support, ...(i.aliases.length > 0 ? { aliases: i.aliases } : {}),
+      id: i.id, name: i.name, section: i.section, unit: i.unit ?? '%', lead: i.lead, support: i.support, ...(i.aliases.length > 0 ? { aliases: i.aliases } : {}),
       ...(i.qualifier ? { qualifier: i.qualifier } : {}),
       ...(i.note ? { note: i.note } : {}),
       ...(i.part_of ? { partOf: i.part_of } : {}),
+      ...opt('tolerance', i.tolerance),
     };
     switch (i.kind) {
       case 'cumulative':
-        return { ...common, kind: i.kind, target: i.target, ...opt('baseline', i.baseline) };
+        return { ...common, kind: i.kind, target: i.target, ...opt('baseline', i.baseline), ...opt('seasonal', i.seasonal) };
       case 'growth':
         return { ...common, kind: i.kind, target: i.target, ...opt('valueUnit', i.value_unit), ...opt('baseline', i.baseline), ...opt('baselineValue', i.baseline_value) };
       case 'level':
@@ -132,6 +179,13 @@ export function toReport(f: TargetsFile): Report {
         return { ...common, kind: i.kind, target: i.target, ...opt('baseline', i.baseline) };
       case 'qualitative':
         return { ...common, kind: i.kind, targetText: i.target_text };
+      case 'monitor':
+        return { ...common, kind: i.kind, unit: i.unit, ...opt('baseline', i.baseline) };
+      case 'relative':
+        return {
+          ...common, kind: i.kind, targetText: i.target_text, measure: i.measure, relation: i.relation,
+          ...opt('reference', i.reference), ...opt('valueUnit', i.value_unit),
+        };
     }
   });
   const tasks: KeyTask[] = f.tasks.map((t) => ({
@@ -154,7 +208,10 @@ export function toReport(f: TargetsFile): Report {
       cumulativePoints: f.thresholds?.cumulative_points ?? DEFAULT_THRESHOLDS.cumulativePoints,
       growthPoints: f.thresholds?.growth_points ?? DEFAULT_THRESHOLDS.growthPoints,
       levelPercent: f.thresholds?.level_percent ?? DEFAULT_THRESHOLDS.levelPercent,
+      tolerancePoints: f.thresholds?.tolerance_points ?? DEFAULT_THRESHOLDS.tolerancePoints,
+      tolerancePercent: f.thresholds?.tolerance_percent ?? DEFAULT_THRESHOLDS.tolerancePercent,
     },
+    ...(f.year_end ? { yearEnd: { exceeded: f.year_end.exceeded } } : {}),
   };
 }
 

@@ -5,13 +5,14 @@ import { TASK_STATUS_LABELS, type TaskStatus } from './figures.ts';
 
 /** The parts of an archived snapshot a correction is described from (data/figures.json, data/evaluation.json). */
 export interface SnapshotFacts {
-  readonly figures: { readonly indicators: Record<string, { value?: number; yoy?: number }>; readonly tasks: Record<string, { status?: TaskStatus }> };
+  readonly figures: { readonly indicators: Record<string, { value?: number; yoy?: number; reference?: number }>; readonly tasks: Record<string, { status?: TaskStatus }> };
   readonly evaluation: { readonly indicators: readonly { id: string; status: Status }[] };
 }
 
 /**
  * What changed from the previous version to this one, one sentence per indicator or task, in
- * the report's order: 一般公共预算收入：累计值由14.6更正为14.8，状态由滞后变为达序时.
+ * the report's order: 一般公共预算收入：累计值由14.6更正为14.8，状态由滞后变为达序时. Status words
+ * are the period's own (完成/未完成 at year end); monitor indicators have figures but no status.
  */
 export function describeChanges(report: Report, before: SnapshotFacts, after: SnapshotFacts): string[] {
   const out: string[] = [];
@@ -20,8 +21,11 @@ export function describeChanges(report: Report, before: SnapshotFacts, after: Sn
     const parts: string[] = [];
     const a = before.figures.indicators[ind.id] ?? {};
     const b = after.figures.indicators[ind.id] ?? {};
-    const unit = ind.kind === 'growth' ? (ind.valueUnit ?? '') : ind.unit;
-    for (const [key, label, suffix] of [['value', ind.kind === 'level' || ind.kind === 'ceiling' ? '数值' : '累计值', unit], ['yoy', '同比', '%']] as const) {
+    // The value is in valueUnit when the indicator has one (growth, relative on growth), else in unit.
+    const growthLike = ind.kind === 'growth' || (ind.kind === 'relative' && ind.measure === 'growth');
+    const unit = growthLike ? (('valueUnit' in ind ? ind.valueUnit : undefined) ?? '') : ind.unit;
+    const levelLike = ind.kind === 'level' || ind.kind === 'ceiling' || (ind.kind === 'relative' && ind.measure === 'value');
+    for (const [key, label, suffix] of [['value', levelLike ? '数值' : '累计值', unit], ['yoy', '同比', '%'], ['reference', '参照值', growthLike ? '%' : unit]] as const) {
       const x = a[key];
       const y = b[key];
       if (x === y) continue;

@@ -1,7 +1,7 @@
 /** The targets side of the domain: one work report, its sections, indicators and key tasks. */
 
-export type IndicatorKind = 'cumulative' | 'growth' | 'level' | 'ceiling' | 'qualitative';
-export const INDICATOR_KINDS: readonly IndicatorKind[] = ['cumulative', 'growth', 'level', 'ceiling', 'qualitative'];
+export type IndicatorKind = 'cumulative' | 'growth' | 'level' | 'ceiling' | 'qualitative' | 'monitor' | 'relative';
+export const INDICATOR_KINDS: readonly IndicatorKind[] = ['cumulative', 'growth', 'level', 'ceiling', 'qualitative', 'monitor', 'relative'];
 
 export const KIND_LABELS: Record<IndicatorKind, string> = {
   cumulative: '累计量',
@@ -9,7 +9,12 @@ export const KIND_LABELS: Record<IndicatorKind, string> = {
   level: '水平',
   ceiling: '约束性',
   qualitative: '定性',
+  monitor: '监测',
+  relative: '相对目标',
 };
+
+/** The qualifier that gives a target a tolerance band (增长6%左右). */
+export const ABOUT_QUALIFIER = '左右';
 
 interface IndicatorBase {
   readonly id: string;
@@ -28,6 +33,12 @@ interface IndicatorBase {
    * (规模以上工业产值 in the report is 规模以上工业总产值 in the 统计月报).
    */
   readonly aliases?: readonly string[];
+  /**
+   * Half-width of the band around the target that still counts as on target: percentage points
+   * when the unit is "%", else percent of the target. Applies when set; otherwise the report's
+   * default applies to targets written 左右 (see `toleranceOf`).
+   */
+  readonly tolerance?: number;
 }
 
 /** A YTD amount measured against an annual total (固定资产投资完成额). */
@@ -35,7 +46,14 @@ export interface CumulativeIndicator extends IndicatorBase {
   readonly kind: 'cumulative';
   readonly target: number;
   readonly baseline?: number;
+  /**
+   * Seasonal amounts (粮食产量, 播种面积) are not judged against 时序进度: `year-end` only at the
+   * year's last period; `last-year` against last year's progress at the same point (needs baseline).
+   */
+  readonly seasonal?: Seasonal;
 }
+
+export type Seasonal = 'year-end' | 'last-year';
 
 /** A year-on-year growth rate in percent (地区生产总值增长6%). */
 export interface GrowthIndicator extends IndicatorBase {
@@ -68,12 +86,47 @@ export interface QualitativeIndicator extends IndicatorBase {
   readonly targetText: string;
 }
 
+/** No target: shown with its value and 同比 in the 监测指标 table, never judged or counted. */
+export interface MonitorIndicator extends IndicatorBase {
+  readonly kind: 'monitor';
+  /** Unit of the figures' value. */
+  readonly unit: string;
+  readonly baseline?: number;
+}
+
+/**
+ * A target stated against another figure (高于全市平均水平, 与经济增长同步, 快于城镇居民): the
+ * indicator's own figure (its yoy for measure growth, its value for measure value) is compared
+ * with the reference: the figure's `reference`, else the `reference` indicator's figure; with
+ * neither, staff set the status as for a qualitative indicator.
+ */
+export interface RelativeIndicator extends IndicatorBase {
+  readonly kind: 'relative';
+  readonly targetText: string;
+  readonly measure: 'growth' | 'value';
+  /** above: strictly more; at_least: not less; in_step (同步): not less than the reference minus the tolerance. */
+  readonly relation: 'above' | 'at_least' | 'in_step';
+  /** Id of the indicator whose figure is the reference (may be a monitor indicator). */
+  readonly reference?: string;
+  /** "%" for measure growth; the value's unit for measure value. */
+  readonly unit: string;
+  /** measure growth: unit of the YTD amount a figure may carry alongside the growth. */
+  readonly valueUnit?: string;
+}
+
+export const RELATION_LABELS: Record<RelativeIndicator['relation'], string> = { above: '高于', at_least: '不低于', in_step: '同步于' };
+
 export type Indicator =
   | CumulativeIndicator
   | GrowthIndicator
   | LevelIndicator
   | CeilingIndicator
-  | QualitativeIndicator;
+  | QualitativeIndicator
+  | MonitorIndicator
+  | RelativeIndicator;
+
+/** Indicators that are judged and counted (every kind but monitor). */
+export type JudgedIndicator = Exclude<Indicator, MonitorIndicator>;
 
 export type QuarterKey = 'Q1' | 'Q2' | 'Q3' | 'Q4';
 
@@ -102,9 +155,31 @@ export interface Thresholds {
   readonly growthPoints: number;
   /** level and ceiling: shortfall or excess as a percentage of the target */
   readonly levelPercent: number;
+  /** 左右 targets without their own tolerance, in "%" units: ± percentage points. */
+  readonly tolerancePoints: number;
+  /** 左右 targets without their own tolerance, in other units: ± percent of the target. */
+  readonly tolerancePercent: number;
 }
 
-export const DEFAULT_THRESHOLDS: Thresholds = { cumulativePoints: 10, growthPoints: 1, levelPercent: 5 };
+export const DEFAULT_THRESHOLDS: Thresholds = { cumulativePoints: 10, growthPoints: 1, levelPercent: 5, tolerancePoints: 0.5, tolerancePercent: 2 };
+
+/**
+ * The tolerance of an indicator as written (points for "%" units, else percent of the target), or
+ * 0: its own `tolerance`, else the report's default when the target is written 左右. A relative
+ * target "in step" (同步) has the default points tolerance even without 左右.
+ */
+export function toleranceOf(ind: Indicator, t: Thresholds): number {
+  if (ind.tolerance !== undefined) return ind.tolerance;
+  const percentUnit = ind.unit === '%' || (ind.kind === 'relative' && ind.measure === 'growth');
+  const about = ind.qualifier === ABOUT_QUALIFIER || (ind.kind === 'relative' && ind.relation === 'in_step');
+  if (!about) return 0;
+  return percentUnit ? t.tolerancePoints : t.tolerancePercent;
+}
+
+/** How the year's last period is worded (年终考核): with `exceeded`, 超额完成 beside 完成/未完成. */
+export interface YearEndOptions {
+  readonly exceeded: boolean;
+}
 
 export interface Report {
   readonly id: string;
@@ -120,4 +195,5 @@ export interface Report {
   readonly indicators: readonly Indicator[];
   readonly tasks: readonly KeyTask[];
   readonly thresholds: Thresholds;
+  readonly yearEnd?: YearEndOptions;
 }

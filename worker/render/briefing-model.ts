@@ -1,7 +1,7 @@
-import type { Evaluation, IndicatorEvaluation, Status, StatusCounts, TaskEvaluation } from '../domain/evaluate.ts';
-import { STATUS_LABELS } from '../domain/evaluate.ts';
+import type { Evaluation, IndicatorEvaluation, MonitorEvaluation, Status, StatusCounts, TaskEvaluation } from '../domain/evaluate.ts';
+import { STATUS_LABELS, STATUSES } from '../domain/evaluate.ts';
 import type { Figures } from '../domain/figures.ts';
-import { TASK_STATUS_LABELS } from '../domain/figures.ts';
+import { TASK_STATUS_LABELS, type TaskStatus } from '../domain/figures.ts';
 import type { InputIssue } from '../domain/issues.ts';
 import type { Period } from '../domain/period.ts';
 import { monthRangeLabel, periodId, periodName, periodTitle } from '../domain/period.ts';
@@ -32,10 +32,24 @@ export interface BriefingModel {
     readonly sampleData: boolean;
     readonly sampleNotice: string | null;
   };
-  readonly period: { readonly id: string; readonly year: number; readonly name: string; readonly title: string; readonly months: string; readonly schedule: string };
+  readonly period: PeriodModel;
   readonly asOf: string | null;
   readonly counts: CountsModel;
   readonly taskCounts: CountsModel;
+  /**
+   * The indicator statuses of this period in summary order, with labels and counts: 达序时/滞后/
+   * 严重滞后/(年底考核)/缺数据 during the year; (超额完成)/完成/未完成/缺数据 at its last period.
+   * Tables, charts and sentences iterate this instead of naming statuses.
+   */
+  readonly statuses: readonly StatusCountModel[];
+  /** The same, only those with a count: for sentences (完成20项，未完成3项). */
+  readonly statusesCounted: readonly StatusCountModel[];
+  /** Key tasks by their staff-set progress (已完成/序时推进/滞后/未启动/未报送), those with a count. */
+  readonly taskStatuses: readonly { readonly label: string; readonly count: number }[];
+  /** Monitor indicators (监测指标): value and 同比, no target, no status. */
+  readonly monitors: readonly MonitorRow[];
+  /** Seasonal indicators compared with last year's progress: their 时序进度 cell is marked with "*". */
+  readonly lastYearBasis: boolean;
   readonly sections: readonly SectionModel[];
   readonly lagging: readonly IndicatorRow[];
   readonly missing: readonly IndicatorRow[];
@@ -51,8 +65,39 @@ export interface BriefingModel {
   readonly changesFrom: number | null;
 }
 
+export interface PeriodModel {
+  readonly id: string;
+  readonly year: number;
+  readonly name: string;
+  readonly title: string;
+  readonly months: string;
+  readonly schedule: string;
+  /** The year's last period (Q4, 12月): statuses are 完成/未完成, the table has no 时序进度 column. */
+  readonly yearEnd: boolean;
+}
+
 export interface CountsModel extends StatusCounts {
   readonly total: number;
+}
+
+export interface StatusCountModel {
+  readonly status: Status;
+  readonly label: string;
+  readonly count: number;
+  /** Key tasks in the same tone (during the year only; at year end tasks keep their own labels). */
+  readonly taskCount: number;
+}
+
+export interface MonitorRow {
+  readonly id: string;
+  readonly name: string;
+  readonly unit: string;
+  readonly actual: string;
+  readonly yoy: string;
+  readonly baseline: string;
+  readonly lead: string;
+  readonly explanation: string;
+  readonly note: string | null;
 }
 
 export interface SectionModel {
@@ -109,6 +154,9 @@ export function buildBriefingModel(report: Report, figures: Figures, evaluation:
   const period = evaluation.period;
   const rows = new Map(evaluation.indicators.map((e) => [e.indicator.id, indicatorRow(e)]));
   const taskRows = new Map(evaluation.tasks.map((t) => [t.task.id, taskRow(t)]));
+  const statuses = evaluation.scheme.statuses
+    .filter((s) => !s.optional || evaluation.counts[s.status] > 0)
+    .map((s) => ({ status: s.status, label: s.label, count: evaluation.counts[s.status], taskCount: evaluation.taskCounts[s.status] }));
   return {
     briefing: {
       name: meta.name,
@@ -128,10 +176,15 @@ export function buildBriefingModel(report: Report, figures: Figures, evaluation:
       sampleData: report.sampleData,
       sampleNotice: report.sampleNotice ?? null,
     },
-    period: periodModel(period, evaluation.schedule),
+    period: periodModel(period, evaluation.schedule, evaluation.scheme.yearEnd),
     asOf: figures.asOf ? chineseDate(figures.asOf) : null,
     counts: withTotal(evaluation.counts),
     taskCounts: withTotal(evaluation.taskCounts),
+    statuses,
+    statusesCounted: statuses.filter((s) => s.count > 0),
+    taskStatuses: taskStatusCounts(evaluation.tasks),
+    monitors: evaluation.monitors.map(monitorRow),
+    lastYearBasis: evaluation.indicators.some((e) => e.scheduleBasis === 'last_year'),
     sections: evaluation.sections
       .filter((s) => s.indicators.length + s.tasks.length > 0)
       .map((s, i) => ({
@@ -172,27 +225,54 @@ function issueNumber(p: Period): number {
   return p.kind === 'quarter' ? p.quarter : p.month;
 }
 
-function periodModel(p: Period, schedule: number) {
-  return { id: periodId(p), year: p.year, name: periodName(p), title: periodTitle(p), months: monthRangeLabel(p), schedule: formatPoints(schedule) };
+function periodModel(p: Period, schedule: number, yearEnd: boolean): PeriodModel {
+  return { id: periodId(p), year: p.year, name: periodName(p), title: periodTitle(p), months: monthRangeLabel(p), schedule: formatPoints(schedule), yearEnd };
 }
 
 function withTotal(c: StatusCounts): CountsModel {
-  return { ...c, total: c.on_track + c.lagging + c.severe + c.missing };
+  return { ...c, total: STATUSES.reduce((n, s) => n + c[s], 0) };
 }
 
-function targetText(ind: Indicator): string {
+const TASK_ORDER: readonly TaskStatus[] = ['done', 'on_schedule', 'behind', 'not_started'];
+
+function taskStatusCounts(tasks: readonly TaskEvaluation[]): { label: string; count: number }[] {
+  const out = TASK_ORDER.map((s) => ({ label: TASK_STATUS_LABELS[s], count: tasks.filter((t) => t.taskStatus === s).length }));
+  out.push({ label: '未报送进展', count: tasks.filter((t) => t.taskStatus === undefined).length });
+  return out.filter((x) => x.count > 0);
+}
+
+function targetText(ind: IndicatorEvaluation['indicator']): string {
   const q = ind.qualifier && !['同步', '完成上级下达任务'].includes(ind.qualifier) ? ind.qualifier : '';
-  if (ind.kind === 'qualitative') return ind.targetText;
+  if (ind.kind === 'qualitative' || ind.kind === 'relative') return ind.targetText;
   return `${formatNumber(ind.target)}${q}`;
+}
+
+function monitorRow(e: MonitorEvaluation): MonitorRow {
+  const ind = e.indicator;
+  const f = e.figure;
+  return {
+    id: ind.id,
+    name: ind.name,
+    unit: ind.unit || DASH,
+    actual: f?.value !== undefined ? formatNumber(f.value) : DASH,
+    yoy: f?.yoy !== undefined ? formatPoints(f.yoy) : DASH,
+    baseline: ind.baseline !== undefined ? formatNumber(ind.baseline) : DASH,
+    lead: ind.lead.join('、'),
+    explanation: e.explanation,
+    note: f?.note ?? null,
+  };
 }
 
 function indicatorRow(e: IndicatorEvaluation): IndicatorRow {
   const ind = e.indicator;
   const f = e.figure;
   let actual = DASH;
-  if (ind.kind === 'growth') actual = f?.value !== undefined && ind.valueUnit ? `${formatNumber(f.value)}${ind.valueUnit}` : DASH;
-  else if (ind.kind !== 'qualitative') actual = f?.value !== undefined ? formatNumber(f.value) : DASH;
-  const yoy = ind.kind === 'growth' || (ind.kind === 'cumulative' && f?.yoy !== undefined) ? (f?.yoy !== undefined ? formatPoints(f.yoy) : DASH) : DASH;
+  if (ind.kind === 'growth' || (ind.kind === 'relative' && ind.measure === 'growth')) {
+    actual = f?.value !== undefined && ind.valueUnit ? `${formatNumber(f.value)}${ind.valueUnit}` : DASH;
+  } else if (ind.kind !== 'qualitative') actual = f?.value !== undefined ? formatNumber(f.value) : DASH;
+  const showsYoy = ind.kind === 'growth' || (ind.kind === 'relative' && ind.measure === 'growth') || (ind.kind === 'cumulative' && f?.yoy !== undefined);
+  const yoy = showsYoy ? (f?.yoy !== undefined ? formatPoints(f.yoy) : DASH) : DASH;
+  const inPoints = ind.kind === 'cumulative' || ind.kind === 'growth' || (ind.kind === 'relative' && ind.measure === 'growth');
   return {
     id: ind.id,
     name: ind.name,
@@ -202,8 +282,9 @@ function indicatorRow(e: IndicatorEvaluation): IndicatorRow {
     actual,
     yoy,
     completion: e.completion !== undefined ? formatPoints(e.completion) : DASH,
-    schedule: e.schedule !== undefined ? formatPoints(e.schedule) : DASH,
-    gap: e.gap !== undefined ? (ind.kind === 'cumulative' || ind.kind === 'growth' ? formatSigned(e.gap) : formatSigned(e.gap, decimalPlaces(e.gap, 2))) : DASH,
+    // Last year's progress stands in for 时序进度 for seasonal indicators: marked, and explained under the table.
+    schedule: e.schedule !== undefined ? `${formatPoints(e.schedule)}${e.scheduleBasis === 'last_year' ? '*' : ''}` : DASH,
+    gap: e.gap !== undefined ? (inPoints ? formatSigned(e.gap) : formatSigned(e.gap, decimalPlaces(e.gap, 2))) : DASH,
     status: e.status,
     statusLabel: STATUS_LABELS[e.status],
     lead: ind.lead.join('、'),

@@ -26,7 +26,14 @@ const STATUS_FILL: Record<string, string> = {
   'status-lagging': '#fff1c7',
   'status-severe': '#f9d6d5',
   'status-missing': '#e6e6e6',
+  'status-not_judged': '#e1ecf7',
+  'status-exceeded': '#c6e6c9',
+  'status-completed': '#e3f1e4',
+  'status-not_completed': '#f9d6d5',
 };
+
+/** Hatch per status so black-and-white print tells them apart: 1 / and -1 \ diagonals, 0 horizontal, 2 vertical. */
+const STATUS_HATCH: Record<string, readonly number[]> = { lagging: [1], severe: [1, -1], not_completed: [1, -1], not_judged: [0], exceeded: [2] };
 
 export interface PdfAttachment {
   readonly name: string;
@@ -320,13 +327,15 @@ class Layout {
     const d = this.doc;
     if (w <= 0 || h <= 0) return;
     d.save().rect(x, y, w, h).fill(STATUS_FILL[`status-${status}`] ?? '#eeeeee').restore();
-    const hatch = status === 'lagging' ? [1] : status === 'severe' ? [1, -1] : [];
+    const hatch = STATUS_HATCH[status] ?? [];
     if (hatch.length > 0) {
       d.save().rect(x, y, w, h).clip();
       d.lineWidth(0.4).strokeColor('#555555');
       for (const dir of hatch) {
         for (let i = -h; i < w + h; i += 4) {
-          if (dir > 0) d.moveTo(x + i, y + h).lineTo(x + i + h, y).stroke();
+          if (dir === 0) { if (i >= 0 && i <= h) d.moveTo(x, y + i).lineTo(x + w, y + i).stroke(); }
+          else if (dir === 2) { if (i >= 0 && i <= w) d.moveTo(x + i, y).lineTo(x + i, y + h).stroke(); }
+          else if (dir > 0) d.moveTo(x + i, y + h).lineTo(x + i + h, y).stroke();
           else d.moveTo(x + i, y).lineTo(x + i + h, y + h).stroke();
         }
       }
