@@ -1,7 +1,7 @@
 import { displayPath } from '../display-path.ts';
 import { InvalidArgumentError, Option } from 'commander';
 import { parsePeriod, PeriodError, type Period } from '../domain/period.ts';
-import { STATUS_LABELS, STATUSES, type StatusCounts } from '../domain/evaluate.ts';
+import type { Evaluation } from '../domain/evaluate.ts';
 import { EXIT, reportError } from './errors.ts';
 
 export const out = (line = '') => process.stdout.write(line + '\n');
@@ -24,8 +24,12 @@ export const toOption = () =>
   });
 export const figuresOption = () => new Option('-f, --figures <file>', "read figures from this CSV/XLSX file instead of the job's source");
 
-export function countsLine(c: StatusCounts): string {
-  return STATUSES.map((s) => `${STATUS_LABELS[s]} ${c[s]}`).join(' · ');
+/** The counts of the statuses that apply to the period (完成/未完成 at year end; 年底考核 only when used). */
+export function countsLine(e: Pick<Evaluation, 'counts' | 'scheme'>): string {
+  return e.scheme.statuses
+    .filter((s) => !s.optional || e.counts[s.status] > 0)
+    .map((s) => `${s.label} ${e.counts[s.status]}`)
+    .join(' · ');
 }
 
 export async function guarded(fn: () => Promise<number | void>): Promise<void> {

@@ -57,7 +57,7 @@ program
       const f = p.figures;
       out(`jibao run ${o.report} ${snapshot.period}`);
       out(`  figures   ${f.indicators.size} indicators, ${f.tasks.size} tasks${f.asOf ? `, as of ${f.asOf}` : ''} from ${f.sources.join(', ')}`);
-      out(`  status    ${countsLine(p.evaluation.counts)}`);
+      out(`  status    ${countsLine(p.evaluation)}`);
       if (p.report.sampleData) out('  note      示例数据: the targets and figures of this report are illustrative');
       const pdf = snapshot.manifest.files.find((x) => x.path === 'briefing.pdf')!;
       out(`  snapshot  ${rel(snapshot.dir)} (version ${snapshot.version}${snapshot.manifest.supersedes ? `, supersedes v${snapshot.manifest.supersedes}` : ''})`);
@@ -136,7 +136,7 @@ program
       const fonts = await loadFonts(settings.fontsDir);
       await checkBriefing({ templatesDir: settings.templatesDir, template: job.template, model: p.model, fonts, creationDate: p.issuedAt });
       out(`ok  briefing        template renders; every character has a glyph`);
-      out(`    status          ${countsLine(p.evaluation.counts)}`);
+      out(`    status          ${countsLine(p.evaluation)}`);
     }),
   );
 

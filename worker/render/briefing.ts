@@ -85,7 +85,8 @@ h1{font-size:22pt;text-align:center}h2{font-size:16pt;font-family:sans-serif}h3{
 p{text-indent:2em;margin:0}p.small{font-size:12pt}.notice{border:1px solid #c8161d;color:#c8161d;padding:6px;font-size:12pt}
 table{border-collapse:collapse;width:100%;font-size:9pt;margin:8px 0}th,td{border:1px solid #444;padding:3px}th{background:#eee}
 tr.group td{background:#f6f6f6;font-weight:bold}.status-on_track{background:#e3f1e4}.status-lagging{background:#fff1c7}
-.status-severe{background:#f9d6d5}.status-missing{background:#e6e6e6}.num{text-align:center}
+.status-severe{background:#f9d6d5}.status-missing{background:#e6e6e6}
+.status-not_judged{background:#e1ecf7}.status-exceeded{background:#c6e6c9}.status-completed{background:#e3f1e4}.status-not_completed{background:#f9d6d5}.num{text-align:center}
 .closing{border-top:2px solid #000;border-bottom:2px solid #000;margin-top:24px;font-size:14pt}
 .closing .printed{display:flex;justify-content:space-between}
 </style></head><body>
