@@ -78,7 +78,13 @@ const isNumber = (c: string) => /^[+-]?[\d,.]+%?$/.test(toHalfWidth(c).trim()) &
 export function locateHeader(rows: readonly TextRow[]): HeaderLocation | undefined {
   const nonEmpty = rows.map((r, i) => ({ r, i })).filter(({ r }) => r.cells.some((c) => c.trim() !== ''));
   if (nonEmpty.length === 0) return undefined;
-  const found = nonEmpty.slice(0, 30).find(({ r }) => r.cells.some(isIndicatorHeader) && r.cells.filter((c) => c.trim() !== '').length >= 2) ?? nonEmpty[0]!;
+  const head = nonEmpty.slice(0, 30);
+  const distinct = (cells: readonly string[]) => uniqueCells(cells).length;
+  const found =
+    head.find(({ r }) => r.cells.some(isIndicatorHeader) && distinct(r.cells) >= 2) ??
+    // A header whose names' cell is blank: the first row of column headers such as 1-6月 | 增长%.
+    head.find(({ r }) => distinct(r.cells) >= 2 && !r.cells.some(isNumber) && r.cells.some((c) => ['value', 'yoy', 'unit'].includes(classifyHeader(c)?.role ?? ''))) ??
+    nonEmpty[0]!;
   const top = found.r.cells.map((c) => c.trim());
   const preamble = nonEmpty.filter(({ i }) => i < found.i).map(({ r }) => uniqueCells(r.cells).join(' '));
   const next = rows[found.i + 1];

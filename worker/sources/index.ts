@@ -15,11 +15,11 @@ export function fetchFigures(
   job: JobDefinition,
   report: Report,
   period: Period,
-  opts: { overrideFile?: string; http?: HttpSourceDeps; tableCache?: Map<string, Promise<RawTable>> } = {},
+  opts: { overrideFile?: string; http?: HttpSourceDeps; tableCache?: Map<string, Promise<RawTable>>; now?: Date } = {},
 ): Promise<SourceResult> {
   const cwd = process.cwd();
   const src = job.source;
-  const columns = { ...(src.columns ? { columns: src.columns } : {}), ...(opts.tableCache ? { tableCache: opts.tableCache } : {}) };
+  const columns = { ...(src.columns ? { columns: src.columns } : {}), ...(opts.tableCache ? { tableCache: opts.tableCache } : {}), ...(opts.now ? { now: opts.now } : {}) };
   if (opts.overrideFile) {
     const fileOpts = src.type === 'files' ? { ...columns, ...(src.sheet ? { sheet: src.sheet } : {}) } : columns;
     return readFigureFiles(path.resolve(cwd, opts.overrideFile), report, period, fileOpts, cwd);
