@@ -175,11 +175,12 @@ export function readFigureTable(table: RawTable, report: Report, period: Period,
       if (layout === 'jibao') issue('no indicator name or id', row, colName('indicator'), 'FIGURE_NO_INDICATOR');
       continue; // a statistics table's spacer or note row
     }
+    // A statistics table's section headings (三、固定资产投资) and notes carry no figure: not rows of figures at all.
+    if (layout === 'statistics' && (['value', 'yoy', 'status'] as const).every((c) => cell(cells, c) === '')) continue;
     const target = lookup.find(key);
     if (!target) {
       if (layout === 'statistics') {
-        // Section headings (一、工业) carry no figures: only rows with a figure are worth listing.
-        if ((['value', 'yoy'] as const).some((c) => cell(cells, c) !== '')) out.ignored.push({ file: table.file, row, name: key, closest: closestNames(key, report, 2) });
+        out.ignored.push({ file: table.file, row, name: key, closest: closestNames(key, report, 2) });
         continue;
       }
       const hint = closestNames(key, report, 1)[0];

@@ -151,7 +151,7 @@ function scaleFinding(ind: Indicator, value: number, months: number): { message:
     candidates.length === 0
       ? ''
       : `，可能为${candidates.map((c) => `${formatNumber(c.value)}${unit}（${c.factor < 1 ? '除以' : '乘以'}${formatNumber(c.factor < 1 ? 1 / c.factor : c.factor)}${c.factor === 1e-4 && unit.startsWith('亿') ? '，如把万元读作亿元' : ''}）`).join('或')}`;
-  const times = ratio >= 1 ? `${formatNumber(Math.round(ratio))}倍` : `${formatNumber(Math.round(1 / ratio))}分之一`;
+  const times = ratio >= 1 ? `${formatNumber(Math.round(ratio))}倍` : `1/${formatNumber(Math.round(1 / ratio))}`;
   return {
     candidates,
     message: `${ind.name}${formatNumber(value)}${unit}是按期折算基数（${formatNumber(Math.round(expected * 100) / 100)}${unit}）的${times}，疑为单位或数量级错误${how}；请核对单位，如确认无误请在“确认”列填“是”`,

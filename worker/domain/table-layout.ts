@@ -179,7 +179,8 @@ export function periodInTitle(preamble: readonly string[]): PeriodMention | unde
 /** The unit a title row states for the whole table: `单位：亿元`, `（计量单位：万元）`. */
 export function unitInTitle(preamble: readonly string[]): string | undefined {
   for (const line of preamble) {
-    const m = /(?:计量)?单位\s*[:：]\s*([^\s,，;；)）]+)/.exec(toHalfWidth(line));
+    // Not 编制单位：… or 填报单位：… (who made the table).
+    const m = /(?:^|[\s(（,，;；])(?:计量)?单位\s*[:：]\s*([^\s,，;；)）]+)/.exec(toHalfWidth(line).trim());
     if (m) return m[1]!;
   }
   return undefined;
