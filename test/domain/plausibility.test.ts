@@ -75,7 +75,7 @@ describe('the scale check: a value ≥ 100× off its baseline scaled to the peri
 
   it('in both directions and for every kind with a baseline: a growth amount, a rate written as a fraction, the 2001 of a lost decimal point', () => {
     expect(codes(checkPlausibility(big, figuresOf(Q2, { retail: { value: 0.015234, yoy: 7 } })))).toEqual(['error:FIGURE_SCALE_SUSPECT:152.34|15.234']);
-    expect(codes(checkPlausibility(big, figuresOf(Q3, { rate: { value: 0.921 } })))).toEqual(['error:FIGURE_SCALE_SUSPECT:92.1']);
+    expect(codes(checkPlausibility(big, figuresOf(Q3, { rate: { value: 0.5 } })))).toEqual(['error:FIGURE_SCALE_SUSPECT:50|500']);
     expect(codes(checkPlausibility(report, figuresOf(Q3, { revenue: { value: 2001, raw: { value: '2001' } } })))).toEqual(['error:FIGURE_SCALE_SUSPECT:20.01|2.001']);
   });
 
