@@ -201,7 +201,11 @@ export function readFigureTable(table: RawTable, report: Report, period: Period,
       ...optional('note', cell(cells, 'note')),
       ...optional('asOf', asOf?.date),
       ...optional('source', cell(cells, 'source')),
-      origin: { file: table.file, row },
+      origin: {
+        file: table.file,
+        row,
+        ...(layout === 'statistics' ? { columns: { ...optional('value', columns.value === undefined ? undefined : colName('value')), ...optional('yoy', columns.yoy === undefined ? undefined : colName('yoy')) } } : {}),
+      },
     };
     if (target.type === 'task') {
       const s = cell(cells, 'status');

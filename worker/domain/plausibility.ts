@@ -44,7 +44,7 @@ export function checkPlausibility(report: Report, figures: Figures, previous?: F
     const f = figures.indicators.get(ind.id);
     if (!f) continue;
     const at = (severity: Finding['severity'], column: string, rule: Finding['rule'], message: string, candidates: readonly number[] = [], code?: string) =>
-      out.push({ severity, file: f.origin.file, row: f.origin.row, column, rule, candidates, message: rule === 'scale-suspect' ? `[${rule}] ${message}` : withCandidates(`[${rule}] ${message}`, candidates), ...(code ? { code } : {}) });
+      out.push({ severity, file: f.origin.file, row: f.origin.row, column: (column === VALUE_COLUMN ? f.origin.columns?.value : f.origin.columns?.yoy) ?? column, rule, candidates, message: rule === 'scale-suspect' ? `[${rule}] ${message}` : withCandidates(`[${rule}] ${message}`, candidates), ...(code ? { code } : {}) });
     const rawValue = f.raw?.value ?? (f.value !== undefined ? String(f.value) : '');
     const rawYoy = f.raw?.yoy ?? (f.yoy !== undefined ? String(f.yoy) : '');
 
