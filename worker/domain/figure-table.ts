@@ -37,8 +37,11 @@ export const COLUMN_ALIASES: Record<Column, readonly string[]> = {
   reference: ['参照值', '参考值', 'reference'],
 };
 
-/** Columns only jibao's own figure files have: a header with one of them is read the jibao way. */
-const OWN_FORMAT_COLUMNS: readonly Column[] = ['period', 'value', 'status', 'asOf'];
+/**
+ * Headers only jibao's own figure files have: a header with one of them is read the jibao way
+ * (every row must name a target). Offices' generic 数值/完成值 do not make a table jibao's.
+ */
+const OWN_FORMAT_HEADERS = new Set(['期间', '时期', '统计期', 'period', '累计值', 'value', '状态', '进展状态', 'status', '数据截至', '截至日期', 'as_of', 'asof']);
 
 const TASK_STATUS_BY_LABEL = invert(TASK_STATUS_LABELS);
 const QUAL_STATUS_BY_LABEL = invert(QUALITATIVE_STATUS_LABELS);
@@ -94,7 +97,6 @@ export function readFigureTable(table: RawTable, report: Report, period: Period,
   const issue = (message: string, row?: number, column?: string, code?: string) =>
     issues.push({ severity: 'error', file: table.file, ...(row !== undefined ? { row } : {}), ...(column !== undefined ? { column } : {}), message, ...(code ? { code } : {}) });
 
-  const native = mapColumns(table.header);
   const columns = mapColumns(table.header, opts.columns);
   for (const [col, name] of Object.entries(opts.columns ?? {}) as [Column, string][]) {
     if (columns[col] === undefined) {
@@ -102,7 +104,7 @@ export function readFigureTable(table: RawTable, report: Report, period: Period,
     }
   }
   if (issues.length > 0) return out;
-  const layout: TableLayout = OWN_FORMAT_COLUMNS.some((c) => native[c] !== undefined) ? 'jibao' : 'statistics';
+  const layout: TableLayout = table.header.some((h) => OWN_FORMAT_HEADERS.has(normalizeHeader(h))) ? 'jibao' : 'statistics';
   out.layout = layout;
   if (layout === 'statistics') recogniseColumns(table.header, columns);
   if (columns.indicator === undefined) {
