@@ -323,3 +323,12 @@ describe('inputs that must be refused (issue 11)', () => {
     expect(codes(await inputError(readTableFile(file, { maxUnpackedBytes: 100_000 })))).toEqual(['XLSX_TOO_LARGE']);
   });
 });
+
+describe('a unit in the value column’s header', () => {
+  it('本年累计(万元) converts like a 计量单位 cell; a row’s own unit cell still wins', async () => {
+    const file = path.join(dir, '2023Q2.csv');
+    await writeFile(file, '指标名称,计量单位,本年累计(万元),增速\n规模以上工业总产值,,10583548,6.2\n粮食产量,吨,118000,2.3\n');
+    const r = ready(await readFigureFiles(file, report, Q2, { now: NOW }, dir));
+    expect(values(r)).toEqual({ 'industry-output': [1058.3548, 6.2], grain: [11.8, 2.3] });
+  });
+});

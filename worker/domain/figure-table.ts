@@ -4,7 +4,7 @@ import type { InputIssue } from './issues.ts';
 import { parseNumberCell, toHalfWidth } from './numbers.ts';
 import type { Period } from './period.ts';
 import { parsePeriod, periodEndDate, periodId, PeriodError, samePeriod } from './period.ts';
-import { baseName, classifyHeader, INDICATOR_HEADERS, normalizeHeader, periodIn, periodInTitle, unitInTitle, type PeriodMention } from './table-layout.ts';
+import { baseName, classifyHeader, INDICATOR_HEADERS, normalizeHeader, periodIn, periodInTitle, unitInHeader, unitInTitle, type PeriodMention } from './table-layout.ts';
 import { isCountUnit } from './units.ts';
 import type { Indicator, KeyTask, Report } from './report.ts';
 
@@ -147,9 +147,11 @@ export function readFigureTable(table: RawTable, report: Report, period: Period,
   for (const conflict of lookup.conflicts) issue(conflict, undefined, undefined, 'FIGURE_ALIAS_AMBIGUOUS');
   if (lookup.conflicts.length > 0) return out;
   const seen = new Map<string, number>();
+  const nearby = new Map<string, string[]>(); // the same name recurs across an office's sections
   const colName = (c: Column) => table.header[columns[c]!]!;
   const cell = (cells: readonly string[], c: Column) => (columns[c] === undefined ? '' : (cells[columns[c]!] ?? '').trim());
-  const titleUnit = unitInTitle(table.preamble ?? []);
+  // Where a row's 计量单位 cell is blank: the value column's own (本年累计(万元)), else the title's 单位：… note.
+  const tableUnit = (columns.value !== undefined ? unitInHeader(colName('value')) : undefined) ?? unitInTitle(table.preamble ?? []);
 
   for (const { row, cells } of table.rows) {
     if (cells.every((c) => c.trim() === '')) continue;
@@ -182,7 +184,9 @@ export function readFigureTable(table: RawTable, report: Report, period: Period,
     const target = lookup.find(key);
     if (!target) {
       if (layout === 'statistics') {
-        out.ignored.push({ file: table.file, row, name: key, closest: closestNames(key, report, 2) });
+        const closest = nearby.get(key) ?? closestNames(key, report, 2);
+        nearby.set(key, closest);
+        out.ignored.push({ file: table.file, row, name: key, closest });
         continue;
       }
       const hint = closestNames(key, report, 1)[0];
@@ -221,7 +225,7 @@ export function readFigureTable(table: RawTable, report: Report, period: Period,
     }
     const ind = target.item;
     const rowUnit = cell(cells, 'unit');
-    const unitFrom = rowUnit !== '' ? { unit: rowUnit, column: colName('unit') } : titleUnit ? { unit: titleUnit, column: undefined } : undefined;
+    const unitFrom = rowUnit !== '' ? { unit: rowUnit, column: colName('unit') } : tableUnit ? { unit: tableUnit, column: undefined } : undefined;
     const fig = readIndicatorCells(ind, layout, unitFrom, (c) => cell(cells, c), (c, msg, code) => issue(msg, row, columns[c] === undefined ? undefined : colName(c), code));
     if (fig) out.indicators.push({ indicatorId: ind.id, ...fig, ...common });
   }
@@ -271,7 +275,7 @@ function readIndicatorCells(
   const y = parseNumberCell(cell('yoy'), '%');
   if (!v.ok) {
     if (v.unit) {
-      const where = unitFrom?.column ? `the unit cell (${unitFrom.column}) says ${unitFrom.unit}` : unitFrom ? `the title's unit note says ${unitFrom.unit}` : `the cell says "${valueText}"`;
+      const where = unitFrom?.column ? `the unit cell (${unitFrom.column}) says ${unitFrom.unit}` : /\D$/.test(valueText) ? `the cell says "${valueText}"` : `the table's unit (title note or column header) is ${unitFrom?.unit}`;
       fail(unitFrom?.column ? 'unit' : 'value', `${where}, which cannot be converted to ${ind.name}'s unit ${valueUnit || '(none)'}; give the value in ${valueUnit || 'the indicator unit'} or a unit convertible to it`, 'FIGURE_UNIT_UNKNOWN');
     } else fail('value', `"${valueText}" is not usable for ${ind.name}; expected ${v.expected}`, 'FIGURE_NOT_A_NUMBER');
     ok = false;

@@ -4,6 +4,7 @@
  * title, headers, sheet and file name state. Pure: text in, positions and periods out.
  */
 import { toHalfWidth } from './numbers.ts';
+import { isKnownUnit } from './units.ts';
 
 export interface TextRow {
   readonly row: number;
@@ -184,6 +185,12 @@ export function unitInTitle(preamble: readonly string[]): string | undefined {
     if (m) return m[1]!;
   }
   return undefined;
+}
+
+/** A unit in brackets after a column header: `本年累计(万元)`, `1-6月（亿元）`; only a unit the unit table knows. */
+export function unitInHeader(header: string): string | undefined {
+  const m = /[(（]([^()（）]+)[)）]\s*$/.exec(toHalfWidth(header).trim());
+  return m && isKnownUnit(m[1]!) && m[1]!.trim() !== '%' ? m[1]!.trim() : undefined;
 }
 
 /** A file's name without folders and extension ("figures/2023年1-6月.xlsx" → "2023年1-6月"). */
