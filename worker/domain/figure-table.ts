@@ -184,7 +184,8 @@ export function readFigureTable(table: RawTable, report: Report, period: Period,
     const target = lookup.find(key);
     if (!target) {
       if (layout === 'statistics') {
-        const closest = nearby.get(key) ?? closestNames(key, report, 2);
+        // Suggestions for the first few hundred names are what staff read; a huge export need not pay for more.
+        const closest = nearby.get(key) ?? (nearby.size < 500 ? closestNames(key, report, 2) : []);
         nearby.set(key, closest);
         out.ignored.push({ file: table.file, row, name: key, closest });
         continue;
@@ -484,14 +485,23 @@ export function buildLookup(report: Report): { find(name: string): Target | unde
   return { find: (name) => map.get(normalizeKey(name)) ?? map.get(bareKey(name)), conflicts: [...new Set(conflicts)] };
 }
 
+const candidateKeys = new WeakMap<Report, { name: string; keys: string[] }[]>();
+
 /** The indicator or task names nearest to `key` by edit distance, nearest first, if reasonably near. */
 export function closestNames(key: string, report: Report, count: number): string[] {
+  let cands = candidateKeys.get(report);
+  if (!cands) {
+    cands = [...report.indicators, ...report.tasks].map((item) => ({ name: item.name, keys: [item.name, item.id, ...('aliases' in item ? (item.aliases ?? []) : [])].map(bareKey) }));
+    candidateKeys.set(report, cands);
+  }
   const k = bareKey(key);
+  const limit = Math.max(2, Math.floor(k.length / 2));
   const scored: { name: string; d: number }[] = [];
-  for (const item of [...report.indicators, ...report.tasks]) {
+  for (const c of cands) {
     let d = Infinity;
-    for (const cand of [item.name, item.id, ...('aliases' in item ? (item.aliases ?? []) : [])]) d = Math.min(d, editDistance(k, bareKey(cand)));
-    if (d <= Math.max(2, Math.floor(k.length / 2))) scored.push({ name: item.name, d });
+    // The distance is at least the difference in length: most names are dismissed without computing it.
+    for (const ck of c.keys) if (Math.abs(ck.length - k.length) <= limit) d = Math.min(d, editDistance(k, ck));
+    if (d <= limit) scored.push({ name: c.name, d });
   }
   return scored.sort((a, b) => a.d - b.d).slice(0, count).map((s) => s.name);
 }
