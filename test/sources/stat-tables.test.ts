@@ -144,6 +144,7 @@ describe('statistics tables as published, with no columns: mapping', () => {
     const both = await inputError(readFigureFiles(file, report, Q2, { now: NOW }, dir));
     expect(codes(both)).toEqual(['FIGURE_PERIOD_CONFLICT']);
     expect(both[0]!.message).toMatch(/1-6月.*1-9月|1-9月.*1-6月/);
+    expect(both[0]).toMatchObject({ row: 4, column: '1-6月 绝对值' }); // the header cell that states the period
     // The sheet name counts too: 上半年 on a 1-9月 title.
     const sheet = await officeWorkbook(path.join(dir, 'sheet.xlsx'), { title: '主要经济指标', sheet: '2023年前三季度', valueHeader: '本年累计' });
     expect(ready(await readFigureFiles(sheet, report, Q3, { now: NOW }, dir)).figures.indicators.get('industry-output')!.value).toBe(1058.3548);

@@ -120,12 +120,14 @@ export function readFigureTable(table: RawTable, report: Report, period: Period,
   }
   if (layout === 'statistics') {
     const stated = tablePeriod(table, columns.value ?? columns.yoy, period);
+    const periodColumn = table.header[columns.value ?? columns.yoy ?? -1];
     if (stated.kind === 'conflict') {
       if (opts.requirePeriod && !stated.mentions.some((m) => matches(m, period))) {
         out.otherPeriod = stated.mentions.map((m) => m.text).join(' / ');
         return out;
       }
-      issue(`the ${stated.a.where} says ${stated.a.text} but the ${stated.b.where} says ${stated.b.text}; make them agree`, stated.a.where === 'column' ? table.headerRow : undefined, undefined, 'FIGURE_PERIOD_CONFLICT');
+      const inHeader = stated.a.where.startsWith('column');
+      issue(`the ${stated.a.where} says ${stated.a.text} but the ${stated.b.where} says ${stated.b.text}; make them agree`, inHeader ? table.headerRow : undefined, inHeader ? periodColumn : undefined, 'FIGURE_PERIOD_CONFLICT');
       return out;
     }
     if (stated.kind === 'none' && opts.requirePeriod) {
@@ -134,7 +136,8 @@ export function readFigureTable(table: RawTable, report: Report, period: Period,
     }
     if (stated.kind === 'found' && !samePeriod(stated.period, period)) {
       if (opts.requirePeriod) { out.otherPeriod = periodId(stated.period); return out; }
-      issue(`the ${stated.where} says ${stated.text} (${periodId(stated.period)}), not the requested ${periodId(period)}`, stated.where === 'column' ? table.headerRow : undefined, undefined, 'FIGURE_PERIOD_CONFLICT');
+      const inHeader = stated.where.startsWith('column');
+      issue(`the ${stated.where} says ${stated.text} (${periodId(stated.period)}), not the requested ${periodId(period)}`, inHeader ? table.headerRow : undefined, inHeader ? periodColumn : undefined, 'FIGURE_PERIOD_CONFLICT');
       return out;
     }
   }
