@@ -33,7 +33,7 @@ describe('parseNumberCell', () => {
 
   it('refuses text and units it cannot convert', () => {
     expect(parseNumberCell('约20', '亿元').ok).toBe(false);
-    expect(parseNumberCell('20吨', '亿元')).toEqual({ ok: false, expected: 'a number in 亿元 (the cell says 吨)' });
+    expect(parseNumberCell('20吨', '亿元')).toEqual({ ok: false, unit: true, expected: 'a number in 亿元 (the cell says 吨, which does not convert to 亿元)' });
     expect(parseNumberCell('1.2.3', '亿元').ok).toBe(false);
   });
 

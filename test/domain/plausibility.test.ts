@@ -49,9 +49,44 @@ describe('checkPlausibility', () => {
     expect(finding!.message).toBe('[implausible-growth] 地区生产总值同比增长54%，超出通常区间（±30%）；请核实，可能为5.4');
   });
 
-  it('warns of a value many times its target or baseline (2001亿元 for 20.01亿元)', () => {
-    const f = figuresOf(Q3, { revenue: { value: 2001, raw: { value: '2001' } } });
-    expect(rules(checkPlausibility(report, f))).toEqual(['warning:many-times-baseline:20.01']);
+  it('warns of a value many times its target or baseline (201亿元 for 20.1亿元)', () => {
+    const f = figuresOf(Q3, { revenue: { value: 201, raw: { value: '201' } } });
+    expect(rules(checkPlausibility(report, f))).toEqual(['warning:many-times-baseline:20.1']);
+  });
+});
+
+describe('the scale check: a value ≥ 100× off its baseline scaled to the period', () => {
+  const codes = (fs: ReturnType<typeof checkPlausibility>) => fs.map((f) => `${f.severity}:${f.code}:${f.candidates.join('|')}`);
+  const big = sampleReport({
+    indicators: [
+      { id: 'output', name: '规模以上工业总产值', section: 'econ', kind: 'cumulative', unit: '亿元', target: 1100, baseline: 1000, lead: ['甲'], support: [] },
+      { id: 'retail', name: '社会消费品零售总额', section: 'econ', kind: 'growth', unit: '%', valueUnit: '亿元', target: 7, baselineValue: 300, lead: ['甲'], support: [] },
+      { id: 'rate', name: '建档率', section: 'econ', kind: 'level', unit: '%', target: 92, baseline: 90, direction: 'higher', lead: ['甲'], support: [] },
+      { id: 'parks', name: '新建口袋公园', section: 'econ', kind: 'cumulative', unit: '处', target: 20, lead: ['甲'], support: [] },
+    ],
+  });
+  const Q2 = parsePeriod('2023Q2');
+
+  it('refuses 10583548 (万元 read as 亿元) against 1000 × 6/12, proposing 1058.3548', () => {
+    const [f] = checkPlausibility(big, figuresOf(Q2, { output: { value: 10583548 } }));
+    expect(f).toMatchObject({ severity: 'error', code: 'FIGURE_SCALE_SUSPECT', rule: 'scale-suspect', candidates: [1058.3548], column: '累计值' });
+    expect(f!.message).toContain('1058.3548亿元（除以10000，如把万元读作亿元）');
+  });
+
+  it('in both directions and for every kind with a baseline: a growth amount, a rate written as a fraction, the 2001 of a lost decimal point', () => {
+    expect(codes(checkPlausibility(big, figuresOf(Q2, { retail: { value: 0.015234, yoy: 7 } })))).toEqual(['error:FIGURE_SCALE_SUSPECT:152.34|15.234']);
+    expect(codes(checkPlausibility(big, figuresOf(Q3, { rate: { value: 0.5 } })))).toEqual(['error:FIGURE_SCALE_SUSPECT:50|500']);
+    expect(codes(checkPlausibility(report, figuresOf(Q3, { revenue: { value: 2001, raw: { value: '2001' } } })))).toEqual(['error:FIGURE_SCALE_SUSPECT:20.01|2.001']);
+  });
+
+  it('stays quiet up to 99×, for zero, and without a baseline or target to scale', () => {
+    expect(checkPlausibility(big, figuresOf(Q2, { output: { value: 5.1 }, parks: { value: 0 } }))).toEqual([]);
+    expect(checkPlausibility(big, figuresOf(Q2, { retail: { yoy: 7.2 } }))).toEqual([]);
+    expect(checkPlausibility(report, figuresOf(Q3, { gdp: { value: 1e9, yoy: 5 } }))).toEqual([]); // gdp has no baseline value
+  });
+
+  it('a confirmed value is only a warning', () => {
+    expect(codes(checkPlausibility(big, figuresOf(Q2, { output: { value: 10583548, confirmed: true } })))).toEqual(['warning:FIGURE_SCALE_SUSPECT:1058.3548']);
   });
 
   it('compares with the previous period: a falling cumulative value, a jump', () => {

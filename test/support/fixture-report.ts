@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { Period } from '../../worker/domain/period.ts';
-import { periodId } from '../../worker/domain/period.ts';
+import { periodEndDate, periodId } from '../../worker/domain/period.ts';
 import { tempDir } from './cli.ts';
 
 export interface FixtureOptions {
@@ -51,7 +51,7 @@ mail: { from: jibao@example.org }
     id,
     figuresDir,
     async writeFigures(period) {
-      const rows = Array.from({ length: n }, (_, i) => `测试指标${i},${periodId(period)},${(50 + (i % 40)).toFixed(1)},,,,${period.year}-10-20,区统计局`);
+      const rows = Array.from({ length: n }, (_, i) => `测试指标${i},${periodId(period)},${(50 + (i % 40)).toFixed(1)},,,,${periodEndDate(period)},区统计局`);
       const file = path.join(figuresDir, `${periodId(period)}.csv`);
       await writeFile(file, ['指标,期间,累计值,同比增长,状态,备注,数据截至,来源', ...rows].join('\n') + '\n');
       return file;

@@ -133,6 +133,10 @@ program
       const p = ready.prepared;
       out(`ok  figures         ${p.figures.sources.join(', ')} (${p.figures.indicators.size} indicators, ${p.figures.tasks.size} tasks)`);
       for (const w of p.warnings) out(`    warning: ${w.message}`);
+      // Statistics tables carry far more rows than the report has targets: listed once each, with the nearest names, so a missing alias shows.
+      const ignored = [...new Map(p.ignored.map((r) => [r.name, r])).values()];
+      if (ignored.length > 0) out(`    ignored         ${ignored.length} row(s) name no indicator of the report (if one should, add its name to the indicator's aliases:)`);
+      for (const r of ignored) out(`      ${r.file}, row ${r.row}: ${r.name}${r.closest.length > 0 ? `  (closest: ${r.closest.join(', ')})` : ''}`);
       const fonts = await loadFonts(settings.fontsDir);
       await checkBriefing({ templatesDir: settings.templatesDir, template: job.template, model: p.model, fonts, creationDate: p.issuedAt });
       out(`ok  briefing        template renders; every character has a glyph`);

@@ -3,7 +3,9 @@ import { QUALITATIVE_STATUS_LABELS, TASK_STATUS_LABELS } from './figures.ts';
 import type { InputIssue } from './issues.ts';
 import { parseNumberCell, toHalfWidth } from './numbers.ts';
 import type { Period } from './period.ts';
-import { parsePeriod, periodId, PeriodError, samePeriod } from './period.ts';
+import { parsePeriod, periodEndDate, periodId, PeriodError, samePeriod } from './period.ts';
+import { baseName, classifyHeader, INDICATOR_HEADERS, normalizeHeader, periodIn, periodInTitle, unitInHeader, unitInTitle, type PeriodMention } from './table-layout.ts';
+import { isCountUnit } from './units.ts';
 import type { Indicator, KeyTask, Report } from './report.ts';
 
 /** A sheet as read from a CSV or XLSX file: cells as text, rows numbered as the spreadsheet shows them. */
@@ -12,13 +14,17 @@ export interface RawTable {
   readonly header: readonly string[];
   readonly headerRow: number;
   readonly rows: readonly { readonly row: number; readonly cells: readonly string[] }[];
+  /** The rows above the header, one line of text each: a statistics table's title and 单位：… note. */
+  readonly preamble?: readonly string[];
+  /** The worksheet read (XLSX), whose name may state the period. */
+  readonly sheet?: string;
 }
 
-export type Column = 'indicator' | 'period' | 'value' | 'yoy' | 'status' | 'note' | 'asOf' | 'source';
+export type Column = 'indicator' | 'period' | 'value' | 'yoy' | 'status' | 'note' | 'asOf' | 'source' | 'unit' | 'confirmed' | 'reference';
 
 /** Accepted header names per column, Chinese and English. */
 export const COLUMN_ALIASES: Record<Column, readonly string[]> = {
-  indicator: ['指标', '指标名称', '任务', 'indicator', 'id', 'name'],
+  indicator: INDICATOR_HEADERS,
   period: ['期间', '时期', '统计期', 'period'],
   value: ['累计值', '完成值', '数值', 'value'],
   yoy: ['同比增长', '同比', '增速', 'yoy'],
@@ -26,9 +32,16 @@ export const COLUMN_ALIASES: Record<Column, readonly string[]> = {
   note: ['备注', '说明', 'note'],
   asOf: ['数据截至', '截至日期', 'as_of', 'asof'],
   source: ['来源', '数据来源', 'source'],
+  unit: ['计量单位', '单位', 'unit'],
+  confirmed: ['确认', '是否确认', 'confirmed'],
+  reference: ['参照值', '参考值', 'reference'],
 };
 
-const normalizeHeader = (h: string) => toHalfWidth(h).trim().toLowerCase().replace(/\s+/g, '');
+/**
+ * Headers only jibao's own figure files have: a header with one of them is read the jibao way
+ * (every row must name a target). Offices' generic 数值/完成值 do not make a table jibao's.
+ */
+const OWN_FORMAT_HEADERS = new Set(['期间', '时期', '统计期', 'period', '累计值', 'value', '状态', '进展状态', 'status', '数据截至', '截至日期', 'as_of', 'asof']);
 
 const TASK_STATUS_BY_LABEL = invert(TASK_STATUS_LABELS);
 const QUAL_STATUS_BY_LABEL = invert(QUALITATIVE_STATUS_LABELS);
@@ -37,12 +50,32 @@ function invert<K extends string>(labels: Record<K, string>): Map<string, K> {
   return new Map(Object.entries(labels).map(([k, v]) => [v as string, k as K]));
 }
 
+/** A source row that names no indicator or task of the report: not an error in a statistics table. */
+export interface IgnoredRow {
+  readonly file: string;
+  readonly row: number;
+  readonly name: string;
+  /** The nearest indicator names, for `check` to suggest an alias. */
+  readonly closest: readonly string[];
+}
+
+/**
+ * `jibao`: the figure file format of jibao itself (指标/期间/累计值/…): every row must name an
+ * indicator or task. `statistics`: a table as a statistics office publishes it, with far more
+ * rows than the report has targets; rows that match nothing are collected as ignored.
+ */
+export type TableLayout = 'jibao' | 'statistics';
+
 export interface TableFigures {
   readonly indicators: IndicatorFigure[];
   readonly tasks: TaskFigure[];
   /** Rows whose period was another period: not for this briefing, not an error. */
   otherPeriods: number;
   readonly issues: InputIssue[];
+  readonly ignored: IgnoredRow[];
+  layout: TableLayout;
+  /** The whole table is of another period (a statistics table in a folder): skipped, its cells unchecked. */
+  otherPeriod?: string;
 }
 
 /**
@@ -50,139 +83,272 @@ export interface TableFigures {
  * Pure: collects every issue instead of stopping at the first, so staff fix a file in one pass.
  */
 export interface ReadTableOptions {
-  /** A folder of files: each row must name its period, and rows of other periods are skipped. */
+  /** A folder of files: each row (or table) must state its period, and other periods are skipped. */
   readonly requirePeriod?: boolean;
-  /** Header names of this source's own layout, per column (a statistics office's export). */
+  /** Header names of this source's own layout, per column (overrides; statistics tables need none). */
   readonly columns?: Partial<Record<Column, string>>;
+  /** Today's date (ISO) by the run's clock: an as-of date after it is refused. */
+  readonly today?: string;
 }
 
 export function readFigureTable(table: RawTable, report: Report, period: Period, opts: ReadTableOptions = {}): TableFigures {
   const issues: InputIssue[] = [];
-  const out: TableFigures = { indicators: [], tasks: [], otherPeriods: 0, issues };
-  const issue = (message: string, row?: number, column?: string) =>
-    issues.push({ severity: 'error', file: table.file, ...(row !== undefined ? { row } : {}), ...(column !== undefined ? { column } : {}), message });
+  const out: TableFigures = { indicators: [], tasks: [], otherPeriods: 0, issues, ignored: [], layout: 'jibao' };
+  const issue = (message: string, row?: number, column?: string, code?: string) =>
+    issues.push({ severity: 'error', file: table.file, ...(row !== undefined ? { row } : {}), ...(column !== undefined ? { column } : {}), message, ...(code ? { code } : {}) });
 
   const columns = mapColumns(table.header, opts.columns);
   for (const [col, name] of Object.entries(opts.columns ?? {}) as [Column, string][]) {
     if (columns[col] === undefined) {
-      issue(`no column "${name}" (mapped to ${col} in the job definition); the header has ${table.header.filter(Boolean).join(', ')}`, table.headerRow);
+      issue(`no column "${name}" (mapped to ${col} in the job definition); the header has ${table.header.filter(Boolean).join(', ')}`, table.headerRow, undefined, 'TABLE_COLUMN_MISSING');
     }
   }
   if (issues.length > 0) return out;
+  const layout: TableLayout = table.header.some((h) => OWN_FORMAT_HEADERS.has(normalizeHeader(h))) ? 'jibao' : 'statistics';
+  out.layout = layout;
+  if (layout === 'statistics') recogniseColumns(table.header, columns);
   if (columns.indicator === undefined) {
-    issue(`no indicator column; expected a header named ${COLUMN_ALIASES.indicator.slice(0, 1).concat(COLUMN_ALIASES.indicator.slice(3, 4)).join(' or ')}`, table.headerRow);
+    issue(`no indicator column; expected a header named ${COLUMN_ALIASES.indicator.slice(0, 1).concat(COLUMN_ALIASES.indicator.slice(3, 4)).join(' or ')}`, table.headerRow, undefined, 'TABLE_NO_INDICATOR_COLUMN');
     return out;
   }
-  if (columns.period === undefined && opts.requirePeriod) {
-    issue('no period column (期间/period); a folder of figure files needs it to tell the periods apart', table.headerRow);
+  if (layout === 'jibao' && columns.period === undefined && opts.requirePeriod) {
+    issue('no period column (期间/period); a folder of figure files needs it to tell the periods apart', table.headerRow, undefined, 'FIGURE_PERIOD_MISSING');
+  }
+  if (layout === 'statistics' && columns.value === undefined && columns.yoy === undefined && columns.status === undefined) {
+    issue(`no value or growth column; expected a header such as 1-6月, 本年累计, 绝对值 or 比上年同期增长(%); the header has ${table.header.filter(Boolean).join(', ')}`, table.headerRow, undefined, 'TABLE_NO_VALUE_COLUMN');
+    return out;
+  }
+  if (layout === 'statistics') {
+    const stated = tablePeriod(table, columns.value ?? columns.yoy, period);
+    const periodColumn = table.header[columns.value ?? columns.yoy ?? -1];
+    if (stated.kind === 'conflict') {
+      if (opts.requirePeriod && !stated.mentions.some((m) => matches(m, period))) {
+        out.otherPeriod = stated.mentions.map((m) => m.text).join(' / ');
+        return out;
+      }
+      const inHeader = stated.a.where.startsWith('column');
+      issue(`the ${stated.a.where} says ${stated.a.text} but the ${stated.b.where} says ${stated.b.text}; make them agree`, inHeader ? table.headerRow : undefined, inHeader ? periodColumn : undefined, 'FIGURE_PERIOD_CONFLICT');
+      return out;
+    }
+    if (stated.kind === 'none' && opts.requirePeriod) {
+      issue(`the period cannot be told from the value column's header, the title, the sheet or the file name; put it in the file name, e.g. ${periodId(period)}.xlsx`, table.headerRow, undefined, 'FIGURE_PERIOD_MISSING');
+      return out;
+    }
+    if (stated.kind === 'found' && !samePeriod(stated.period, period)) {
+      if (opts.requirePeriod) { out.otherPeriod = periodId(stated.period); return out; }
+      const inHeader = stated.where.startsWith('column');
+      issue(`the ${stated.where} says ${stated.text} (${periodId(stated.period)}), not the requested ${periodId(period)}`, inHeader ? table.headerRow : undefined, inHeader ? periodColumn : undefined, 'FIGURE_PERIOD_CONFLICT');
+      return out;
+    }
   }
   if (table.rows.length === 0) {
-    issue('the file has a header but no rows of figures', table.headerRow);
+    issue('the file has a header but no rows of figures', table.headerRow, undefined, 'TABLE_EMPTY');
     return out;
   }
 
   const lookup = buildLookup(report);
+  for (const conflict of lookup.conflicts) issue(conflict, undefined, undefined, 'FIGURE_ALIAS_AMBIGUOUS');
+  if (lookup.conflicts.length > 0) return out;
   const seen = new Map<string, number>();
+  const nearby = new Map<string, string[]>(); // the same name recurs across an office's sections
   const colName = (c: Column) => table.header[columns[c]!]!;
   const cell = (cells: readonly string[], c: Column) => (columns[c] === undefined ? '' : (cells[columns[c]!] ?? '').trim());
+  // Where a row's 计量单位 cell is blank: the value column's own (本年累计(万元)), else the title's 单位：… note.
+  const tableUnit = (columns.value !== undefined ? unitInHeader(colName('value')) : undefined) ?? unitInTitle(table.preamble ?? []);
 
   for (const { row, cells } of table.rows) {
     if (cells.every((c) => c.trim() === '')) continue;
     const key = cell(cells, 'indicator');
-    if (columns.period !== undefined) {
+    if (layout === 'jibao' && columns.period !== undefined) {
       const p = cell(cells, 'period');
       if (p === '') {
-        if (opts.requirePeriod) { issue(`no period; expected ${periodId(period)}`, row, colName('period')); continue; }
+        if (opts.requirePeriod) { issue(`no period; expected ${periodId(period)}`, row, colName('period'), 'FIGURE_PERIOD_MISSING'); continue; }
       } else {
         let rowPeriod: Period;
         try {
           rowPeriod = parsePeriod(p);
         } catch (e) {
-          issue(e instanceof PeriodError ? e.message : String(e), row, colName('period'));
+          issue(e instanceof PeriodError ? e.message : String(e), row, colName('period'), 'FIGURE_PERIOD_INVALID');
           continue;
         }
         if (!samePeriod(rowPeriod, period)) {
           if (opts.requirePeriod) { out.otherPeriods += 1; continue; }
-          issue(`period ${periodId(rowPeriod)} does not match the requested ${periodId(period)}`, row, colName('period'));
+          issue(`period ${periodId(rowPeriod)} does not match the requested ${periodId(period)}`, row, colName('period'), 'FIGURE_PERIOD_CONFLICT');
           continue;
         }
       }
     }
-    if (key === '') { issue('no indicator name or id', row, colName('indicator')); continue; }
-    const target = lookup.get(normalizeKey(key));
+    if (key === '') {
+      if (layout === 'jibao') issue('no indicator name or id', row, colName('indicator'), 'FIGURE_NO_INDICATOR');
+      continue; // a statistics table's spacer or note row
+    }
+    // A statistics table's section headings (三、固定资产投资) and notes carry no figure: not rows of figures at all.
+    if (layout === 'statistics' && (['value', 'yoy', 'status'] as const).every((c) => cell(cells, c) === '')) continue;
+    const target = lookup.find(key);
     if (!target) {
-      const hint = closest(key, report);
-      issue(`unknown indicator or task "${key}"${hint ? `; did you mean "${hint}"?` : ''} (names and ids are those of the targets file)`, row, colName('indicator'));
+      if (layout === 'statistics') {
+        // Suggestions for the first few hundred names are what staff read; a huge export need not pay for more.
+        const closest = nearby.get(key) ?? (nearby.size < 500 ? closestNames(key, report, 2) : []);
+        nearby.set(key, closest);
+        out.ignored.push({ file: table.file, row, name: key, closest });
+        continue;
+      }
+      const hint = closestNames(key, report, 1)[0];
+      issue(`unknown indicator or task "${key}"${hint ? `; did you mean "${hint}"?` : ''} (names and ids are those of the targets file)`, row, colName('indicator'), 'FIGURE_UNKNOWN_INDICATOR');
       continue;
     }
     const id = `${target.type}:${target.item.id}`;
     const first = seen.get(id);
     if (first !== undefined) {
-      issue(`duplicate row for "${target.item.name}" (first given in row ${first}); keep one row per indicator and period`, row, colName('indicator'));
+      issue(`duplicate row for "${target.item.name}" (first given in row ${first}); keep one row per indicator and period`, row, colName('indicator'), 'FIGURE_DUPLICATE');
       continue;
     }
     seen.set(id, row);
+    const asOfText = cell(cells, 'asOf');
+    const asOf = asOfText === '' ? undefined : checkDate(asOfText, period, opts.today);
+    if (asOf && !asOf.ok) { issue(asOf.message, row, colName('asOf'), 'FIGURE_DATE_INVALID'); continue; }
     const common = {
       ...optional('note', cell(cells, 'note')),
-      ...optional('asOf', normalizeDate(cell(cells, 'asOf'))),
+      ...optional('asOf', asOf?.date),
       ...optional('source', cell(cells, 'source')),
-      origin: { file: table.file, row },
+      origin: {
+        file: table.file,
+        row,
+        ...(layout === 'statistics' ? { columns: { ...optional('value', columns.value === undefined ? undefined : colName('value')), ...optional('yoy', columns.yoy === undefined ? undefined : colName('yoy')) } } : {}),
+      },
     };
     if (target.type === 'task') {
       const s = cell(cells, 'status');
       const status = s === '' ? undefined : TASK_STATUS_BY_LABEL.get(s);
       if (s !== '' && !status) {
-        issue(`"${s}" is not a task status; expected one of ${Object.values(TASK_STATUS_LABELS).join('、')}`, row, colName('status'));
+        issue(`"${s}" is not a task status; expected one of ${Object.values(TASK_STATUS_LABELS).join('、')}`, row, colName('status'), 'FIGURE_STATUS_INVALID');
         continue;
       }
       out.tasks.push({ taskId: target.item.id, ...(status ? { status: status as TaskStatus } : {}), ...common });
       continue;
     }
     const ind = target.item;
-    const fig = readIndicatorCells(ind, (c) => cell(cells, c), (c, msg) => issue(msg, row, columns[c] === undefined ? undefined : colName(c)));
+    const rowUnit = cell(cells, 'unit');
+    const unitFrom = rowUnit !== '' ? { unit: rowUnit, column: colName('unit') } : tableUnit ? { unit: tableUnit, column: undefined } : undefined;
+    const fig = readIndicatorCells(ind, layout, unitFrom, (c) => cell(cells, c), (c, msg, code) => issue(msg, row, columns[c] === undefined ? undefined : colName(c), code));
     if (fig) out.indicators.push({ indicatorId: ind.id, ...fig, ...common });
   }
   return out;
 }
 
+type Reading = { value?: number; yoy?: number; status?: QualitativeStatus; confirmed?: boolean; reference?: number; raw?: { value?: string; yoy?: string } };
+
+const YES = new Set(['是', 'yes', 'y', 'true', '1', '√', '✓', '已确认', '确认']);
+const NO = new Set(['', '否', 'no', 'n', 'false', '0']);
+
 function readIndicatorCells(
   ind: Indicator,
+  layout: TableLayout,
+  unitFrom: { unit: string; column: string | undefined } | undefined,
   cell: (c: Column) => string,
-  fail: (c: Column, message: string) => void,
-): { value?: number; yoy?: number; status?: QualitativeStatus; raw?: { value?: string; yoy?: string } } | undefined {
+  fail: (c: Column, message: string, code?: string) => void,
+): Reading | undefined {
+  let ok = true;
+  const confirmedText = cell('confirmed').toLowerCase();
+  if (!YES.has(confirmedText) && !NO.has(confirmedText)) {
+    fail('confirmed', `"${cell('confirmed')}" is not a confirmation; write 是 to confirm the value as written, or leave it blank`, 'FIGURE_CONFIRMED_INVALID');
+    ok = false;
+  }
+  const ref = parseNumberCell(cell('reference'), '%');
+  if (!ref.ok) { fail('reference', `"${cell('reference')}" is not a reference figure for ${ind.name}; expected a number, e.g. 5.5`, 'FIGURE_NOT_A_NUMBER'); ok = false; }
+  const extra = {
+    ...(YES.has(confirmedText) ? { confirmed: true } : {}),
+    ...(ref.ok && ref.value !== undefined ? { reference: ref.value } : {}),
+  };
   if (ind.kind === 'qualitative') {
     const s = cell('status');
-    if (s === '') return {};
+    if (s === '') return ok ? extra : undefined;
     const status = QUAL_STATUS_BY_LABEL.get(s);
     if (!status) {
-      fail('status', `"${s}" is not a status for ${ind.name}; expected one of ${Object.values(QUALITATIVE_STATUS_LABELS).join('、')}`);
+      fail('status', `"${s}" is not a status for ${ind.name}; expected one of ${Object.values(QUALITATIVE_STATUS_LABELS).join('、')}`, 'FIGURE_STATUS_INVALID');
       return undefined;
     }
-    return { status: status as QualitativeStatus };
+    return ok ? { status: status as QualitativeStatus, ...extra } : undefined;
   }
-  const valueUnit = ind.kind === 'growth' ? (ind.valueUnit ?? '') : ind.unit;
-  const v = parseNumberCell(cell('value'), valueUnit);
+  // Every numeric kind (monitor indicators included) reads a value in its unit and a 同比.
+  const valueUnit = ind.kind === 'growth' ? ind.valueUnit : ind.unit;
+  // A growth indicator with no value unit takes only the growth from a statistics table (its 亿元 amount has nowhere to go).
+  const skipValue = valueUnit === undefined && layout === 'statistics';
+  const valueText = skipValue ? '' : cell('value');
+  const v = parseNumberCell(valueText, valueUnit ?? '', valueText === '' ? undefined : unitFrom?.unit);
   const y = parseNumberCell(cell('yoy'), '%');
-  let ok = true;
-  if (!v.ok) { fail('value', `"${cell('value')}" is not usable for ${ind.name}; expected ${v.expected}`); ok = false; }
-  if (!y.ok) { fail('yoy', `"${cell('yoy')}" is not usable for ${ind.name}; expected a growth rate in percent, e.g. 5.2`); ok = false; }
+  if (!v.ok) {
+    if (v.unit) {
+      const where = unitFrom?.column ? `the unit cell (${unitFrom.column}) says ${unitFrom.unit}` : /\D$/.test(valueText) ? `the cell says "${valueText}"` : `the table's unit (title note or column header) is ${unitFrom?.unit}`;
+      fail(unitFrom?.column ? 'unit' : 'value', `${where}, which cannot be converted to ${ind.name}'s unit ${valueUnit || '(none)'}; give the value in ${valueUnit || 'the indicator unit'} or a unit convertible to it`, 'FIGURE_UNIT_UNKNOWN');
+    } else fail('value', `"${valueText}" is not usable for ${ind.name}; expected ${v.expected}`, 'FIGURE_NOT_A_NUMBER');
+    ok = false;
+  }
+  if (!y.ok) { fail('yoy', `"${cell('yoy')}" is not usable for ${ind.name}; expected a growth rate in percent, e.g. 5.2`, 'FIGURE_NOT_A_NUMBER'); ok = false; }
   if (!ok || !v.ok || !y.ok) return undefined;
-  const raw = { ...(v.value !== undefined ? { value: cell('value') } : {}), ...(y.value !== undefined ? { yoy: cell('yoy') } : {}) };
+  if (v.value !== undefined && v.value < 0 && !mayBeNegative(ind, valueUnit ?? '')) {
+    fail('value', `${ind.name} cannot be negative (${valueText}); check the sign`, 'FIGURE_NEGATIVE');
+    return undefined;
+  }
+  const raw = { ...(v.value !== undefined ? { value: valueText } : {}), ...(y.value !== undefined ? { yoy: cell('yoy') } : {}) };
   return {
     ...(v.value !== undefined ? { value: v.value } : {}),
     ...(y.value !== undefined ? { yoy: y.value } : {}),
     ...(Object.keys(raw).length > 0 ? { raw } : {}),
+    ...extra,
   };
+}
+
+/**
+ * Cumulative amounts and counts cannot fall below zero; a level or ceiling only when its target
+ * (or baseline) does. A growth indicator's amount (利润总额) may, and its 同比 always may.
+ */
+function mayBeNegative(ind: Indicator, unit: string): boolean {
+  if (isCountUnit(unit)) return false;
+  switch (ind.kind) {
+    case 'cumulative':
+      return false;
+    case 'level':
+    case 'ceiling':
+      return ind.target < 0 || (ind.baseline ?? 0) < 0;
+    default:
+      return true;
+  }
 }
 
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
   return value ? ({ [key]: value } as { [P in K]?: string }) : {};
 }
 
-function normalizeDate(s: string): string | undefined {
-  if (!s) return undefined;
-  const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(toHalfWidth(s).trim());
-  return m ? `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` : s;
+/** The first day of the span a period reports on last: its quarter's (2023Q3: 07-01) or its month's. */
+function periodStartDate(p: Period): string {
+  const month = p.kind === 'quarter' ? p.month - 2 : p.month;
+  return `${p.year}-${String(month).padStart(2, '0')}-01`;
+}
+
+/**
+ * An as-of date must be a real date (not an Excel serial shown as text, not 2023-02-30), not
+ * after today and not before the period it is for.
+ */
+export function checkDate(text: string, period: Period, today?: string): { ok: true; date: string } | { ok: false; message: string } {
+  const s = toHalfWidth(text).trim();
+  if (/^\d{5}(\.\d+)?$/.test(s)) {
+    const serial = Math.floor(Number(s));
+    const asDate = new Date(Date.UTC(1899, 11, 30) + serial * 86400000).toISOString().slice(0, 10);
+    return { ok: false, message: `"${text}" is an Excel date serial number (${asDate}), not a date; format the cell as a date or write ${asDate}` };
+  }
+  const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(s);
+  if (!m) return { ok: false, message: `"${text}" is not a date; expected e.g. ${periodEndDate(period)}` };
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  if (mo < 1 || mo > 12 || dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) {
+    return { ok: false, message: `"${text}" is not a real date (${y}年${mo}月has no day ${d})`.replace('月has', '月 has') };
+  }
+  const date = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
+  if (today && date > today) return { ok: false, message: `the as-of date ${date} is after today (${today}); figures cannot be as of a future date` };
+  const start = periodStartDate(period);
+  if (date < start) return { ok: false, message: `the as-of date ${date} is before ${periodId(period)} began (${start}); is this a row of an earlier period?` };
+  return { ok: true, date };
 }
 
 function mapColumns(header: readonly string[], custom: Partial<Record<Column, string>> = {}): Partial<Record<Column, number>> {
@@ -204,34 +370,143 @@ function mapColumns(header: readonly string[], custom: Partial<Record<Column, st
   return out;
 }
 
-type Target = { type: 'indicator'; item: Indicator } | { type: 'task'; item: KeyTask };
-
-const normalizeKey = (s: string) => toHalfWidth(s).replace(/\s+/g, '').replace(/[“”"]/g, '').toLowerCase();
-
-function buildLookup(report: Report): Map<string, Target> {
-  const map = new Map<string, Target>();
-  for (const item of report.indicators) {
-    map.set(normalizeKey(item.id), { type: 'indicator', item });
-    map.set(normalizeKey(item.name), { type: 'indicator', item });
-  }
-  for (const item of report.tasks) {
-    map.set(normalizeKey(item.id), { type: 'task', item });
-    map.set(normalizeKey(item.name), { type: 'task', item });
-  }
-  return map;
-}
-
-/** The indicator or task name nearest to `key` by edit distance, if any is reasonably near. */
-function closest(key: string, report: Report): string | undefined {
-  const k = normalizeKey(key);
-  let best: { name: string; d: number } | undefined;
-  for (const item of [...report.indicators, ...report.tasks]) {
-    for (const cand of [item.name, item.id]) {
-      const d = editDistance(k, normalizeKey(cand));
-      if (!best || d < best.d) best = { name: item.name, d };
+/**
+ * A statistics table's value and growth columns by pattern, where no exact name or override set
+ * them: the most cumulative value column (1-6月 over 本年累计 over 绝对值; 6月 alone never), and
+ * the growth column of the same group (1-6月 增长%), else the first growth column of no single month.
+ */
+function recogniseColumns(header: readonly string[], columns: Partial<Record<Column, number>>): void {
+  const used = new Set(Object.values(columns));
+  const roles = header.map((h, i) => (used.has(i) ? undefined : classifyHeader(h)));
+  for (const role of ['unit', 'confirmed', 'reference'] as const) {
+    if (columns[role] === undefined) {
+      const i = roles.findIndex((r) => r?.role === role);
+      if (i >= 0) columns[role] = i;
     }
   }
-  return best && best.d <= Math.max(2, Math.floor(k.length / 2)) ? best.name : undefined;
+  let group: string | undefined;
+  if (columns.value === undefined) {
+    let best = -1;
+    roles.forEach((r, i) => {
+      if (r?.role === 'value' && (best < 0 || r.score > (roles[best] as { score: number }).score)) best = i;
+    });
+    if (best >= 0) {
+      columns.value = best;
+      group = (roles[best] as { group: string }).group;
+    }
+  }
+  if (columns.yoy === undefined) {
+    const yoys = roles.map((r, i) => ({ r, i })).filter(({ r }) => r?.role === 'yoy') as { r: { role: 'yoy'; group: string }; i: number }[];
+    const same = group ? yoys.find(({ r }) => r.group === group) : undefined;
+    const any = yoys.find(({ r }) => r.group === '' || classifyHeader(r.group)?.role !== 'month-only');
+    const pick = same ?? any;
+    if (pick) columns.yoy = pick.i;
+  }
+  // Some offices leave the names' header cell blank.
+  if (columns.indicator === undefined && header.length > 1 && (header[0] ?? '').trim() === '' && columns.value !== 0) columns.indicator = 0;
+}
+
+type Stated =
+  | { kind: 'found'; period: Period; where: string; text: string }
+  | { kind: 'none' }
+  | { kind: 'conflict'; a: { where: string; text: string }; b: { where: string; text: string }; mentions: PeriodMention[] };
+
+/**
+ * The period a statistics table states: from the value column's header, else the title, else the
+ * sheet name, else the file name; the year from the first that gives one, else the requested year.
+ * Two that disagree are a conflict, named both.
+ */
+function tablePeriod(table: RawTable, valueColumn: number | undefined, requested: Period): Stated {
+  const found: (PeriodMention & { where: string })[] = [];
+  const add = (where: string, m: PeriodMention | undefined) => { if (m) found.push({ ...m, where }); };
+  if (valueColumn !== undefined) add('column', periodIn(table.header[valueColumn] ?? '', 'header'));
+  add('title', periodInTitle(table.preamble ?? []));
+  if (table.sheet) add('sheet name', periodIn(table.sheet, 'name'));
+  add('file name', periodIn(baseName(table.file), 'name'));
+  for (const key of ['month', 'year'] as const) {
+    const withKey = found.filter((f) => f[key] !== undefined);
+    const other = withKey.find((f) => f[key] !== withKey[0]![key]);
+    if (other) {
+      const label = (f: (typeof found)[number]) => ({ where: f.where === 'column' ? `column "${table.header[valueColumn!]}"` : f.where, text: f.text });
+      return { kind: 'conflict', a: label(withKey[0]!), b: label(other), mentions: found };
+    }
+  }
+  const month = found.find((f) => f.month !== undefined);
+  if (!month) return { kind: 'none' };
+  const year = found.find((f) => f.year !== undefined)?.year ?? requested.year;
+  const text = found.filter((f) => f === month || f.year !== undefined).map((f) => f.text).filter((t, i, a) => a.indexOf(t) === i).join(' ');
+  try {
+    return { kind: 'found', period: parsePeriod(`${year}年1-${month.month}月`), where: month.where === 'column' ? `column "${table.header[valueColumn!]}"` : month.where, text };
+  } catch {
+    return { kind: 'none' };
+  }
+}
+
+function matches(m: PeriodMention, p: Period): boolean {
+  return (m.month === undefined || m.month === p.month) && (m.year === undefined || m.year === p.year);
+}
+
+type Target = { type: 'indicator'; item: Indicator } | { type: 'task'; item: KeyTask };
+
+/** A name as a lookup key: half-width, no spaces or quotes, lower case. */
+const normalizeKey = (s: string) => toHalfWidth(s).replace(/\s+/g, '').replace(/[“”"‘’']/g, '').toLowerCase();
+
+/**
+ * The same name without what statistics tables add around it: 其中：/#/△ markers, numbering
+ * (一、 (1) 1.), and a bracketed unit at the end (规模以上工业增加值(%), 地区生产总值（亿元）).
+ */
+function bareKey(s: string): string {
+  return normalizeKey(s)
+    .replace(/^(其中[:：]?|#|△|▲|\*|[一二三四五六七八九十]+[、.]|\(?[0-9一二三四五六七八九十]+\)|[0-9]+[、.](?!\d))+/, '')
+    .replace(/[(（【\[][^()（）【】\[\]]*[)）】\]]$/, '');
+}
+
+/** Names, ids and aliases of the report's indicators and tasks; an alias that names two of them is a conflict. */
+export function buildLookup(report: Report): { find(name: string): Target | undefined; conflicts: string[] } {
+  const map = new Map<string, Target>();
+  const conflicts: string[] = [];
+  const put = (key: string, t: Target, alias: boolean) => {
+    for (const k of new Set([normalizeKey(key), bareKey(key)])) {
+      if (k === '') continue;
+      const had = map.get(k);
+      if (had && had.item.id !== t.item.id) {
+        if (alias) conflicts.push(`the alias "${key}" of ${t.item.name} (${t.item.id}) also names ${had.item.name} (${had.item.id}); an alias must name one indicator only (fix the targets file)`);
+        continue;
+      }
+      map.set(k, t);
+    }
+  };
+  for (const item of report.indicators) {
+    put(item.id, { type: 'indicator', item }, false);
+    put(item.name, { type: 'indicator', item }, false);
+  }
+  for (const item of report.tasks) {
+    put(item.id, { type: 'task', item }, false);
+    put(item.name, { type: 'task', item }, false);
+  }
+  for (const item of report.indicators) for (const a of item.aliases ?? []) put(a, { type: 'indicator', item }, true);
+  return { find: (name) => map.get(normalizeKey(name)) ?? map.get(bareKey(name)), conflicts: [...new Set(conflicts)] };
+}
+
+const candidateKeys = new WeakMap<Report, { name: string; keys: string[] }[]>();
+
+/** The indicator or task names nearest to `key` by edit distance, nearest first, if reasonably near. */
+export function closestNames(key: string, report: Report, count: number): string[] {
+  let cands = candidateKeys.get(report);
+  if (!cands) {
+    cands = [...report.indicators, ...report.tasks].map((item) => ({ name: item.name, keys: [item.name, item.id, ...('aliases' in item ? (item.aliases ?? []) : [])].map(bareKey) }));
+    candidateKeys.set(report, cands);
+  }
+  const k = bareKey(key);
+  const limit = Math.max(2, Math.floor(k.length / 2));
+  const scored: { name: string; d: number }[] = [];
+  for (const c of cands) {
+    let d = Infinity;
+    // The distance is at least the difference in length: most names are dismissed without computing it.
+    for (const ck of c.keys) if (Math.abs(ck.length - k.length) <= limit) d = Math.min(d, editDistance(k, ck));
+    if (d <= limit) scored.push({ name: c.name, d });
+  }
+  return scored.sort((a, b) => a.d - b.d).slice(0, count).map((s) => s.name);
 }
 
 function editDistance(a: string, b: string): number {

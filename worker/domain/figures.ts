@@ -4,6 +4,8 @@ import type { Period } from './period.ts';
 export interface Origin {
   readonly file: string;
   readonly row: number;
+  /** The headers of the value and growth columns as written (a statistics table's 1-6月, 增长%). */
+  readonly columns?: { readonly value?: string; readonly yoy?: string };
 }
 
 /** Staff-set status of a key task (重点任务). */

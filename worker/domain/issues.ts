@@ -7,6 +7,8 @@ export interface InputIssue {
   /** Column header as written in the file, or a path inside a structured file (indicators[3].target). */
   readonly column?: string;
   readonly message: string;
+  /** Stable machine-readable kind of problem (FIGURE_UNIT_UNKNOWN, XLSX_TOO_LARGE…), for tests and callers. */
+  readonly code?: string;
 }
 
 export function formatIssue(i: InputIssue): string {

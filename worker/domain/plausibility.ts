@@ -2,7 +2,7 @@ import type { Figures, IndicatorFigure } from './figures.ts';
 import type { InputIssue } from './issues.ts';
 import { periodTitle } from './period.ts';
 import type { Indicator, Report } from './report.ts';
-import { decimalCandidates, hasDecimalPoint, hasLeadingZero } from './suspect-numbers.ts';
+import { decimalCandidates, hasDecimalPoint, hasLeadingZero, scaleCandidates } from './suspect-numbers.ts';
 import { formatNumber } from './format.ts';
 
 /** A plausibility finding: which general rule fired, and candidate readings. Nothing is corrected. */
@@ -16,13 +16,16 @@ export interface Finding extends InputIssue {
     | 'cumulative-decrease'
     | 'part-exceeds-whole'
     | 'leading-zero'
-    | 'no-decimal-point';
+    | 'no-decimal-point'
+    | 'scale-suspect';
   readonly candidates: readonly number[];
 }
 
 /** Bands a year-on-year growth rate is expected to fall in; outside them a value is suspect, not wrong. */
 export const GROWTH_BAND = { growth: 30, other: 200 } as const;
 const TIMES_BASELINE = 3;
+/** A value this many times off its baseline scaled to the period is a unit misread, not a change. */
+export const SCALE_FACTOR_REFUSED = 100;
 const TIMES_PREVIOUS = 5;
 const MIN_NUMBERS_FOR_DECIMAL_RULE = 10;
 
@@ -40,8 +43,8 @@ export function checkPlausibility(report: Report, figures: Figures, previous?: F
   for (const ind of report.indicators) {
     const f = figures.indicators.get(ind.id);
     if (!f) continue;
-    const at = (severity: Finding['severity'], column: string, rule: Finding['rule'], message: string, candidates: readonly number[] = []) =>
-      out.push({ severity, file: f.origin.file, row: f.origin.row, column, rule, candidates, message: withCandidates(`[${rule}] ${message}`, candidates) });
+    const at = (severity: Finding['severity'], column: string, rule: Finding['rule'], message: string, candidates: readonly number[] = [], code?: string) =>
+      out.push({ severity, file: f.origin.file, row: f.origin.row, column: (column === VALUE_COLUMN ? f.origin.columns?.value : f.origin.columns?.yoy) ?? column, rule, candidates, message: rule === 'scale-suspect' ? `[${rule}] ${message}` : withCandidates(`[${rule}] ${message}`, candidates), ...(code ? { code } : {}) });
     const rawValue = f.raw?.value ?? (f.value !== undefined ? String(f.value) : '');
     const rawYoy = f.raw?.yoy ?? (f.yoy !== undefined ? String(f.yoy) : '');
 
@@ -58,8 +61,13 @@ export function checkPlausibility(report: Report, figures: Figures, previous?: F
           decimalCandidates(rawYoy).filter((c) => c <= band).map((c) => sign * c));
       }
     }
+    const scale = f.value !== undefined ? scaleFinding(ind, f.value, figures.period.month) : undefined;
+    if (scale) {
+      // Refused unless staff confirmed the value as written (确认 = 是): a figure must never print at the wrong scale.
+      at(f.confirmed ? 'warning' : 'error', VALUE_COLUMN, 'scale-suspect', scale.message, scale.candidates.map((c) => c.value), 'FIGURE_SCALE_SUSPECT');
+    }
     const reference = baselineReference(ind);
-    if (f.value !== undefined && reference !== undefined && reference > 0 && f.value > TIMES_BASELINE * reference) {
+    if (!scale && f.value !== undefined && reference !== undefined && reference > 0 && f.value > TIMES_BASELINE * reference) {
       at('warning', VALUE_COLUMN, 'many-times-baseline', `${ind.name}${formatNumber(f.value)}${valueUnit(ind)}，超过年度目标或上年基数（${formatNumber(reference)}）的${TIMES_BASELINE}倍`,
         decimalCandidates(rawValue).filter((c) => c <= reference * 1.5 && c >= reference / 10));
     }
@@ -105,6 +113,49 @@ function valueUnit(ind: Indicator): string {
 /** Amounts that only grow through the year: cumulative values and growth indicators' YTD amounts. */
 function accumulates(ind: Indicator): boolean {
   return ind.kind === 'cumulative' || (ind.kind === 'growth' && ind.valueUnit !== undefined);
+}
+
+/**
+ * What the value should be near: last year's figure (else the target) scaled to the months
+ * elapsed for amounts that accumulate, as is for levels and ceilings.
+ */
+export function scaledBaseline(ind: Indicator, months: number): number | undefined {
+  const share = months / 12;
+  switch (ind.kind) {
+    case 'cumulative':
+      return (ind.baseline ?? ind.target) * share;
+    case 'growth':
+      return ind.baselineValue === undefined ? undefined : ind.baselineValue * share;
+    case 'level':
+    case 'ceiling':
+      return ind.baseline ?? ind.target;
+    case 'qualitative':
+      return undefined;
+    default: {
+      // Other kinds with a numeric value (monitor indicators): an amount accumulates, a rate does not.
+      const baseline = (ind as { baseline?: number }).baseline;
+      const unit = (ind as { unit: string }).unit;
+      return baseline === undefined ? undefined : unit === '%' ? baseline : baseline * share;
+    }
+  }
+}
+
+function scaleFinding(ind: Indicator, value: number, months: number): { message: string; candidates: { value: number; factor: number }[] } | undefined {
+  const expected = scaledBaseline(ind, months);
+  if (value === 0 || expected === undefined || !(expected > 0)) return undefined;
+  const ratio = Math.abs(value) / expected;
+  if (ratio < SCALE_FACTOR_REFUSED && ratio > 1 / SCALE_FACTOR_REFUSED) return undefined;
+  const unit = valueUnit(ind);
+  const candidates = scaleCandidates(value, expected);
+  const how =
+    candidates.length === 0
+      ? ''
+      : `，可能为${candidates.map((c) => `${formatNumber(c.value)}${unit}（${c.factor < 1 ? '除以' : '乘以'}${formatNumber(c.factor < 1 ? 1 / c.factor : c.factor)}${c.factor === 1e-4 && unit.startsWith('亿') ? '，如把万元读作亿元' : ''}）`).join('或')}`;
+  const times = ratio >= 1 ? `${formatNumber(Math.round(ratio))}倍` : `1/${formatNumber(Math.round(1 / ratio))}`;
+  return {
+    candidates,
+    message: `${ind.name}${formatNumber(value)}${unit}是按期折算基数（${formatNumber(Math.round(expected * 100) / 100)}${unit}）的${times}，疑为单位或数量级错误${how}；请核对单位，如确认无误请在“确认”列填“是”`,
+  };
 }
 
 function baselineReference(ind: Indicator): number | undefined {

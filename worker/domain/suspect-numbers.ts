@@ -26,3 +26,23 @@ export function hasLeadingZero(raw: string): boolean {
 export function hasDecimalPoint(raw: string): boolean {
   return /\d[.．]\d/.test(raw);
 }
+
+/** Factors by which a value is misread when its unit is: 万 (1e4), 亿 (1e8), 千 (1e3), percent as a fraction (1e2), 百万 (1e6). */
+const SCALE_FACTORS = [1e4, 1e8, 1e3, 1e2, 1e6] as const;
+
+/**
+ * Readings of `value` scaled by a unit factor that bring it within ten times `expected`, nearest
+ * first: 10583548 against about 500 → 1058.3548 (÷10000, 万元 read as 亿元).
+ */
+export function scaleCandidates(value: number, expected: number): { value: number; factor: number }[] {
+  if (!(expected > 0) || value === 0) return [];
+  const out: { value: number; factor: number; d: number }[] = [];
+  for (const f of SCALE_FACTORS) {
+    for (const factor of [1 / f, f]) {
+      const v = Math.round(value * factor * 1e10) / 1e10;
+      const d = Math.abs(Math.log10(Math.abs(v) / expected));
+      if (d <= 1) out.push({ value: v, factor, d });
+    }
+  }
+  return out.sort((a, b) => a.d - b.d).map(({ value: v, factor }) => ({ value: v, factor }));
+}

@@ -9,7 +9,7 @@ import { isoDateInZone } from '../domain/format.ts';
 import { buildBriefingModel, type BriefingModel } from '../render/briefing-model.ts';
 import { fetchFigures, type SourceInput } from '../sources/index.ts';
 import { checkPlausibility } from '../domain/plausibility.ts';
-import type { RawTable } from '../domain/figure-table.ts';
+import type { IgnoredRow, RawTable } from '../domain/figure-table.ts';
 import { InputError } from '../domain/issues.ts';
 import { previousPeriod } from '../domain/period.ts';
 import type { Settings } from './settings.ts';
@@ -33,6 +33,8 @@ export interface Prepared {
   readonly figures: Figures;
   readonly inputs: readonly SourceInput[];
   readonly warnings: readonly InputIssue[];
+  /** Source rows that name no indicator (statistics tables), for `check` to list. */
+  readonly ignored: readonly IgnoredRow[];
   readonly evaluation: Evaluation;
   readonly model: BriefingModel;
   readonly issuedAt: Date;
@@ -52,7 +54,7 @@ export async function prepareBriefing(req: BriefingRequest, settings: Settings, 
   checkPeriodInYear(req.period, report, job.targetsFile);
   onStage('fetching');
   const tableCache = new Map<string, Promise<RawTable>>(); // this run only: a corrected file is always read afresh
-  const read = await fetchFigures(job, report, req.period, { tableCache, ...(req.figuresFile ? { overrideFile: req.figuresFile } : {}) });
+  const read = await fetchFigures(job, report, req.period, { tableCache, now: settings.clock(), ...(req.figuresFile ? { overrideFile: req.figuresFile } : {}) });
   if (read.kind === 'not-ready') return { kind: 'not-ready', reason: read.reason, job };
   onStage('validating');
   const findings = checkPlausibility(report, read.figures, await previousFigures(job, report, req.period, tableCache));
@@ -72,7 +74,7 @@ export async function prepareBriefing(req: BriefingRequest, settings: Settings, 
   });
   return {
     kind: 'ready',
-    prepared: { job, report, figures: read.figures, inputs: read.inputs, warnings, evaluation, model, issuedAt },
+    prepared: { job, report, figures: read.figures, inputs: read.inputs, warnings, ignored: read.ignored ?? [], evaluation, model, issuedAt },
   };
 }
 

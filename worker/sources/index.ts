@@ -19,11 +19,11 @@ export async function fetchFigures(
   job: JobDefinition,
   report: Report,
   period: Period,
-  opts: { overrideFile?: string; http?: HttpSourceDeps; tableCache?: Map<string, Promise<RawTable>> } = {},
+  opts: { overrideFile?: string; http?: HttpSourceDeps; tableCache?: Map<string, Promise<RawTable>>; now?: Date } = {},
 ): Promise<SourceResult> {
   const cwd = process.cwd();
   const src = job.source;
-  const columns = { ...(src.columns ? { columns: src.columns } : {}), ...(opts.tableCache ? { tableCache: opts.tableCache } : {}) };
+  const columns = { ...(src.columns ? { columns: src.columns } : {}), ...(opts.tableCache ? { tableCache: opts.tableCache } : {}), ...(opts.now ? { now: opts.now } : {}) };
   if (opts.overrideFile) {
     // A file named on the command line is the caller's explicit choice, wherever it lies.
     const fileOpts = src.type === 'files' ? { ...columns, ...(src.sheet ? { sheet: src.sheet } : {}) } : columns;

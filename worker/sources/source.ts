@@ -1,6 +1,7 @@
 import { withCode } from '../error-codes.ts';
 import type { Figures } from '../domain/figures.ts';
 import type { InputIssue } from '../domain/issues.ts';
+import type { IgnoredRow } from '../domain/figure-table.ts';
 
 /** What a source has for a period: figures, or a distinct "not yet" that a scheduled job waits on. */
 export type SourceResult =
@@ -10,6 +11,8 @@ export type SourceResult =
       readonly warnings: readonly InputIssue[];
       /** What supplied the figures: a label as in messages, and the exact bytes to archive. */
       readonly inputs: readonly SourceInput[];
+      /** Rows of statistics tables that name no indicator of the report (listed by `check`). */
+      readonly ignored?: readonly IgnoredRow[];
     }
   | { readonly kind: 'not-ready'; readonly reason: string };
 

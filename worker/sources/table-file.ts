@@ -4,20 +4,28 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import type ExcelJS from 'exceljs';
 import type { RawTable } from '../domain/figure-table.ts';
 import { InputError } from '../domain/issues.ts';
+import { locateHeader } from '../domain/table-layout.ts';
+import { inflateRawSync } from 'node:zlib';
 
 export const TABLE_EXTENSIONS = ['.csv', '.xlsx'] as const;
 export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
+/** More rows than any report's figures need; a bigger sheet is an export of something else. */
+export const DEFAULT_MAX_ROWS = 50_000;
+/** What an XLSX may unpack to: its XML, not its zip, is what exceljs holds in memory. */
+export const DEFAULT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024;
 
 export interface ReadTableOptions {
   /** Name of the worksheet to read (XLSX); the first one by default. */
   readonly sheet?: string;
   readonly maxBytes?: number;
+  readonly maxRows?: number;
+  readonly maxUnpackedBytes?: number;
   /** How the file is named in messages (defaults to its path). */
   readonly label?: string;
 }
 
-const fail = (file: string, message: string, row?: number): never => {
-  throw new InputError([{ severity: 'error', file, ...(row !== undefined ? { row } : {}), message }]);
+const fail = (file: string, message: string, row?: number, code?: string): never => {
+  throw new InputError([{ severity: 'error', file, ...(row !== undefined ? { row } : {}), message, ...(code ? { code } : {}) }]);
 };
 
 /** Reads a CSV or XLSX figure file into a table of text cells. */
@@ -25,17 +33,18 @@ export async function readTableFile(file: string, opts: ReadTableOptions = {}): 
   const label = opts.label ?? file;
   const ext = path.extname(file).toLowerCase();
   if (!(TABLE_EXTENSIONS as readonly string[]).includes(ext)) {
-    fail(label, `unsupported file type "${ext || '(none)'}"; expected .csv or .xlsx`);
+    fail(label, `unsupported file type "${ext || '(none)'}"; expected .csv or .xlsx`, undefined, 'TABLE_UNSUPPORTED');
   }
   const info = await stat(file).catch((e: NodeJS.ErrnoException) =>
     fail(label, e.code === 'ENOENT' ? 'no such file' : `cannot read the file (${e.code ?? e.message})`),
   );
   if (!info.isFile()) fail(label, 'is not a file');
   const max = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  if (info.size > max) fail(label, `the file is ${info.size} bytes, over the limit of ${max}; split it or raise the limit`);
-  if (info.size === 0) fail(label, 'the file is empty; expected a header row and one row per indicator');
+  if (info.size > max) fail(label, `the file is ${info.size} bytes, over the limit of ${max}; split it or raise the limit`, undefined, 'TABLE_TOO_LARGE');
+  if (info.size === 0) fail(label, 'the file is empty; expected a header row and one row per indicator', undefined, 'TABLE_EMPTY');
   const bytes = await readFile(file);
-  return ext === '.csv' ? csvTable(label, bytes) : xlsxTable(label, bytes, opts.sheet);
+  const maxRows = opts.maxRows ?? DEFAULT_MAX_ROWS;
+  return ext === '.csv' ? csvTable(label, bytes, maxRows) : xlsxTable(label, bytes, opts.sheet, { maxRows, maxUnpackedBytes: opts.maxUnpackedBytes ?? DEFAULT_MAX_UNPACKED_BYTES });
 }
 
 /** UTF-8 (with or without BOM) when the bytes are valid UTF-8, otherwise GB18030, which is what Chinese Excel writes. */
@@ -47,37 +56,89 @@ export function decodeText(bytes: Uint8Array): { text: string; encoding: 'utf-8'
   }
 }
 
-export function csvTable(file: string, bytes: Uint8Array): RawTable {
+export function csvTable(file: string, bytes: Uint8Array, maxRows = DEFAULT_MAX_ROWS): RawTable {
   const { text } = decodeText(bytes);
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parseCsv(text, { info: true, relax_column_count: true, skip_empty_lines: false, trim: false }) as unknown as typeof records;
+    // to_line: one more than allowed, so that an oversized file is refused without parsing all of it.
+    records = parseCsv(text, { info: true, relax_column_count: true, skip_empty_lines: false, trim: false, to_line: maxRows + 1 }) as unknown as typeof records;
   } catch (e) {
     const err = e as { lines?: number; message: string };
-    return fail(file, `not a readable CSV file: ${err.message.replace(/^Invalid .*?: /, '')}`, err.lines);
+    return fail(file, `not a readable CSV file: ${err.message.replace(/^Invalid .*?: /, '')}`, err.lines, 'TABLE_UNREADABLE');
   }
+  if (records.length > maxRows) tooManyRows(file, maxRows);
   return toTable(file, records.map((r) => ({ row: r.info.lines, cells: r.record })));
 }
 
-export async function xlsxTable(file: string, bytes: Uint8Array, sheetName?: string): Promise<RawTable> {
+const tooManyRows = (file: string, max: number) =>
+  fail(file, `the file has more than ${max} rows, more than any report's figures need; remove what is not figures or split it`, undefined, 'TABLE_TOO_LARGE');
+
+export async function xlsxTable(file: string, bytes: Uint8Array, sheetName?: string, limits: { maxRows?: number; maxUnpackedBytes?: number } = {}): Promise<RawTable> {
+  const maxRows = limits.maxRows ?? DEFAULT_MAX_ROWS;
+  checkZip(file, bytes, limits.maxUnpackedBytes ?? DEFAULT_MAX_UNPACKED_BYTES);
   const { default: Excel } = await import('exceljs'); // ~200 ms to load: only when an XLSX file is read
   const wb = new Excel.Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch (e) {
-    fail(file, `not a readable XLSX file (${(e as Error).message}); save it again from Excel or WPS as .xlsx`);
+    fail(file, `not a readable XLSX file (${(e as Error).message}); save it again from Excel or WPS as .xlsx`, undefined, 'TABLE_UNREADABLE');
   }
   const ws = sheetName ? wb.getWorksheet(sheetName) : wb.worksheets[0];
   if (!ws) {
     return fail(file, sheetName ? `no sheet named "${sheetName}"; sheets: ${wb.worksheets.map((w) => w.name).join(', ')}` : 'the workbook has no sheets');
   }
+  if (ws.actualRowCount > maxRows) tooManyRows(file, maxRows);
   const rows: { row: number; cells: string[] }[] = [];
+  // A merged cell's text stands in every cell it covers (exceljs gives the master's value), so a
+  // title merged across the columns and a header merged over two rows read as staff see them.
   ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const cells: string[] = [];
     for (let c = 1; c <= row.cellCount; c++) cells.push(cellText(row.getCell(c).value));
     rows.push({ row: rowNumber, cells });
   });
-  return toTable(file, rows);
+  return { ...toTable(file, rows), sheet: ws.name };
+}
+
+/**
+ * Refuses a zip bomb before exceljs inflates it: the sizes the central directory declares must
+ * stay under `max` in total, and each entry must inflate to no more than it declares.
+ */
+export function checkZip(file: string, bytes: Uint8Array, max: number): void {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const tooLarge = (what: string) =>
+    fail(file, `the workbook unpacks to ${what}, over the limit of ${max} bytes; it is not an ordinary figure file (re-save it from Excel or WPS, or split it)`, undefined, 'XLSX_TOO_LARGE');
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 65535); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+  }
+  if (eocd < 0) return; // not a zip at all: exceljs says so in its own words
+  const entries = buf.readUInt16LE(eocd + 10);
+  let at = buf.readUInt32LE(eocd + 16);
+  let total = 0;
+  for (let n = 0; n < entries; n++) {
+    if (at + 46 > buf.length || buf.readUInt32LE(at) !== 0x02014b50) return; // damaged: exceljs refuses it
+    const method = buf.readUInt16LE(at + 10);
+    const compressed = buf.readUInt32LE(at + 20);
+    const size = buf.readUInt32LE(at + 24);
+    const nameLen = buf.readUInt16LE(at + 28);
+    const extraLen = buf.readUInt16LE(at + 30);
+    const commentLen = buf.readUInt16LE(at + 32);
+    const local = buf.readUInt32LE(at + 42);
+    if (size === 0xffffffff || compressed === 0xffffffff) tooLarge('more than 4 GB (a ZIP64 entry)');
+    total += size;
+    if (total > max) tooLarge(`at least ${total} bytes`);
+    // The declared size may lie: inflate the entry with its declared size as the ceiling.
+    if (method === 8 && local + 30 <= buf.length && buf.readUInt32LE(local) === 0x04034b50) {
+      const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+      try {
+        inflateRawSync(buf.subarray(start, start + compressed), { maxOutputLength: Math.max(size, 1) });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') tooLarge(`more than its directory declares (${size} bytes for one part)`);
+        return; // damaged data: exceljs refuses it in its own words
+      }
+    }
+    at += 46 + nameLen + extraLen + commentLen;
+  }
 }
 
 /** A cell's value as staff see it: formulas by their cached result, dates as ISO dates. */
@@ -93,9 +154,9 @@ function cellText(v: ExcelJS.CellValue): string {
   return '';
 }
 
+/** The header below any title rows (a statistics table's 2023年1-6月主要经济指标, 单位：亿元), over one or two rows. */
 function toTable(file: string, rows: { row: number; cells: string[] }[]): RawTable {
-  const headerAt = rows.findIndex((r) => r.cells.some((c) => c.trim() !== ''));
-  if (headerAt < 0) fail(file, 'the file has no rows; expected a header row and one row per indicator');
-  const header = rows[headerAt]!;
-  return { file, header: header.cells.map((c) => c.trim()), headerRow: header.row, rows: rows.slice(headerAt + 1) };
+  const at = locateHeader(rows);
+  if (!at) return fail(file, 'the file has no rows; expected a header row and one row per indicator', undefined, 'TABLE_EMPTY');
+  return { file, header: at.header, headerRow: at.headerRow, rows: rows.slice(at.bodyStart), ...(at.preamble.length > 0 ? { preamble: at.preamble } : {}) };
 }
