@@ -87,6 +87,8 @@ export const targetsFileSchema = z
       office: text,
       sample_data: z.boolean().default(false),
       sample_notice: text.optional(),
+      /** Where real figures come from (数据摘自…统计局公开发布…): printed in the briefing and the email. */
+      source_notice: text.optional(),
     }),
     thresholds: z
       .strictObject({
@@ -201,6 +203,7 @@ export function toReport(f: TargetsFile): Report {
     office: f.report.office,
     sampleData: f.report.sample_data,
     ...opt('sampleNotice', f.report.sample_notice),
+    ...opt('sourceNotice', f.report.source_notice),
     sections: f.sections,
     indicators,
     tasks,

@@ -191,6 +191,8 @@ export interface Report {
   /** True when targets and figures are illustrative; the briefing then says so on every page. */
   readonly sampleData: boolean;
   readonly sampleNotice?: string;
+  /** Provenance of real figures transcribed from public sources, said in the briefing and the email. */
+  readonly sourceNotice?: string;
   readonly sections: readonly Section[];
   readonly indicators: readonly Indicator[];
   readonly tasks: readonly KeyTask[];

@@ -31,6 +31,7 @@ export interface BriefingModel {
     readonly office: string;
     readonly sampleData: boolean;
     readonly sampleNotice: string | null;
+    readonly sourceNotice: string | null;
   };
   readonly period: PeriodModel;
   readonly asOf: string | null;
@@ -175,6 +176,7 @@ export function buildBriefingModel(report: Report, figures: Figures, evaluation:
       office: report.office,
       sampleData: report.sampleData,
       sampleNotice: report.sampleNotice ?? null,
+      sourceNotice: report.sourceNotice ?? null,
     },
     period: periodModel(period, evaluation.schedule, evaluation.scheme.yearEnd),
     asOf: figures.asOf ? chineseDate(figures.asOf) : null,
