@@ -14,6 +14,26 @@ const table = (rows: string[][], header = HEADER): RawTable => ({
   rows: rows.map((cells, i) => ({ row: i + 2, cells })),
 });
 
+describe('relative targets', () => {
+  const rel = sampleReport({
+    indicators: [
+      ...report.indicators,
+      { id: 'income', name: '居民收入增长', section: 'econ', lead: ['区统计局'], support: [], kind: 'relative', targetText: '与经济增长同步', measure: 'growth', relation: 'in_step', unit: '%' },
+    ],
+  });
+
+  it('read a staff status, a reference figure and the growth from one row', () => {
+    const read = readFigureTable(table([['居民收入增长', '2023Q3', '', '5.1', '达序时', '', '', '']], [...HEADER]), rel, Q3);
+    expect(read.issues).toEqual([]);
+    expect(read.indicators[0]).toMatchObject({ indicatorId: 'income', yoy: 5.1, status: 'on_track' });
+  });
+
+  it('refuse a status that is not one', () => {
+    const read = readFigureTable(table([['居民收入增长', '2023Q3', '', '5.1', '差不多', '', '', '']]), rel, Q3);
+    expect(read.issues.map((i) => i.code)).toEqual(['FIGURE_STATUS_INVALID']);
+  });
+});
+
 describe('parseNumberCell', () => {
   it.each([
     ['1,234.5', '亿元', 1234.5],

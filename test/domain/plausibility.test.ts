@@ -98,6 +98,13 @@ describe('the scale check: a value ≥ 100× off its baseline scaled to the peri
     ]);
   });
 
+  it('does not call a seasonal amount’s harvest jump suspect', () => {
+    const grain: Indicator = { id: 'grain', name: '粮食总产量', section: 'econ', lead: ['区农牧局'], support: [], kind: 'cumulative', unit: '万吨', target: 10, baseline: 9.8, seasonal: 'year-end' };
+    const seasonal = sampleReport({ indicators: [...report.indicators, grain] });
+    const prev = figuresOf(Q2, { grain: { value: 0.3 } });
+    expect(rules(checkPlausibility(seasonal, figuresOf(Q3, { grain: { value: 8.9, raw: { value: '8.9' } } }), prev))).toEqual([]);
+  });
+
   it('warns of a part larger than its whole', () => {
     const f = figuresOf(Q3, { fai: { value: 31.4 }, projects: { value: 35.1, raw: { value: '35.1' } } });
     expect(rules(checkPlausibility(withParts, f))).toEqual(['warning:part-exceeds-whole:']);

@@ -290,8 +290,19 @@ function readIndicatorCells(
     fail('value', `${ind.name} cannot be negative (${valueText}); check the sign`, 'FIGURE_NEGATIVE');
     return undefined;
   }
+  // A relative target with no reference figure is judged by staff: its row may carry a status.
+  let status: QualitativeStatus | undefined;
+  const s = ind.kind === 'relative' ? cell('status') : '';
+  if (s !== '') {
+    status = QUAL_STATUS_BY_LABEL.get(s) as QualitativeStatus | undefined;
+    if (!status) {
+      fail('status', `"${s}" is not a status for ${ind.name}; expected one of ${Object.values(QUALITATIVE_STATUS_LABELS).join('、')}`, 'FIGURE_STATUS_INVALID');
+      return undefined;
+    }
+  }
   const raw = { ...(v.value !== undefined ? { value: valueText } : {}), ...(y.value !== undefined ? { yoy: cell('yoy') } : {}) };
   return {
+    ...(status ? { status } : {}),
     ...(v.value !== undefined ? { value: v.value } : {}),
     ...(y.value !== undefined ? { yoy: y.value } : {}),
     ...(Object.keys(raw).length > 0 ? { raw } : {}),

@@ -112,7 +112,9 @@ function valueUnit(ind: Indicator): string {
 
 /** Amounts that only grow through the year: cumulative values and growth indicators' YTD amounts. */
 function accumulates(ind: Indicator): boolean {
-  return ind.kind === 'cumulative' || (ind.kind === 'growth' && ind.valueUnit !== undefined);
+  // A seasonal amount (粮食产量) jumps at harvest: many times the previous period is normal for it.
+  if (ind.kind === 'cumulative') return ind.seasonal === undefined;
+  return ind.kind === 'growth' && ind.valueUnit !== undefined;
 }
 
 /**
