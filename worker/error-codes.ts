@@ -35,7 +35,7 @@ export class CodedInputError extends InputError {
     readonly code: ErrorCode,
     issues: readonly Omit<InputIssue, 'severity'>[],
   ) {
-    super(issues.map((i) => ({ ...i, severity: 'error' as const, message: withCode(code, i.message) })));
+    super(issues.map((i) => ({ ...i, severity: 'error' as const, code })));
   }
 }
 

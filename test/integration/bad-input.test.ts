@@ -25,9 +25,9 @@ describe('bad figure files: one clear line each, exit 1, no stack trace, nothing
 
   const cases: [string, string[], RegExp][] = [
     ['unknown.csv', [HEADER, GOOD, '一般公共预算收人,2023Q3,14.8,,,,,'], /^error: .*unknown\.csv, row 3, column 指标: unknown indicator or task "一般公共预算收人"; did you mean "一般公共预算收入"\?/m],
-    ['nonnumeric.csv', [HEADER, '一般公共预算收入,2023Q3,十四点八,,,,,'], /^error: .*nonnumeric\.csv, row 2, column 累计值: "十四点八" is not usable for 一般公共预算收入; expected a number in 亿元, e\.g\. 1234\.5$/m],
+    ['nonnumeric.csv', [HEADER, '一般公共预算收入,2023Q3,十四点八,,,,,'], /^error: .*nonnumeric\.csv, row 2, column 累计值: "十四点八" is not usable for 一般公共预算收入; expected a number in 亿元, e\.g\. 1234\.5 \[FIGURE_NOT_A_NUMBER\]$/m],
     ['duplicate.csv', [HEADER, GOOD, GOOD], /^error: .*duplicate\.csv, row 3, column 指标: duplicate row for "一般公共预算收入" \(first given in row 2\)/m],
-    ['period.csv', [HEADER, '一般公共预算收入,2023Q2,10.1,,,,,'], /^error: .*period\.csv, row 2, column 期间: period 2023Q2 does not match the requested 2023Q3$/m],
+    ['period.csv', [HEADER, '一般公共预算收入,2023Q2,10.1,,,,,'], /^error: .*period\.csv, row 2, column 期间: period 2023Q2 does not match the requested 2023Q3 \[FIGURE_PERIOD_CONFLICT\]$/m],
     ['badperiod.csv', [HEADER, '一般公共预算收入,三季度,10.1,,,,,'], /^error: .*badperiod\.csv, row 2, column 期间: "三季度" is not a period; expected e\.g\. 2023Q3/m],
   ];
 

@@ -15,7 +15,8 @@ export function formatIssue(i: InputIssue): string {
   const where = [i.file, i.row !== undefined ? `row ${i.row}` : undefined, i.column !== undefined ? `column ${i.column}` : undefined]
     .filter(Boolean)
     .join(', ');
-  return `${i.severity}: ${where}: ${i.message}`;
+  // The code travels with the line, so the CLI, the queue's failure reason and alerts all carry it.
+  return `${i.severity}: ${where}: ${i.message}${i.code ? ` [${i.code}]` : ''}`;
 }
 
 /** Thrown at a boundary when input is unusable; carries every issue found, not just the first. */
