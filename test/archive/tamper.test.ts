@@ -286,6 +286,14 @@ describe('an archive from before the ledger', () => {
     await writeFile(path.join(root, R, '2023Q3/v1.deliveries.jsonl'), '{"deliveryId":"old","status":"failed"}\n');
     expect(codes(await a.verify())).toEqual(['DELIVERY_FORGED 2023Q3/v1', 'MANIFEST_EDITED 2023Q3/v1']);
   });
+
+  it('an unreadable legacy manifest does not stop the next write, and stays reported', async () => {
+    const root = await legacyArchive();
+    await writeFile(path.join(root, R, '2023Q3/v2/manifest.json'), '{ not json');
+    const a = new FsArchive(root, { signer: null });
+    expect((await write(a, '2023Q3')).version).toBe(3);
+    expect(codes(await a.verify())).toEqual(['MANIFEST_EDITED 2023Q3/v2', 'VERSION_UNRECORDED 2023Q3/v2']);
+  });
 });
 
 describe('signed archives (Ed25519)', () => {

@@ -87,7 +87,9 @@ export class FsArchive implements SnapshotStore {
     for (const s of await this.list(report)) {
       const dir = path.join(this.periodDir(report, s.period), `v${s.version}`);
       const text = await readFile(path.join(dir, MANIFEST_NAME), 'utf8').catch(() => undefined);
-      if (text === undefined || (JSON.parse(text) as Manifest).chain) continue; // a chained version missing from the ledger stays unrecorded: verify reports it
+      // A chained or unreadable version missing from the ledger stays unrecorded: verify reports it.
+      const manifest = text === undefined ? undefined : parseManifest(text);
+      if (text === undefined || !manifest || manifest.chain) continue;
       records.push({ kind: 'snapshot', period: s.period, version: s.version, manifest: sha256(text), legacy: true });
       const log = await readFile(path.join(this.periodDir(report, s.period), deliveryLogName(s.version)), 'utf8').catch(() => '');
       for (const line of log.split('\n').filter(Boolean)) records.push({ kind: 'delivery', period: s.period, version: s.version, sha256: sha256(line), legacy: true });
@@ -281,6 +283,14 @@ export class FsArchive implements SnapshotStore {
       }
     }
     throw new Error(`could not claim a new version of ${report} ${period} after 20 attempts`);
+  }
+}
+
+function parseManifest(text: string): Manifest | undefined {
+  try {
+    return JSON.parse(text) as Manifest;
+  } catch {
+    return undefined;
   }
 }
 
