@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { chmod, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../support/cli.ts';
 
@@ -27,20 +27,71 @@ describe('jibao archive list | show | verify', () => {
     expect(missing.code).toBe(1);
   });
 
-  it('verify finds a changed byte, a missing file and a stray file, and exits 1', async () => {
-    expect((await runCli(['archive', 'verify', '--all'], { env })).stdout).toContain('2 verified, 0 with problems');
+  it('verify names each problem by its code (changed, missing, stray file; forged delivery record), exits 1, and says the same in --json', async () => {
+    const clean = await runCli(['archive', 'verify', '--all'], { env });
+    expect(clean.stdout).toContain('2 verified, 0 with problems');
+    expect(clean.stdout).toMatch(/^ledger yuquan-2023 head [0-9a-f]{64}$/m);
     const v1 = path.join(archive, 'yuquan-2023/2023Q3/v1');
     await chmod(v1, 0o755);
     await chmod(path.join(v1, 'briefing.html'), 0o644);
     await writeFile(path.join(v1, 'briefing.html'), 'tampered');
     await rm(path.join(v1, 'data/evaluation.json'), { force: true });
     await writeFile(path.join(v1, 'extra.txt'), 'x');
+    // The delivery log of v1 was written by the real send: a forged line is not in the ledger.
+    const log = path.join(archive, 'yuquan-2023/2023Q3/v1.deliveries.jsonl');
+    await appendFile(log, (await readFile(log, 'utf8')).split('\n')[0]!.replace('leadership@', 'someone@') + '\n');
     const r = await runCli(['archive', 'verify', 'yuquan-2023/2023Q3/v1'], { env });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/FAIL {2}yuquan-2023\/2023Q3\/v1 {2}briefing\.html: size/);
-    expect(r.stdout).toMatch(/data\/evaluation\.json: missing/);
-    expect(r.stdout).toMatch(/extra\.txt: stray/);
+    expect(r.stdout).toMatch(/^FAIL {2}yuquan-2023\/2023Q3\/v1 {2}FILE_CHANGED {2}2023Q3\/v1\/briefing\.html: /m);
+    expect(r.stdout).toMatch(/FILE_MISSING {2}2023Q3\/v1\/data\/evaluation\.json/);
+    expect(r.stdout).toMatch(/FILE_STRAY {2}2023Q3\/v1\/extra\.txt/);
+    expect(r.stdout).toMatch(/DELIVERY_FORGED {2}2023Q3\/v1\.deliveries\.jsonl:3/);
+    const json = await runCli(['archive', 'verify', 'yuquan-2023/2023Q3/v1', '--json'], { env });
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout) as { ok: boolean; findings: { code: string; severity: string }[] };
+    expect(report.ok).toBe(false);
+    expect([...new Set(report.findings.map((f) => f.code))].sort()).toEqual(['DELIVERY_FORGED', 'FILE_CHANGED', 'FILE_MISSING', 'FILE_STRAY']);
     expect((await runCli(['archive', 'verify', 'yuquan-2023/2023Q3/v2'], { env })).code).toBe(0);
+    const usage = await runCli(['archive', 'verify'], { env });
+    expect(usage.code).toBe(1);
+  });
+});
+
+describe('jibao archive with a signing key', () => {
+  it('signs every snapshot; public-key prints what an archivist verifies a copy with; the key is never printed', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { cp } = await import('node:fs/promises');
+    const key = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
+    const archive = await tempDir('k-archive');
+    const env = { JIBAO_ARCHIVE_DIR: archive, JIBAO_ARCHIVE_SIGNING_KEY: key };
+    expect((await runCli(['run', '-r', 'yuquan-2023', '-p', '2023Q3', '--no-send'], { env })).code).toBe(0);
+    const pub = await runCli(['archive', 'public-key'], { env });
+    expect(pub.code).toBe(0);
+    expect(pub.stdout).toMatch(/^-----BEGIN PUBLIC KEY-----\n[\s\S]+-----END PUBLIC KEY-----\n$/);
+    expect(pub.stdout).not.toContain(key);
+    const keyFile = path.join(await tempDir('k-pub'), 'archive.pub.pem');
+    await writeFile(keyFile, pub.stdout);
+    // A copy anywhere, checked without the private key.
+    const copy = await tempDir('k-copy');
+    await cp(archive, copy, { recursive: true });
+    const ok = await runCli(['archive', 'verify', '--all', '--public-key', keyFile], { env: { JIBAO_ARCHIVE_DIR: copy, JIBAO_ARCHIVE_SIGNING_KEY: '' } });
+    expect(ok.stdout).toContain('1 verified, 0 with problems');
+    expect(ok.code).toBe(0);
+    const sig = path.join(copy, 'yuquan-2023/2023Q3/v1/manifest.sig');
+    await chmod(path.dirname(sig), 0o755);
+    await rm(sig);
+    const missing = await runCli(['archive', 'verify', '--all', '--public-key', keyFile, '--json'], { env: { JIBAO_ARCHIVE_DIR: copy } });
+    expect(missing.code).toBe(1);
+    expect((JSON.parse(missing.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code)).toEqual(['SIGNATURE_MISSING']);
+
+    const bad = 'c2VjcmV0LXNpZ25pbmcta2V5LXRoYXQtaXMtbm90LWEta2V5';
+    const refused = await runCli(['archive', 'public-key'], { env: { JIBAO_ARCHIVE_SIGNING_KEY: bad } });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('JIBAO_ARCHIVE_SIGNING_KEY');
+    expect(refused.stderr + refused.stdout).not.toContain(bad);
+    const run = await runCli(['run', '-r', 'yuquan-2023', '-p', '2023Q3', '--no-send'], { env: { JIBAO_ARCHIVE_DIR: archive, JIBAO_ARCHIVE_SIGNING_KEY: bad } });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr + run.stdout).not.toContain(bad);
   });
 });
 
@@ -61,7 +112,10 @@ describe('jibao archive prune', () => {
     const real = await runCli(['archive', 'prune'], { env });
     expect(real.stdout).toContain('2 version(s) removed');
     expect((await readdir(path.join(archive, 'yuquan-2023/2023Q1'))).filter((n) => /^v\d+$/.test(n))).toEqual(['v3']);
-    expect((await runCli(['archive', 'verify', '--all'], { env })).code).toBe(0);
+    // The pruned versions are reported as pruned (a tombstone in the ledger), not as tampering.
+    const verified = await runCli(['archive', 'verify', '--all', '--json'], { env });
+    expect(verified.code).toBe(0);
+    expect((JSON.parse(verified.stdout) as { findings: { code: string; where: { version: number } }[] }).findings.map((f) => `${f.code} v${f.where.version}`)).toEqual(['PRUNED v1', 'PRUNED v2']);
     // The next run after pruning still takes a new number, never a removed one.
     expect((await runCli(['run', '-r', 'yuquan-2023', '-p', '2023Q1', '--no-send'], { env })).stdout).toContain('version 4, supersedes v3');
   });

@@ -1,12 +1,35 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { parsePeriod, periodEndDate } from '../domain/period.ts';
 import { sha256 } from './digest.ts';
-import type { Manifest, SnapshotFile, SnapshotRef, SnapshotStore } from './snapshot.ts';
+import { withFileLock } from './file-lock.ts';
+import { appendLedger, appendSynced, LEDGER_LOCK_NAME, LEDGER_NAME, readLedger, type LedgerRecord, type ParsedLedger } from './ledger.ts';
+import { SIGNATURE_NAME, signerFromEnv, type ManifestSignature, type Signer } from './signing.ts';
+import type { Manifest, ManifestChain, ManifestLink, SnapshotFile, SnapshotRef, SnapshotStore, VerifyReport, VerifyScope } from './snapshot.ts';
+import { verifyArchive } from './verify.ts';
 
 const VERSION_DIR = /^v(\d+)$/;
 export const PDF_NAME = 'briefing.pdf';
 export const MANIFEST_NAME = 'manifest.json';
+
+/** A version's delivery log lives beside its folder, so the write-once folder never changes. */
+export function deliveryLogName(version: number): string {
+  return `v${version}.deliveries.jsonl`;
+}
+
+export interface FsArchiveOptions {
+  /** Signs each manifest and ledger line; default: JIBAO_ARCHIVE_SIGNING_KEY, if set. `null`: never sign. */
+  readonly signer?: Signer | null;
+}
+
+/** Which store a snapshot came from, so code holding only a snapshot can record against it. */
+const holders = new WeakMap<SnapshotRef, SnapshotStore>();
+
+/** The store a snapshot was read from or written to; for a ref built by hand, the archive folder that holds it. */
+export function storeHolding(ref: SnapshotRef): SnapshotStore {
+  return holders.get(ref) ?? new FsArchive(path.resolve(ref.dir, '..', '..', '..'));
+}
 
 /**
  * A write-once archive on the filesystem: <root>/<report>/<period>/v<N>/.
@@ -15,10 +38,104 @@ export const MANIFEST_NAME = 'manifest.json';
  * either the whole snapshot or none of it.
  */
 export class FsArchive implements SnapshotStore {
-  constructor(readonly root: string) {}
+  private signerCache: Signer | null | undefined;
+
+  constructor(
+    readonly root: string,
+    private readonly options: FsArchiveOptions = {},
+  ) {}
 
   private periodDir(report: string, period: string): string {
     return path.join(this.root, report, period);
+  }
+
+  /** Read when first needed, so commands that only read the archive never parse the key. */
+  private signer(): Signer | undefined {
+    if (this.signerCache === undefined) this.signerCache = this.options.signer !== undefined ? this.options.signer : (signerFromEnv() ?? null);
+    return this.signerCache ?? undefined;
+  }
+
+  private ref(report: string, period: string, version: number, manifest: Manifest): SnapshotRef {
+    const dir = path.join(this.periodDir(report, period), `v${version}`);
+    const ref: SnapshotRef = { report, period, version, dir, pdf: path.join(dir, PDF_NAME), manifest };
+    holders.set(ref, this);
+    return ref;
+  }
+
+  /**
+   * Runs `fn` holding the report's ledger lock, with the ledger as it stands. A report whose
+   * ledger does not exist yet (an archive from before the ledger) first has its existing
+   * unchained versions and delivery lines entered as legacy, so they are protected from then on.
+   */
+  private history<T>(report: string, fn: (ledger: ParsedLedger | null, append: (records: readonly LedgerRecord[]) => Promise<void>) => Promise<T>): Promise<T> {
+    const dir = path.join(this.root, report);
+    const file = path.join(dir, LEDGER_NAME);
+    return mkdir(dir, { recursive: true }).then(() =>
+      withFileLock(path.join(dir, LEDGER_LOCK_NAME), async () => {
+        let ledger = await readLedger(file);
+        const append = async (records: readonly LedgerRecord[]) => {
+          ledger = await appendLedger(file, ledger, records, this.signer());
+        };
+        if (ledger === null) await append(await this.legacyRecords(report));
+        return fn(ledger, append);
+      }),
+    );
+  }
+
+  private async legacyRecords(report: string): Promise<LedgerRecord[]> {
+    const records: LedgerRecord[] = [];
+    for (const s of await this.list(report)) {
+      const dir = path.join(this.periodDir(report, s.period), `v${s.version}`);
+      const text = await readFile(path.join(dir, MANIFEST_NAME), 'utf8').catch(() => undefined);
+      // A chained or unreadable version missing from the ledger stays unrecorded: verify reports it.
+      const manifest = text === undefined ? undefined : parseManifest(text);
+      if (text === undefined || !manifest || manifest.chain) continue;
+      records.push({ kind: 'snapshot', period: s.period, version: s.version, manifest: sha256(text), legacy: true });
+      const log = await readFile(path.join(this.periodDir(report, s.period), deliveryLogName(s.version)), 'utf8').catch(() => '');
+      for (const line of log.split('\n').filter(Boolean)) records.push({ kind: 'delivery', period: s.period, version: s.version, sha256: sha256(line), legacy: true });
+    }
+    return records;
+  }
+
+  /** The digest the history knows for a version: the ledger's, else (legacy, or no ledger) its manifest on disk. */
+  private async digestOf(report: string, period: string, version: number, ledger: ParsedLedger | null): Promise<string | undefined> {
+    const recorded = [...(ledger?.lines ?? [])].reverse().find((l) => l.entry && l.entry.kind !== 'delivery' && l.entry.period === period && l.entry.version === version)?.entry;
+    if (recorded && recorded.kind !== 'delivery' && recorded.manifest) return recorded.manifest;
+    const text = await readFile(path.join(this.periodDir(report, period), `v${version}`, MANIFEST_NAME)).catch(() => undefined);
+    return text ? sha256(text) : undefined;
+  }
+
+  /** Highest version of a period on disk or in the ledger: a deleted or pruned number is never reused. */
+  private async highestVersion(report: string, period: string, ledger: ParsedLedger | null): Promise<number | null> {
+    const known = [...(await this.versions(report, period)), ...(ledger?.lines ?? []).flatMap((l) => (l.entry && l.entry.kind !== 'delivery' && l.entry.period === period ? [l.entry.version] : []))];
+    return known.length ? Math.max(...known) : null;
+  }
+
+  private async link(report: string, period: string, version: number | null, ledger: ParsedLedger | null): Promise<ManifestLink | null> {
+    if (version === null) return null;
+    const digest = await this.digestOf(report, period, version, ledger);
+    return digest ? { period, version, sha256: digest } : null;
+  }
+
+  /** The report's nearest earlier period (by end date) that the archive holds or held. */
+  private async earlierPeriod(report: string, period: string, ledger: ParsedLedger | null): Promise<string | undefined> {
+    const end = endOf(period);
+    if (!end) return undefined;
+    const names = new Set([...(await readdir(path.join(this.root, report)).catch(() => [] as string[])), ...(ledger?.lines ?? []).flatMap((l) => (l.entry ? [l.entry.period] : []))]);
+    let best: { name: string; end: string } | undefined;
+    for (const name of names) {
+      const e = endOf(name);
+      if (e && e < end && (!best || e > best.end || (e === best.end && name > best.name))) best = { name, end: e };
+    }
+    return best?.name;
+  }
+
+  private async chainFor(report: string, period: string, previous: number | null, ledger: ParsedLedger | null): Promise<ManifestChain> {
+    const earlier = await this.earlierPeriod(report, period, ledger);
+    return {
+      previous: await this.link(report, period, previous, ledger),
+      previousPeriod: earlier ? await this.link(report, earlier, await this.highestVersion(report, earlier, ledger), ledger) : null,
+    };
   }
 
   async versions(report: string, period: string): Promise<number[]> {
@@ -45,24 +162,45 @@ export class FsArchive implements SnapshotStore {
   async read(report: string, period: string, version: number): Promise<SnapshotRef> {
     const dir = path.join(this.periodDir(report, period), `v${version}`);
     const manifest = JSON.parse(await readFile(path.join(dir, MANIFEST_NAME), 'utf8')) as Manifest;
-    return { report, period, version, dir, pdf: path.join(dir, PDF_NAME), manifest };
+    return this.ref(report, period, version, manifest);
   }
 
   /**
-   * Removes an old version (retention). The newest version of a period is never removed; the
-   * folder is renamed away first, so a reader sees the whole snapshot or none.
+   * Removes an old version (retention). The newest version of a period is never removed. The
+   * tombstone goes into the ledger first (with the manifest's digest), then the folder is
+   * renamed away, so a reader sees the whole snapshot or none, and verify reads it as pruned.
    */
   async remove(report: string, period: string, version: number): Promise<void> {
-    const versions = await this.versions(report, period);
-    if (!versions.includes(version)) throw new Error(`no snapshot ${report}/${period}/v${version}`);
-    if (version === versions.at(-1)) throw new Error(`${report}/${period}/v${version} is the newest version of its period and is never removed`);
-    const dir = path.join(this.periodDir(report, period), `v${version}`);
-    const gone = path.join(this.root, '.tmp', `removed_${report}_${period}_v${version}_pid${process.pid}_${randomUUID()}`);
-    await mkdir(path.dirname(gone), { recursive: true });
-    await chmod(dir, 0o755);
-    await rename(dir, gone);
-    await removeTree(gone);
-    await rm(path.join(this.periodDir(report, period), `v${version}.deliveries.jsonl`), { force: true });
+    await this.history(report, async (_ledger, append) => {
+      const versions = await this.versions(report, period);
+      if (!versions.includes(version)) throw new Error(`no snapshot ${report}/${period}/v${version}`);
+      if (version === versions.at(-1)) throw new Error(`${report}/${period}/v${version} is the newest version of its period and is never removed`);
+      const dir = path.join(this.periodDir(report, period), `v${version}`);
+      const manifest = await readFile(path.join(dir, MANIFEST_NAME)).catch(() => undefined);
+      await append([{ kind: 'pruned', period, version, manifest: manifest ? sha256(manifest) : null }]);
+      const gone = path.join(this.root, '.tmp', `removed_${report}_${period}_v${version}_pid${process.pid}_${randomUUID()}`);
+      await mkdir(path.dirname(gone), { recursive: true });
+      await chmod(dir, 0o755);
+      await rename(dir, gone);
+      await removeTree(gone);
+      await rm(path.join(this.periodDir(report, period), deliveryLogName(version)), { force: true });
+    });
+  }
+
+  /**
+   * The digest goes into the ledger before the line goes into the log: a crash between the two
+   * shows as a deleted record (the send is then retried), never as an unexplained one.
+   */
+  async recordDelivery(ref: SnapshotRef, record: object): Promise<void> {
+    const line = JSON.stringify(record);
+    await this.history(ref.report, async (_ledger, append) => {
+      await append([{ kind: 'delivery', period: ref.period, version: ref.version, sha256: sha256(line) }]);
+      await appendSynced(path.join(this.periodDir(ref.report, ref.period), deliveryLogName(ref.version)), line + '\n');
+    });
+  }
+
+  verify(scope: VerifyScope = {}): Promise<VerifyReport> {
+    return verifyArchive(this.root, scope);
   }
 
   /** The snapshot a queued job already made, if an earlier attempt got that far. */
@@ -84,20 +222,34 @@ export class FsArchive implements SnapshotStore {
 
   /**
    * Stores a new version. `build` gets the version number and the one it supersedes and
-   * returns the manifest fields and files; the file list and checksums are added here.
+   * returns the manifest fields and files; the file list, checksums and the chain are added
+   * here. Under the report's ledger lock: the version is claimed, renamed into place and
+   * entered in the ledger before the next writer reads the chain's end.
    */
-  async write(
+  write(
     report: string,
     period: string,
-    build: (version: number, supersedes: number | null) => { manifest: Omit<Manifest, 'files' | 'version' | 'supersedes' | 'report' | 'period'>; files: readonly SnapshotFile[] },
+    build: (version: number, supersedes: number | null) => { manifest: Omit<Manifest, 'files' | 'version' | 'supersedes' | 'report' | 'period' | 'chain'>; files: readonly SnapshotFile[] },
+  ): Promise<SnapshotRef> {
+    return this.history(report, (ledger, append) => this.writeLocked(report, period, build, ledger, append));
+  }
+
+  private async writeLocked(
+    report: string,
+    period: string,
+    build: (version: number, supersedes: number | null) => { manifest: Omit<Manifest, 'files' | 'version' | 'supersedes' | 'report' | 'period' | 'chain'>; files: readonly SnapshotFile[] },
+    ledger: ParsedLedger | null,
+    append: (records: readonly LedgerRecord[]) => Promise<void>,
   ): Promise<SnapshotRef> {
     const tmpRoot = path.join(this.root, '.tmp');
     await mkdir(tmpRoot, { recursive: true });
     await this.removeAbandonedStaging(tmpRoot);
     await mkdir(this.periodDir(report, period), { recursive: true });
+    const signer = this.signer();
     for (let attempt = 0; attempt < 20; attempt++) {
-      const previous = (await this.latestVersion(report, period)) ?? null;
+      const previous = await this.highestVersion(report, period, ledger);
       const version = (previous ?? 0) + 1;
+      const chain = await this.chainFor(report, period, previous, ledger);
       const { manifest: fields, files } = build(version, previous);
       const tmp = path.join(tmpRoot, `${report}_${period}_v${version}_pid${process.pid}_${randomUUID()}`);
       try {
@@ -107,8 +259,13 @@ export class FsArchive implements SnapshotStore {
           await writeSynced(path.join(tmp, f.path), data);
           entries.push({ path: f.path, bytes: data.byteLength, sha256: sha256(data) });
         }
-        const manifest: Manifest = { ...fields, report, period, version, supersedes: previous, files: entries };
-        await writeSynced(path.join(tmp, MANIFEST_NAME), JSON.stringify(manifest, null, 2) + '\n');
+        const manifest: Manifest = { ...fields, manifestVersion: 2, report, period, version, supersedes: previous, files: entries, chain };
+        const manifestText = JSON.stringify(manifest, null, 2) + '\n';
+        await writeSynced(path.join(tmp, MANIFEST_NAME), manifestText);
+        if (signer) {
+          const sig: ManifestSignature = { algorithm: 'Ed25519', keyId: signer.keyId, signature: signer.sign(manifestText) };
+          await writeSynced(path.join(tmp, SIGNATURE_NAME), JSON.stringify(sig) + '\n');
+        }
         await makeReadOnly(tmp);
         const dir = path.join(this.periodDir(report, period), `v${version}`);
         try {
@@ -119,12 +276,29 @@ export class FsArchive implements SnapshotStore {
           throw e;
         }
         await syncDir(path.dirname(dir));
-        return { report, period, version, dir, pdf: path.join(dir, PDF_NAME), manifest };
+        await append([{ kind: 'snapshot', period, version, manifest: sha256(manifestText) }]);
+        return this.ref(report, period, version, manifest);
       } finally {
         await removeTree(tmp);
       }
     }
     throw new Error(`could not claim a new version of ${report} ${period} after 20 attempts`);
+  }
+}
+
+function parseManifest(text: string): Manifest | undefined {
+  try {
+    return JSON.parse(text) as Manifest;
+  } catch {
+    return undefined;
+  }
+}
+
+function endOf(period: string): string | undefined {
+  try {
+    return periodEndDate(parsePeriod(period));
+  } catch {
+    return undefined;
   }
 }
 

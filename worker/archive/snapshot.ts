@@ -1,5 +1,7 @@
 /** What an archived snapshot records about itself (manifest.json). */
 
+import type { VerifyReport } from './verify-codes.ts';
+
 export type TriggerKind = 'schedule' | 'cli' | 'api';
 
 export interface Trigger {
@@ -17,8 +19,27 @@ export interface ManifestFile {
   readonly sha256: string;
 }
 
+/** A link to another manifest: which one, and the SHA-256 of its manifest.json bytes. */
+export interface ManifestLink {
+  readonly period: string;
+  readonly version: number;
+  readonly sha256: string;
+}
+
+/**
+ * Where a manifest sits in the report's history (manifestVersion 2). Editing, swapping or
+ * deleting an earlier manifest breaks the link a later one holds.
+ */
+export interface ManifestChain {
+  /** The latest version of the same report × period when this one was written. */
+  readonly previous: ManifestLink | null;
+  /** The latest version of the report's nearest earlier period in the archive when this one was written. */
+  readonly previousPeriod: ManifestLink | null;
+}
+
 export interface Manifest {
-  readonly manifestVersion: 1;
+  /** 1: legacy, unchained; 2: carries `chain`. */
+  readonly manifestVersion: 1 | 2;
   readonly report: string;
   readonly period: string;
   readonly version: number;
@@ -31,6 +52,8 @@ export interface Manifest {
   readonly fonts: readonly { readonly role: string; readonly file: string; readonly postscriptName: string; readonly sha256: string }[];
   readonly generator: { readonly name: 'jibao'; readonly version: string };
   readonly files: readonly ManifestFile[];
+  /** Absent in legacy (manifestVersion 1) snapshots. */
+  readonly chain?: ManifestChain;
 }
 
 export interface SnapshotRef {
@@ -65,5 +88,23 @@ export interface SnapshotStore {
     period: string,
     build: (version: number, supersedes: number | null) => { manifest: Omit<Manifest, 'files' | 'version' | 'supersedes' | 'report' | 'period'>; files: readonly SnapshotFile[] },
   ): Promise<SnapshotRef>;
+  /** Removes an old version under retention; the history keeps a tombstone so it reads as pruned, not deleted. */
   remove(report: string, period: string, version: number): Promise<void>;
+  /**
+   * Appends one record to a snapshot's delivery log and enters its digest in the history, so a
+   * forged, edited or deleted record is found by `verify`. The record is stored as one JSON line.
+   */
+  recordDelivery(ref: SnapshotRef, record: object): Promise<void>;
+  /** Checks the stored history: every finding by its code (see verify-codes.ts). */
+  verify(scope?: VerifyScope): Promise<VerifyReport>;
 }
+
+export interface VerifyScope {
+  readonly report?: string;
+  /** Only the findings about this snapshot (and about its report's history as a whole). */
+  readonly snapshot?: { readonly report: string; readonly period: string; readonly version: number };
+  /** SPKI PEM of the Ed25519 key that signed the archive: signatures are then required and checked. */
+  readonly publicKey?: string;
+}
+
+export type { VerifyReport };

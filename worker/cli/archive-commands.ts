@@ -1,7 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { FsArchive } from '../archive/fs-archive.ts';
-import { verifySnapshot } from '../archive/verify.ts';
+import { loadChecker, SIGNING_KEY_ENV, signerFromEnv, SigningKeyError } from '../archive/signing.ts';
+import type { Finding, VerifyReport } from '../archive/verify-codes.ts';
 import { readDeliveryLog } from '../delivery/deliver.ts';
 import { settingsFromEnv } from '../pipeline/settings.ts';
 import { loadJobDefinition } from '../config/job-definition.ts';
@@ -16,7 +18,7 @@ export function parseSnapshotId(id: string): { report: string; period: string; v
 }
 
 export function registerArchiveCommands(program: Command): void {
-  const archive = program.command('archive').description('the snapshot archive (JIBAO_ARCHIVE_DIR): list, show, verify');
+  const archive = program.command('archive').description('the snapshot archive (JIBAO_ARCHIVE_DIR): list, show, verify, prune, public-key');
 
   archive
     .command('list')
@@ -47,6 +49,8 @@ export function registerArchiveCommands(program: Command): void {
         out(`snapshot   ${m.report}/${m.period}/v${m.version}${m.supersedes ? ` (supersedes v${m.supersedes})` : ''}`);
         out(`created    ${m.createdAt} by ${m.trigger.kind}:${m.trigger.by}${m.trigger.jobId ? ` (job ${m.trigger.jobId})` : ''}`);
         if (m.trigger.note) out(`note       ${m.trigger.note}`);
+        const link = (l: { period: string; version: number; sha256: string } | null) => (l ? `${l.period}/v${l.version} ${l.sha256.slice(0, 16)}…` : 'none');
+        out(`chain      ${m.chain ? `previous ${link(m.chain.previous)} · previous period ${link(m.chain.previousPeriod)}` : 'legacy, unchained'}`);
         out(`folder     ${snap.dir}`);
         out('files');
         for (const f of m.files) out(`  ${f.sha256}  ${String(f.bytes).padStart(8)}  ${f.path}`);
@@ -94,27 +98,71 @@ export function registerArchiveCommands(program: Command): void {
 
   archive
     .command('verify')
-    .description('recompute every checksum; report changed bytes, missing and stray files; exit 1 on any problem')
+    .description(
+      'check the archive against its history: checksums, manifests, the chain of versions and periods, the ledger, delivery records, symlinks and (with --public-key) signatures; each finding by its code; exit 1 on any problem',
+    )
     .argument('[snapshot]', 'one snapshot, e.g. yuquan-2023/2023Q3/v1')
     .option('--all', 'every snapshot in the archive')
-    .action((id: string | undefined, o: { all?: boolean }) =>
+    .option('-r, --report <id>', 'every snapshot of this report')
+    .option('--public-key <file>', 'the Ed25519 public key (PEM, from `jibao archive public-key`): signatures are then required and checked')
+    .option('--json', 'the findings as JSON')
+    .action((id: string | undefined, o: { all?: boolean; report?: string; publicKey?: string; json?: boolean }) =>
       guarded(async () => {
-        if (!id && !o.all) throw new InvalidArgumentError('give a snapshot id or --all');
+        if (!id && !o.all && !o.report) throw new InvalidArgumentError('give a snapshot id, --report or --all');
+        const publicKey = o.publicKey ? await readPublicKey(o.publicKey) : undefined;
         const a = new FsArchive(settingsFromEnv().archiveDir);
-        const refs = id ? [parseSnapshotId(id)] : await a.list();
-        let bad = 0;
-        for (const r of refs) {
-          const name = `${r.report}/${r.period}/v${r.version}`;
-          const snap = await a.read(r.report, r.period, r.version).catch(() => undefined);
-          const problems = snap ? await verifySnapshot(snap) : [{ path: 'manifest.json', problem: 'missing', detail: 'no readable manifest' }];
-          if (problems.length === 0) out(`ok    ${name}`);
-          else {
-            bad += 1;
-            for (const p of problems) out(`FAIL  ${name}  ${p.path}: ${p.problem} (${p.detail})`);
-          }
-        }
-        out(`${refs.length - bad} verified, ${bad} with problems`);
-        return bad > 0 ? EXIT.input : EXIT.ok;
+        const result = await a.verify({ ...(id ? { snapshot: parseSnapshotId(id) } : o.report ? { report: o.report } : {}), ...(publicKey ? { publicKey } : {}) });
+        if (o.json) out(JSON.stringify(result, null, 2));
+        else printVerify(result);
+        return result.ok ? EXIT.ok : EXIT.input;
       }),
     );
+
+  archive
+    .command('public-key')
+    .description(`print the public key of ${SIGNING_KEY_ENV} (PEM), for archivists to verify a copy with \`archive verify --public-key\``)
+    .action(() =>
+      guarded(async () => {
+        const signer = (() => {
+          try {
+            return signerFromEnv();
+          } catch (e) {
+            throw e instanceof SigningKeyError ? new InvalidArgumentError(e.message) : e;
+          }
+        })();
+        if (!signer) throw new InvalidArgumentError(`${SIGNING_KEY_ENV} is not set: the archive is not signed`);
+        process.stdout.write(signer.publicKeyPem());
+      }),
+    );
+}
+
+async function readPublicKey(file: string): Promise<string> {
+  const pem = await readFile(file, 'utf8').catch(() => {
+    throw new InvalidArgumentError(`cannot read the public key file ${file}`);
+  });
+  try {
+    loadChecker(pem);
+  } catch (e) {
+    throw new InvalidArgumentError(`${file}: ${(e as Error).message}`);
+  }
+  return pem;
+}
+
+const snapshotName = (f: Finding) => `${f.where.report}${f.where.period ? `/${f.where.period}` : ''}${f.where.version !== undefined ? `/v${f.where.version}` : ''}`;
+
+/** One line per snapshot (ok or each finding), then what concerns the history as a whole. */
+function printVerify(r: VerifyReport): void {
+  const label = (f: Finding) => `${f.severity === 'problem' ? 'FAIL' : 'info'}  ${snapshotName(f)}  ${f.code}  ${f.where.path ? `${f.where.path}: ` : ''}${f.detail}`;
+  let bad = 0;
+  for (const s of r.snapshots) {
+    const mine = r.findings.filter((f) => snapshotName(f) === s);
+    if (!mine.some((f) => f.severity === 'problem')) out(`ok    ${s}`);
+    else bad += 1;
+    for (const f of mine) out(label(f));
+  }
+  const rest = r.findings.filter((f) => !r.snapshots.includes(snapshotName(f)));
+  for (const f of rest) out(label(f));
+  for (const [report, head] of Object.entries(r.heads)) if (head) out(`ledger ${report} head ${head}`);
+  const elsewhere = rest.filter((f) => f.severity === 'problem').length;
+  out(`${r.snapshots.length - bad} verified, ${bad} with problems${elsewhere ? `, ${elsewhere} problem(s) in the history` : ''}`);
 }

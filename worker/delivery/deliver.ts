@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { appendFile, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { recordDelivery } from '../archive/deliveries.ts';
 import { sha256 } from '../archive/digest.ts';
 import type { SnapshotRef } from '../archive/snapshot.ts';
 import type { BriefingModel } from '../render/briefing-model.ts';
@@ -68,8 +69,8 @@ export async function readDeliveryLog(snapshot: { dir: string; version: number }
 }
 
 async function record(snapshot: SnapshotRef, r: DeliveryRecord): Promise<void> {
-  // One short append per event: whole lines, so readers never see half a record.
-  await appendFile(deliveryLogPath(snapshot), JSON.stringify(r) + '\n');
+  // Through the archive: the line's digest enters its ledger, so verify can tell a forged one.
+  await recordDelivery(snapshot, r);
 }
 
 /** A failed send: permanent ones (5xx, a refused address) are not retried. */

@@ -1,0 +1,11 @@
+import { storeHolding } from './fs-archive.ts';
+import type { SnapshotRef } from './snapshot.ts';
+
+/**
+ * Records one line of a snapshot's delivery log through the store that holds the snapshot, so
+ * the line's digest enters the archive's ledger and `verify` can tell a forged or deleted one.
+ * Delivery code calls this instead of writing the log itself.
+ */
+export function recordDelivery(ref: SnapshotRef, record: object): Promise<void> {
+  return storeHolding(ref).recordDelivery(ref, record);
+}
