@@ -42,7 +42,7 @@ describe('delivery through a real SMTP server process', () => {
     const r = await runCli(['run', '-r', 'yuquan-2023', '-p', '2023Q3'], { env: { SMTP_URL: smtp.url, JIBAO_ARCHIVE_DIR: archive } });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/email\s+leadership@example\.org \(to\) sent, <delivery_yuquan-2023_2023Q3_v1_[0-9a-f]+@jibao>/);
+    expect(r.stdout).toMatch(/email\s+leadership@example\.org \(to\) sent, <delivery_yuquan-2023_2023Q3_v1_[0-9a-f]{16}_[0-9a-f]{16}@jibao>/);
     const got = await smtp.received();
     expect(got.map((g) => g.envelope.to)).toEqual([['leadership@example.org'], ['district-office@example.org']]);
     const pdf = await readFile(path.join(archive, 'yuquan-2023/2023Q3/v1/briefing.pdf'));

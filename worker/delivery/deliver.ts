@@ -216,7 +216,7 @@ export async function deliverOne(snapshot: SnapshotRef, mail: BriefingMail, targ
   const messageId = `<${id}@jibao>`;
   const via = mailer.describe.startsWith('SMTP') ? ('smtp' as const) : ('outbox' as const);
   if (maybeSent.length >= 2) {
-    throw new DeliveryError(`${target.address}: ${maybeSent.length} sends of ${messageId} have no known outcome; not sending a third copy`, true, false, 'DELIVERY_UNCONFIRMED');
+    throw new DeliveryError(`DELIVERY_UNCONFIRMED: ${target.address}: ${maybeSent.length} sends of ${messageId} have no known outcome; not sending a third copy`, true, false, 'DELIVERY_UNCONFIRMED');
   }
   await opts.beforeSend?.();
   const attempt = randomUUID();

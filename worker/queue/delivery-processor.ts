@@ -128,7 +128,7 @@ export function deliveryProcessor(settings: Settings, log: Logger, opts: Deliver
         throw e;
       }
       if (e instanceof LockLostError) log.warn({ jobId: job.id, code: e.code, to: d.address }, 'lock lost before sending; not sent');
-      if (e instanceof DeliveryError && e.permanent) throw new UnrecoverableError(`${e.code}: ${e.message}`);
+      if (e instanceof DeliveryError && e.permanent) throw new UnrecoverableError(e.message);
       throw e;
     }
   };
