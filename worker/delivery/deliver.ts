@@ -220,9 +220,9 @@ export async function deliverOne(snapshot: SnapshotRef, mail: BriefingMail, targ
   }
   await opts.beforeSend?.();
   const attempt = randomUUID();
-  const base = { deliveryId: id, ...target, via, messageId, contentDigest, attempt };
+  const base = { deliveryId: id, ...target, via, messageId, contentDigest, attempt, ...(maybeSent.length > 0 ? { resend: true } : {}) };
   // If this line cannot be written, nothing has been sent yet: the error is an ordinary retry.
-  await recorder.append(snapshot, { ...base, status: 'intent', state: 'intent', accepted: [], rejected: [], at: clock().toISOString(), ...(maybeSent.length > 0 ? { resend: true } : {}) });
+  await recorder.append(snapshot, { ...base, status: 'intent', state: 'intent', accepted: [], rejected: [], at: clock().toISOString() });
   let receipt;
   try {
     receipt = await mailer.send(mail, target.address, messageId);
