@@ -79,7 +79,7 @@ export function startBriefingWorker(opts: WorkerOptions): RunningWorker {
         await within(1000, Promise.all(workers.map((w) => w.disconnect())));
       }
       if (!(await within(1000, deliveries.close()))) await within(1000, deliveries.disconnect());
-      await within(5000, pool?.close() ?? Promise.resolve());
+      await within(2000, pool?.close() ?? Promise.resolve());
       if (connection.status === 'ready') await within(1000, connection.quit());
       connection.disconnect(); // no reconnecting after this, whatever Redis's state
       log.info('worker stopped');

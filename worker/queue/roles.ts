@@ -33,7 +33,7 @@ export interface StartOptions {
 }
 
 /** Closing connections after the grace period: a bound on the whole stop, whatever Redis's state. */
-const CLOSE_MARGIN_MS = 5000;
+const CLOSE_MARGIN_MS = 8000;
 
 /** Runs the chosen roles in this process; `stop()` shuts them down gracefully. */
 export async function startRoles(opts: StartOptions): Promise<{ stop(): Promise<void> }> {
