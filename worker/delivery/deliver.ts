@@ -45,11 +45,12 @@ export interface DeliveryRecord {
 
 export type DeliveryState = 'intent' | 'accepted' | 'failed';
 
-/** Where delivery records go; the log file by default (a test may inject a failing one). */
+/** Where delivery records go: the snapshot's log by default (another store, or a test's failing one). */
 export interface DeliveryRecorder {
-  append(snapshot: { dir: string; version: number }, r: DeliveryRecord): Promise<void>;
+  append(snapshot: SnapshotRef, r: DeliveryRecord): Promise<void>;
 }
 
+/** The one place a delivery line is written. */
 export const fileRecorder: DeliveryRecorder = {
   // One short append per event: whole lines, so readers never see half a record.
   append: (snapshot, r) => appendFile(deliveryLogPath(snapshot), JSON.stringify(r) + '\n'),
@@ -251,7 +252,7 @@ export async function deliverOne(snapshot: SnapshotRef, mail: BriefingMail, targ
 }
 
 /** Appends an acceptance, retrying the write only; throws AcceptanceNotRecordedError when it cannot. */
-export async function recordAcceptance(recorder: DeliveryRecorder, snapshot: { dir: string; version: number }, rec: DeliveryRecord, tries = 3): Promise<void> {
+export async function recordAcceptance(recorder: DeliveryRecorder, snapshot: SnapshotRef, rec: DeliveryRecord, tries = 3): Promise<void> {
   for (let i = 0; ; i++) {
     try {
       return await recorder.append(snapshot, rec);
