@@ -8,6 +8,7 @@ import { createLogger } from '../../worker/log.ts';
 import { settingsFromEnv, type Settings } from '../../worker/pipeline/settings.ts';
 import { startBriefingWorker, type RunningWorker } from '../../worker/queue/briefing-worker.ts';
 import { DELIVERIES_QUEUE, DELIVERY_JOB_NAME, DELIVERY_JOB_OPTIONS } from '../../worker/queue/delivery-job.ts';
+import { deliveryProcessor } from '../../worker/queue/delivery-processor.ts';
 import { ROOT, runCli, tempDir } from '../support/cli.ts';
 import { killHard, logLines, startJibao, type JibaoProcess } from '../support/jibao-process.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
@@ -83,6 +84,18 @@ describe('a send is counted once the server accepted it (real Redis, real SMTP s
     expect(records.map((r) => r.state)).toEqual(['intent', 'accepted']);
     expect(records[1]).toMatchObject({ status: 'sent', messageId: got[0]!.mail.messageId, contentDigest: expect.stringMatching(/^[0-9a-f]{64}$/) });
   }, 30_000);
+
+  it('a delivery attempt that no longer holds its lock sends nothing and logs nothing', async () => {
+    const settings = await snapshotWithoutMail();
+    const smtp = await startSmtp();
+    cleanup.push(() => smtp.stop());
+    const job = await queue.add(DELIVERY_JOB_NAME, { report: 'yuquan-2023', period: '2023Q3', version: 1, address: LEADER, kind: 'to', headers: { to: [LEADER], cc: [] } }, { jobId: 'lost-lock', delay: 60_000 });
+    await client.set(`bull:${DELIVERIES_QUEUE}:lost-lock:lock`, 'the-other-workers-token');
+    const processor = deliveryProcessor({ ...settings, smtpUrl: smtp.url }, quiet);
+    await expect(processor(job, 'my-expired-token')).rejects.toMatchObject({ code: 'LOCK_LOST', step: 'send' });
+    expect(await smtp.received()).toHaveLength(0);
+    expect(await readDeliveryLog(snapshotOf(settings))).toEqual([]);
+  }, 20_000);
 
   it('a connection cut after the data, twice: one resend with the same Message-ID, never a third copy; DELIVERY_UNCONFIRMED', async () => {
     const settings = await snapshotWithoutMail();
