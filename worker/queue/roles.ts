@@ -34,6 +34,8 @@ export interface StartOptions {
 
 /** Closing connections after the grace period: a bound on the whole stop, whatever Redis's state. */
 const CLOSE_MARGIN_MS = 8000;
+/** Longer than the timers BullMQ and ioredis leave behind a dropped connection (≤ 6 s), so those end on their own. */
+const FORCE_EXIT_AFTER_MS = 7000;
 
 /** Runs the chosen roles in this process; `stop()` shuts them down gracefully. */
 export async function startRoles(opts: StartOptions): Promise<{ stop(): Promise<void> }> {
@@ -89,6 +91,12 @@ export async function startRoles(opts: StartOptions): Promise<{ stop(): Promise<
         for (const s of stops.reverse()) await s();
       })();
       if (!(await within(graceMs + CLOSE_MARGIN_MS, all))) opts.log.error({ graceMs }, 'shutdown did not finish in time; leaving the rest to the process exit');
+      // startRoles is `jibao start`: it owns the process. Whatever still holds the event loop
+      // (a socket, a stuck render thread) must not keep it running; unref'd, this fires only then.
+      setTimeout(() => {
+        opts.log.error({ code: 'FORCED_EXIT', holding: process.getActiveResourcesInfo() }, 'still running after shutdown; exiting');
+        process.exit(process.exitCode ?? 0);
+      }, FORCE_EXIT_AFTER_MS).unref();
     },
   };
 }
