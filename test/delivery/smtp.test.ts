@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsArchive } from '../../worker/archive/fs-archive.ts';
 import { loadJobDefinition } from '../../worker/config/job-definition.ts';
-import { composeBriefingMail, deliverInline, deliveryId, readDeliveryLog } from '../../worker/delivery/deliver.ts';
+import { composeBriefingMail, deliverInline, deliveryId, readDeliveryLog, snapshotDigest } from '../../worker/delivery/deliver.ts';
 import { createLogger } from '../../worker/log.ts';
 import { settingsFromEnv, type Settings } from '../../worker/pipeline/settings.ts';
 import { mailSettings } from '../../worker/pipeline/run.ts';
@@ -42,7 +42,7 @@ describe('delivery through a real SMTP server process', () => {
     const r = await runCli(['run', '-r', 'yuquan-2023', '-p', '2023Q3'], { env: { SMTP_URL: smtp.url, JIBAO_ARCHIVE_DIR: archive } });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/email\s+leadership@example\.org \(to\) sent, <delivery_yuquan-2023_2023Q3_v1_[0-9a-f]+@jibao>/);
+    expect(r.stdout).toMatch(/email\s+leadership@example\.org \(to\) sent, <delivery_yuquan-2023_2023Q3_v1_[0-9a-f]{16}_[0-9a-f]{16}@jibao>/);
     const got = await smtp.received();
     expect(got.map((g) => g.envelope.to)).toEqual([['leadership@example.org'], ['district-office@example.org']]);
     const pdf = await readFile(path.join(archive, 'yuquan-2023/2023Q3/v1/briefing.pdf'));
@@ -64,7 +64,8 @@ describe('delivery through a real SMTP server process', () => {
     const job = { id: 'j1', data } as unknown as Job;
     const first = await processor(job);
     const again = await processor(job); // the worker died after the send; BullMQ runs the job again
-    expect(again).toEqual(first);
+    expect(first.outcome).toBe('sent');
+    expect(again).toEqual({ outcome: 'already-sent', record: first.record }); // skipped, with the acceptance as evidence
     expect((await smtp.received()).length).toBe(before + 1);
   });
 });
@@ -94,8 +95,9 @@ describe('SMTP outages and refusals', () => {
     const client = new Redis(redis.url, { maxRetriesPerRequest: null });
     const queue = new Queue(DELIVERIES_QUEUE, { connection: client });
     const w = startBriefingWorker({ redisUrl: redis.url, settings: s, log: quiet, renderThreads: 0 });
+    const digest = await snapshotDigest({ dir: path.join(s.archiveDir, 'yuquan-2023/2023Q3/v1') });
     const add = (address: string) =>
-      queue.add(DELIVERY_JOB_NAME, { report: 'yuquan-2023', period: '2023Q3', version: 1, address, kind: 'to', headers: { to: [address], cc: [] } }, { ...DELIVERY_JOB_OPTIONS, backoff: { type: 'fixed', delay: 200 }, jobId: deliveryId({ report: 'yuquan-2023', period: '2023Q3', version: 1 }, address) });
+      queue.add(DELIVERY_JOB_NAME, { report: 'yuquan-2023', period: '2023Q3', version: 1, address, kind: 'to', headers: { to: [address], cc: [] } }, { ...DELIVERY_JOB_OPTIONS, backoff: { type: 'fixed', delay: 200 }, jobId: deliveryId({ report: 'yuquan-2023', period: '2023Q3', version: 1 }, digest, address) });
     const ok = await add('leader@example.org');
     const bad = await add('nobody@example.org');
     const settle = async (job: Job) => {
@@ -113,7 +115,10 @@ describe('SMTP outages and refusals', () => {
     expect(badDone.attemptsMade).toBe(1);
     expect(badDone.failedReason).toMatch(/^SMTP 550/);
     const log = await readDeliveryLog({ dir: path.join(s.archiveDir, 'yuquan-2023/2023Q3/v1'), version: 1 });
-    expect(log.find((r) => r.address === 'nobody@example.org')).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^SMTP 550/) });
+    expect(log.filter((r) => r.address === 'nobody@example.org').map((r) => r.state)).toEqual(['intent', 'failed']);
+    expect(log.find((r) => r.address === 'nobody@example.org' && r.state === 'failed')).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^SMTP 550/) });
+    // The 451 is a certain refusal: its intent is settled, and the retry is an ordinary send, not a resend.
+    expect(log.filter((r) => r.address === 'leader@example.org').map((r) => `${r.state}${r.resend ? ' resend' : ''}`)).toEqual(['intent', 'failed', 'intent', 'accepted']);
     expect(log.filter((r) => r.address === 'leader@example.org' && r.status === 'sent')).toHaveLength(1);
     // The alert goes to the operators through the same SMTP server.
     for (let i = 0; i < 50 && !(await smtp.received()).some((m) => m.envelope.to.includes('ops@example.org')); i++) await new Promise((r) => setTimeout(r, 100));

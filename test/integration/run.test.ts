@@ -120,7 +120,7 @@ describe('jibao run (embedded, no Redis)', () => {
       expect(mail.html).toContain('<li>改造老旧小区：');
     }
     const log = (await readFile(path.join(archive, 'yuquan-2023/2023Q3/v1.deliveries.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-    expect(log.map((r: { address: string; status: string }) => `${r.address}:${r.status}`)).toEqual(['leadership@example.org:sent', 'district-office@example.org:sent']);
+    expect(log.map((r: { address: string; status: string }) => `${r.address}:${r.status}`)).toEqual(['leadership@example.org:intent', 'leadership@example.org:sent', 'district-office@example.org:intent', 'district-office@example.org:sent']);
   });
 
   it('creates a new version on a rerun and leaves the earlier one untouched', async () => {

@@ -44,12 +44,12 @@ async function expectOneVersionDeliveredOnce(periodDir: string): Promise<void> {
   const sent = await until('the delivery to be logged', async () => {
     const log = await readFile(path.join(periodDir, 'v1.deliveries.jsonl'), 'utf8').catch(() => '');
     const lines = log.split('\n').filter(Boolean);
-    return lines.length > 0 ? lines : undefined;
+    return lines.some((l) => JSON.parse(l).status === 'sent') ? lines : undefined;
   });
   await new Promise((r) => setTimeout(r, 500)); // time for a wrong second send to show up
   const again = (await readFile(path.join(periodDir, 'v1.deliveries.jsonl'), 'utf8')).split('\n').filter(Boolean);
   expect(again).toEqual(sent);
-  expect(sent.map((l) => JSON.parse(l).address)).toEqual(['leader@example.org']);
+  expect(sent.map((l) => `${JSON.parse(l).state} ${JSON.parse(l).address}`)).toEqual(['intent leader@example.org', 'accepted leader@example.org']);
 }
 
 describe('processes: schedulers, workers, SIGKILL (real Redis, real `jibao start`)', () => {

@@ -115,7 +115,12 @@ describe('queue and scheduler on a real Redis', () => {
       expect(job.failedReason ?? '').toBe('');
       expect(state).toBe('completed');
       expect(job.progress).toEqual({ stage: 'done', percent: 100 });
-      expect(job.returnvalue).toMatchObject({ snapshot: { report: 'work-2023', period: '2023Q1', version: 1 }, delivered: true, reused: false });
+      expect(job.returnvalue).toMatchObject({
+        snapshot: { report: 'work-2023', period: '2023Q1', version: 1 },
+        delivery: { kind: 'queued', recipients: [{ address: 'leader@example.org', state: 'queued' }] },
+        deliveries: 1,
+        reused: false,
+      });
       const manifest = JSON.parse(await readFile(path.join(settings.archiveDir, 'work-2023/2023Q1/v1/manifest.json'), 'utf8'));
       expect(manifest.trigger).toMatchObject({ kind: 'schedule', jobId: id });
     });

@@ -29,10 +29,10 @@ export function freePort(): Promise<number> {
  * Starts a private redis-server for a test: its own port, no persistence, its own folder.
  * Tests never touch a Redis they did not start (never the machine's 6379).
  */
-export async function startRedis(): Promise<TestRedis> {
+export async function startRedis(extraArgs: readonly string[] = []): Promise<TestRedis> {
   const port = await freePort();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'jibao-redis-'));
-  let child = await spawnRedis(port, dir);
+  let child = await spawnRedis(port, dir, extraArgs);
   const stopChild = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
@@ -45,7 +45,7 @@ export async function startRedis(): Promise<TestRedis> {
     port,
     async restart() {
       await stopChild();
-      child = await spawnRedis(port, dir);
+      child = await spawnRedis(port, dir, extraArgs);
     },
     async stop() {
       await stopChild();
@@ -54,10 +54,11 @@ export async function startRedis(): Promise<TestRedis> {
   };
 }
 
-async function spawnRedis(port: number, dir: string): Promise<ChildProcess> {
+/** `extraArgs` come last and win (e.g. `--appendonly yes` to test persistence checks). */
+async function spawnRedis(port: number, dir: string, extraArgs: readonly string[]): Promise<ChildProcess> {
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';

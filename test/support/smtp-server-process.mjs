@@ -1,7 +1,10 @@
 // A real SMTP server in its own process, for delivery tests (the smtp-server package).
 // Env: PORT, SPOOL (folder for received messages), REJECT (regex: RCPT answered 550),
 // TEMPFAIL (how many DATA commands are answered 451 before accepting).
-import { mkdirSync, writeFileSync } from 'node:fs';
+// Faults after the message is in the spool (the server has it, the client does not know yet):
+// HOLD_MS (wait before the 250), DROP (how many connections are cut instead of answering),
+// BREAK_LOG (a file replaced by a folder until BREAK_LOG_MS later, so appending to it fails).
+import { mkdirSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 
@@ -9,6 +12,10 @@ const spool = process.env.SPOOL;
 mkdirSync(spool, { recursive: true });
 const reject = process.env.REJECT ? new RegExp(process.env.REJECT) : undefined;
 let tempFails = Number(process.env.TEMPFAIL ?? 0);
+const holdMs = Number(process.env.HOLD_MS ?? 0);
+let drops = Number(process.env.DROP ?? 0);
+const breakLog = process.env.BREAK_LOG;
+let breakLogOnce = Boolean(breakLog);
 let n = 0;
 
 const server = new SMTPServer({
@@ -37,7 +44,21 @@ const server = new SMTPServer({
       const name = String(n).padStart(4, '0');
       writeFileSync(join(spool, `${name}.eml`), Buffer.concat(chunks));
       writeFileSync(join(spool, `${name}.json`), JSON.stringify({ from: session.envelope.mailFrom.address, to: session.envelope.rcptTo.map((r) => r.address) }));
-      cb(null, `queued as ${name}`);
+      if (breakLogOnce) {
+        breakLogOnce = false;
+        renameSync(breakLog, `${breakLog}.aside`);
+        mkdirSync(breakLog);
+        setTimeout(() => {
+          rmdirSync(breakLog);
+          renameSync(`${breakLog}.aside`, breakLog);
+        }, Number(process.env.BREAK_LOG_MS ?? 1000));
+      }
+      if (drops > 0) {
+        drops -= 1;
+        for (const c of server.connections) if (c.session?.id === session.id) c._socket.destroy();
+        return;
+      }
+      setTimeout(() => cb(null, `queued as ${name}`), holdMs);
     });
   },
 });

@@ -15,7 +15,7 @@ export interface TestSmtp {
 }
 
 /** A real SMTP server process on a free loopback port. */
-export async function startSmtp(opts: { reject?: string; tempFail?: number; down?: boolean } = {}): Promise<TestSmtp> {
+export async function startSmtp(opts: { reject?: string; tempFail?: number; down?: boolean; holdMs?: number; drop?: number; breakLog?: string; breakLogMs?: number } = {}): Promise<TestSmtp> {
   const port = await freePort();
   const spool = await tempDir('smtp');
   let child: ChildProcess | undefined;
@@ -24,7 +24,17 @@ export async function startSmtp(opts: { reject?: string; tempFail?: number; down
     port,
     async start() {
       child = fork(path.join(import.meta.dirname, 'smtp-server-process.mjs'), [], {
-        env: { ...process.env, PORT: String(port), SPOOL: spool, REJECT: opts.reject ?? '', TEMPFAIL: String(opts.tempFail ?? 0) },
+        env: {
+          ...process.env,
+          PORT: String(port),
+          SPOOL: spool,
+          REJECT: opts.reject ?? '',
+          TEMPFAIL: String(opts.tempFail ?? 0),
+          HOLD_MS: String(opts.holdMs ?? 0),
+          DROP: String(opts.drop ?? 0),
+          BREAK_LOG: opts.breakLog ?? '',
+          BREAK_LOG_MS: String(opts.breakLogMs ?? 1000),
+        },
         stdio: 'ignore',
       });
       await new Promise<void>((resolve, reject) => {

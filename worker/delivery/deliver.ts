@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { recordDelivery } from '../archive/deliveries.ts';
 import { sha256 } from '../archive/digest.ts';
@@ -16,12 +17,18 @@ export interface DeliveryTarget {
   readonly kind: RecipientKind;
 }
 
-/** One line of a snapshot's delivery log (`vN.deliveries.jsonl` beside the snapshot). */
+/**
+ * One line of a snapshot's delivery log (`vN.deliveries.jsonl` beside the snapshot). Each send is
+ * an `intent` line written before the message goes out, then an `accepted` line (the server's
+ * 250) or a `failed` line (the server refused, or no connection was made). An intent without
+ * either means "maybe sent". `status` mirrors `state` for older readers ('sent' = accepted).
+ */
 export interface DeliveryRecord {
   readonly deliveryId: string;
   readonly address: string;
   readonly kind: RecipientKind;
-  readonly status: 'sent' | 'failed';
+  readonly status: 'intent' | 'sent' | 'failed';
+  readonly state?: DeliveryState;
   readonly via: 'smtp' | 'outbox';
   readonly messageId: string;
   readonly accepted: readonly string[];
@@ -29,7 +36,40 @@ export interface DeliveryRecord {
   readonly at: string;
   readonly reason?: string;
   readonly file?: string;
+  /** sha256 of the snapshot's manifest.json: which content this delivery is of. */
+  readonly contentDigest?: string;
+  /** Pairs an intent with its outcome. */
+  readonly attempt?: string;
+  /** This send follows an intent whose outcome is unknown (the one permitted resend). */
+  readonly resend?: boolean;
 }
+
+export type DeliveryState = 'intent' | 'accepted' | 'failed';
+
+/** Where delivery records go: the snapshot's log by default (another store, or a test's failing one). */
+export interface DeliveryRecorder {
+  append(snapshot: SnapshotRef, r: DeliveryRecord): Promise<void>;
+}
+
+/** The one place a delivery line is written. */
+export const fileRecorder: DeliveryRecorder = {
+  // Through the archive: each line's digest enters its ledger, so verify can tell a forged one.
+  append: (snapshot, r) => recordDelivery(snapshot, r),
+};
+
+/** What became of one recipient's message. */
+export type DeliveryResult =
+  | { readonly kind: 'sent'; readonly record: DeliveryRecord }
+  /** Skipped: the log already holds the server's acceptance of this very content. */
+  | { readonly kind: 'already-sent'; readonly evidence: DeliveryRecord };
+
+/** For the briefing job's result: what became of each recipient when the job finished. */
+export type RecipientOutcome = DeliveryTarget & { readonly deliveryId: string } & (
+    | { readonly state: 'queued' }
+    | { readonly state: 'already-sent'; readonly evidence: { readonly messageId: string; readonly at: string; readonly via: 'smtp' | 'outbox' } }
+    | { readonly state: 'pending'; readonly jobState: string }
+    | { readonly state: 'not-sent'; readonly reason: string }
+  );
 
 export interface MailSettings {
   readonly from: string;
@@ -54,9 +94,22 @@ export function deliveryTargets(r: Recipients): DeliveryTarget[] {
   return out;
 }
 
-/** Deterministic per snapshot × recipient: the queue's job id and the log's key. */
-export function deliveryId(s: { report: string; period: string; version: number }, address: string): string {
+/**
+ * Deterministic per snapshot content × recipient: the queue's job id and the log's key. The
+ * content digest makes a version number reused after an archive restore a new delivery.
+ */
+export function deliveryId(s: { report: string; period: string; version: number }, contentDigest: string, address: string): string {
+  return `delivery_${s.report}_${s.period}_v${s.version}_${contentDigest.slice(0, 16)}_${sha256(address.trim().toLowerCase()).slice(0, 16)}`;
+}
+
+/** The id before content digests (logs written by earlier releases), so an upgrade does not resend. */
+function legacyDeliveryId(s: { report: string; period: string; version: number }, address: string): string {
   return `delivery_${s.report}_${s.period}_v${s.version}_${sha256(address.trim().toLowerCase()).slice(0, 16)}`;
+}
+
+/** sha256 of the snapshot's manifest.json bytes: it lists every file's checksum and when and why it was made. */
+export async function snapshotDigest(snapshot: { dir: string }): Promise<string> {
+  return sha256(await readFile(path.join(snapshot.dir, 'manifest.json')));
 }
 
 export function deliveryLogPath(snapshot: { dir: string; version: number }): string {
@@ -68,28 +121,43 @@ export async function readDeliveryLog(snapshot: { dir: string; version: number }
   return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as DeliveryRecord);
 }
 
-async function record(snapshot: SnapshotRef, r: DeliveryRecord): Promise<void> {
-  // Through the archive: the line's digest enters its ledger, so verify can tell a forged one.
-  await recordDelivery(snapshot, r);
-}
-
 /** A failed send: permanent ones (5xx, a refused address) are not retried. */
 export class DeliveryError extends Error {
   override name = 'DeliveryError';
-  constructor(message: string, readonly permanent: boolean) {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+    /** The server certainly did not take the message (it answered with an error, or was never reached). */
+    readonly definite = true,
+    readonly code: 'SMTP_REFUSED' | 'SMTP_TEMPORARY' | 'SEND_FAILED' | 'DELIVERY_UNCONFIRMED' = permanent ? 'SMTP_REFUSED' : 'SMTP_TEMPORARY',
+  ) {
     super(message);
   }
 }
 
+/** The server accepted the message but the acceptance could not be logged; never a reason to send again. */
+export class AcceptanceNotRecordedError extends Error {
+  override name = 'AcceptanceNotRecordedError';
+  readonly code = 'ACCEPTANCE_NOT_RECORDED';
+  constructor(readonly record: DeliveryRecord, cause: unknown) {
+    super(`${record.address}: accepted by the server (${record.messageId}) but the delivery log could not be written: ${(cause as Error).message}`);
+  }
+}
+
+/** Errors raised before the connection existed: nothing can have reached the server. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 /** SMTP outcomes by what a retry could change: 4xx and connection trouble may pass; 5xx will not. */
 export function classifySendError(e: unknown): DeliveryError {
-  const err = e as Error & { responseCode?: number; code?: string; response?: string };
+  const err = e as Error & { responseCode?: number; code?: string; originalCode?: string; syscall?: string; response?: string };
   const code = err.responseCode;
   const text = (err.response ?? err.message).split('\n')[0]!;
   if (code !== undefined && code >= 500) return new DeliveryError(`SMTP ${code}: ${text}`, true);
   if (code !== undefined && code >= 400) return new DeliveryError(`SMTP ${code} (temporary): ${text}`, false);
   if (err.code === 'EENVELOPE' && /address|recipient/i.test(text)) return new DeliveryError(`invalid address: ${text}`, true);
-  return new DeliveryError(`${err.code ?? 'send failed'}: ${text}`, false);
+  // A dropped connection or a timeout after the message went out may follow the server's acceptance.
+  const neverConnected = err.syscall === 'connect' || NEVER_CONNECTED.has(err.originalCode ?? '') || NEVER_CONNECTED.has(err.code ?? '');
+  return new DeliveryError(`${err.code ?? 'send failed'}: ${text}`, false, neverConnected, 'SEND_FAILED');
 }
 
 /**
@@ -118,55 +186,126 @@ export async function composeBriefingMail(settings: Settings, snapshot: Snapshot
   };
 }
 
+export interface DeliverOptions {
+  readonly recorder?: DeliveryRecorder;
+  /** Called right before the message goes out (a queued job checks it still holds its lock). */
+  readonly beforeSend?: () => Promise<void>;
+  readonly clock?: () => Date;
+  /** Tries to append the acceptance before giving up (it is kept elsewhere then, never resent). */
+  readonly recordTries?: number;
+}
+
 /**
- * Sends one recipient's message once. A send already logged as sent is not repeated; the
- * record is appended the moment the server accepts, which leaves only the time between the
- * server's "250 OK" and that append in which a crash could lead to a second copy (with the same
- * Message-ID, which mail clients use to fold duplicates).
+ * Sends one recipient's message at most twice, and only once when nothing fails in between.
+ * Before sending, an intent is logged; after the server's 250, the acceptance. A retry finds:
+ * an acceptance → nothing is sent (skipped, with the record as evidence); an intent without an
+ * outcome (a crash while the server held its 250, a connection lost after the data) → "maybe
+ * sent": one resend, with the same Message-ID so that clients that fold duplicates show one; a
+ * second such intent → no third copy, DELIVERY_UNCONFIRMED. A failure to log the acceptance is
+ * retried as logging, never as a send (AcceptanceNotRecordedError carries the record).
  */
-export async function deliverOne(snapshot: SnapshotRef, mail: BriefingMail, target: DeliveryTarget, mailer: Mailer): Promise<DeliveryRecord> {
-  const id = deliveryId(snapshot, target.address);
-  const done = (await readDeliveryLog(snapshot)).find((r) => r.deliveryId === id && r.status === 'sent');
-  if (done) return done;
+export async function deliverOne(snapshot: SnapshotRef, mail: BriefingMail, target: DeliveryTarget, mailer: Mailer, opts: DeliverOptions = {}): Promise<DeliveryResult> {
+  const recorder = opts.recorder ?? fileRecorder;
+  const clock = opts.clock ?? (() => new Date());
+  const contentDigest = await snapshotDigest(snapshot);
+  const id = deliveryId(snapshot, contentDigest, target.address);
+  const legacy = legacyDeliveryId(snapshot, target.address);
+  const mine = (await readDeliveryLog(snapshot)).filter((r) => r.deliveryId === id || (r.contentDigest === undefined && r.deliveryId === legacy));
+  const done = mine.find((r) => r.status === 'sent');
+  if (done) return { kind: 'already-sent', evidence: done };
+  const settled = new Set(mine.filter((r) => r.status === 'failed' && r.attempt).map((r) => r.attempt));
+  const maybeSent = mine.filter((r) => r.status === 'intent' && !settled.has(r.attempt));
   const messageId = `<${id}@jibao>`;
+  const via = mailer.describe.startsWith('SMTP') ? ('smtp' as const) : ('outbox' as const);
+  if (maybeSent.length >= 2) {
+    throw new DeliveryError(`DELIVERY_UNCONFIRMED: ${target.address}: ${maybeSent.length} sends of ${messageId} have no known outcome; not sending a third copy`, true, false, 'DELIVERY_UNCONFIRMED');
+  }
+  await opts.beforeSend?.();
+  const attempt = randomUUID();
+  const base = { deliveryId: id, ...target, via, messageId, contentDigest, attempt, ...(maybeSent.length > 0 ? { resend: true } : {}) };
+  // If this line cannot be written, nothing has been sent yet: the error is an ordinary retry.
+  await recorder.append(snapshot, { ...base, status: 'intent', state: 'intent', accepted: [], rejected: [], at: clock().toISOString() });
+  let receipt;
   try {
-    const receipt = await mailer.send(mail, target.address, messageId);
-    const rec: DeliveryRecord = { deliveryId: id, ...target, status: 'sent', via: receipt.via, messageId: receipt.messageId, accepted: receipt.accepted, rejected: receipt.rejected, at: receipt.at, ...(receipt.file ? { file: receipt.file } : {}) };
-    await record(snapshot, rec);
-    return rec;
+    receipt = await mailer.send(mail, target.address, messageId);
   } catch (e) {
     const err = classifySendError(e);
-    if (err.permanent) {
-      await record(snapshot, { deliveryId: id, ...target, status: 'failed', via: mailer.describe.startsWith('SMTP') ? 'smtp' : 'outbox', messageId, accepted: [], rejected: [target.address], at: new Date().toISOString(), reason: err.message });
+    if (err.definite) {
+      // A failed line only for a certain refusal; if it cannot be written the intent stays "maybe sent".
+      await recorder
+        .append(snapshot, { ...base, status: 'failed', state: 'failed', accepted: [], rejected: [target.address], at: clock().toISOString(), reason: err.message })
+        .catch(() => undefined);
     }
     throw err;
+  }
+  const rec: DeliveryRecord = {
+    ...base,
+    status: 'sent',
+    state: 'accepted',
+    messageId: receipt.messageId,
+    accepted: receipt.accepted,
+    rejected: receipt.rejected,
+    at: receipt.at,
+    ...(receipt.file ? { file: receipt.file } : {}),
+  };
+  await recordAcceptance(recorder, snapshot, rec, opts.recordTries ?? 3);
+  return { kind: 'sent', record: rec };
+}
+
+/** Appends an acceptance, retrying the write only; throws AcceptanceNotRecordedError when it cannot. */
+export async function recordAcceptance(recorder: DeliveryRecorder, snapshot: SnapshotRef, rec: DeliveryRecord, tries = 3): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      return await recorder.append(snapshot, rec);
+    } catch (e) {
+      if (i + 1 >= tries) throw new AcceptanceNotRecordedError(rec, e);
+      await new Promise((r) => setTimeout(r, 100 * 2 ** i));
+    }
   }
 }
 
 export interface InlineResult {
+  /** Accepted by the server now (`recorded: false`: the log line could not be written). */
   readonly sent: readonly DeliveryRecord[];
-  readonly failed: readonly { readonly target: DeliveryTarget; readonly reason: string }[];
+  /** Not sent again: the log already holds this content's acceptance. */
+  readonly alreadySent: readonly DeliveryRecord[];
+  readonly failed: readonly { readonly target: DeliveryTarget; readonly reason: string; readonly code?: string }[];
 }
 
 /** `jibao run`'s delivery: every recipient in turn, temporary failures retried a few times. */
-export async function deliverInline(settings: Settings, snapshot: SnapshotRef, mail: BriefingMail, targets: readonly DeliveryTarget[], retries = 3, baseDelayMs = 1000): Promise<InlineResult> {
+export async function deliverInline(
+  settings: Settings,
+  snapshot: SnapshotRef,
+  mail: BriefingMail,
+  targets: readonly DeliveryTarget[],
+  retries = 3,
+  baseDelayMs = 1000,
+  opts: DeliverOptions = {},
+): Promise<InlineResult> {
   const mailer = await createMailer({ smtpUrl: settings.smtpUrl, outboxDir: settings.outboxDir, clock: settings.clock });
   const sent: DeliveryRecord[] = [];
-  const failed: { target: DeliveryTarget; reason: string }[] = [];
+  const alreadySent: DeliveryRecord[] = [];
+  const failed: { target: DeliveryTarget; reason: string; code?: string }[] = [];
   for (const target of targets) {
     for (let attempt = 0; ; attempt++) {
       try {
-        sent.push(await deliverOne(snapshot, mail, target, mailer));
+        const r = await deliverOne(snapshot, mail, target, mailer, { clock: settings.clock, ...opts });
+        if (r.kind === 'sent') sent.push(r.record);
+        else alreadySent.push(r.evidence);
         break;
       } catch (e) {
+        if (e instanceof AcceptanceNotRecordedError) {
+          sent.push({ ...e.record, reason: e.message }); // sent; the missing log line is no reason to send again
+          break;
+        }
         const err = e as DeliveryError;
         if (err.permanent || attempt >= retries) {
-          failed.push({ target, reason: err.message });
+          failed.push({ target, reason: err.message, ...(err.code ? { code: err.code } : {}) });
           break;
         }
         await new Promise((r) => setTimeout(r, baseDelayMs * 2 ** attempt));
       }
     }
   }
-  return { sent, failed };
+  return { sent, alreadySent, failed };
 }

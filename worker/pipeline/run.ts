@@ -11,7 +11,7 @@ import type { PdfAttachment } from '../render/pdf.ts';
 import { renderInProcess, type Renderer } from '../render/renderer.ts';
 import { describeChanges, type SnapshotFacts } from '../domain/changes.ts';
 import type { Recipients } from '../delivery/message.ts';
-import { composeBriefingMail, deliverInline, deliveryTargets, type DeliveryRecord, type DeliveryTarget } from '../delivery/deliver.ts';
+import { composeBriefingMail, deliverInline, deliveryTargets, type DeliveryRecord, type DeliveryTarget, type RecipientOutcome } from '../delivery/deliver.ts';
 import { prepareBriefing, type BriefingRequest, type Prepared, type Stage } from './prepare.ts';
 import { PACKAGE_VERSION, type Settings } from './settings.ts';
 
@@ -36,8 +36,15 @@ export type RunResult =
   | { readonly kind: 'not-ready'; readonly reason: string };
 
 export type DeliveryOutcome =
-  | { readonly kind: 'inline'; readonly sent: readonly DeliveryRecord[]; readonly failed: readonly { readonly target: DeliveryTarget; readonly reason: string }[] }
-  | { readonly kind: 'queued'; readonly jobs: number };
+  | {
+      readonly kind: 'inline';
+      readonly sent: readonly DeliveryRecord[];
+      /** Skipped: this content's acceptance was already logged. */
+      readonly alreadySent: readonly DeliveryRecord[];
+      readonly failed: readonly { readonly target: DeliveryTarget; readonly reason: string }[];
+    }
+  /** `jobs`: delivery jobs queued now; `recipients`: what became of each one. */
+  | { readonly kind: 'queued'; readonly jobs: number; readonly recipients: readonly RecipientOutcome[] };
 
 /** How a snapshot reaches its recipients: sent here and now, or one queued job per recipient. */
 export type Deliver = (snapshot: SnapshotRef, p: Prepared, recipients: Recipients, note?: string) => Promise<DeliveryOutcome>;
@@ -55,6 +62,38 @@ export interface RunHooks {
   readonly onStage?: (s: Stage) => void | Promise<void>;
   readonly render?: Renderer;
   readonly deliver?: Deliver;
+  /** A queued job's lock: checked before each side effect (archive, deliveries). */
+  readonly fence?: Fence;
+}
+
+/**
+ * What keeps a worker that lost its job (frozen past its lock) from acting on it. The snapshot's
+ * version is claimed once per job, so two attempts can only ever write the same version number,
+ * and the archive's atomic rename lets one of them win.
+ */
+export interface Fence {
+  /** Claims `proposed` for this job, or returns the version an earlier attempt claimed. Throws LockLostError. */
+  claimVersion(proposed: number): Promise<number>;
+  /** Moves this job's claim from `taken` to `next`. Throws LockLostError. */
+  reclaimVersion(taken: number, next: number): Promise<number>;
+  /** Throws LockLostError unless this attempt still holds the job. */
+  check(step: 'archive' | 'deliver' | 'send'): Promise<void>;
+}
+
+/** This attempt no longer holds its queued job: another worker has it. Nothing more may be done. */
+export class LockLostError extends Error {
+  override name = 'LockLostError';
+  readonly code = 'LOCK_LOST';
+  constructor(readonly jobId: string, readonly step: string) {
+    super(`job ${jobId}: lock lost before ${step}; another worker has the job, this attempt stopped without side effects`);
+  }
+}
+
+/** The archive offered another version than the one this job claimed (build() refuses it). */
+class VersionNotClaimed extends Error {
+  constructor(readonly offered: number, readonly claimed: number) {
+    super(`version ${offered} offered, ${claimed} claimed`);
+  }
 }
 
 /**
@@ -76,6 +115,9 @@ export async function runBriefing(opts: RunOptions, settings: Settings, hooks: R
   let snapshot = earlier;
   let renderMs = 0;
   if (!snapshot) {
+    const fence = hooks.fence;
+    // Claimed before rendering: a second attempt of this job can only write this same version.
+    let claimed = fence ? await fence.claimVersion(((await archive.latestVersion(p.report.id, period)) ?? 0) + 1) : undefined;
     onStage('rendering');
     const t0 = performance.now();
     const render = hooks.render ?? renderInProcess;
@@ -89,11 +131,22 @@ export async function runBriefing(opts: RunOptions, settings: Settings, hooks: R
     });
     renderMs = performance.now() - t0;
     onStage('archiving');
-    snapshot = await archiveSnapshot(archive, settings, p, rendered, data, opts.trigger);
+    for (let attempt = 0; !snapshot; attempt++) {
+      await fence?.check('archive');
+      try {
+        snapshot = await archiveSnapshot(archive, settings, p, rendered, data, opts.trigger, claimed);
+      } catch (e) {
+        if (!(e instanceof VersionNotClaimed) || !fence || attempt >= 5) throw e;
+        // Our version exists: written by another attempt of this job (reuse it) or by another job.
+        snapshot = await archive.findByJob(p.report.id, period, opts.trigger.jobId!);
+        if (!snapshot) claimed = await fence.reclaimVersion(e.claimed, e.offered);
+      }
+    }
   }
 
   let delivery: DeliveryOutcome | null = null;
   if (opts.send !== false) {
+    await hooks.fence?.check('deliver');
     onStage('delivering');
     // Each recipient's send is logged with the snapshot; a retried job skips those already sent.
     delivery = await (hooks.deliver ?? deliverNow(settings))(snapshot, p, opts.recipients ?? p.job.recipients, opts.note);
@@ -112,7 +165,7 @@ async function withChanges(p: Prepared, archive: FsArchive, period: string, data
   return { ...p, model: { ...p.model, changes: describeChanges(p.report, before, after), changesFrom: previous } };
 }
 
-async function archiveSnapshot(archive: FsArchive, settings: Settings, p: Prepared, rendered: RenderedBriefing, data: DataFiles, trigger: Trigger): Promise<SnapshotRef> {
+async function archiveSnapshot(archive: FsArchive, settings: Settings, p: Prepared, rendered: RenderedBriefing, data: DataFiles, trigger: Trigger, claimed?: number): Promise<SnapshotRef> {
   const inputs: SnapshotFile[] = [
     { path: 'inputs/job.yaml', data: await readFile(p.job.file) },
     { path: `inputs/${path.basename(p.job.targetsFile)}`, data: await readFile(p.job.targetsFile) },
@@ -122,25 +175,29 @@ async function archiveSnapshot(archive: FsArchive, settings: Settings, p: Prepar
   const fontDigests = await Promise.all(
     rendered.fonts.map(async (f) => ({ role: f.role, file: path.basename(f.file), postscriptName: f.postscriptName, sha256: await sha256OfStaticFile(f.file) })),
   );
-  return archive.write(p.report.id, periodId(p.figures.period), () => ({
-    manifest: {
-      manifestVersion: 1,
-      createdAt: p.issuedAt.toISOString(),
-      trigger,
-      sampleData: p.report.sampleData,
-      template,
-      fonts: fontDigests,
-      generator: { name: 'jibao', version: PACKAGE_VERSION },
-    },
-    files: [
-      { path: PDF_NAME, data: rendered.pdf },
-      { path: 'briefing.html', data: rendered.markup },
-      { path: 'data/figures.json', data: data.figures },
-      { path: 'data/evaluation.json', data: data.evaluation },
-      { path: 'data/model.json', data: json(p.model) },
-      ...inputs,
-    ],
-  }));
+  return archive.write(p.report.id, periodId(p.figures.period), (version) => {
+    // The archive offers the next free version on each try; only the claimed one may be written.
+    if (claimed !== undefined && version !== claimed) throw new VersionNotClaimed(version, claimed);
+    return {
+      manifest: {
+        manifestVersion: 1,
+        createdAt: p.issuedAt.toISOString(),
+        trigger,
+        sampleData: p.report.sampleData,
+        template,
+        fonts: fontDigests,
+        generator: { name: 'jibao', version: PACKAGE_VERSION },
+      },
+      files: [
+        { path: PDF_NAME, data: rendered.pdf },
+        { path: 'briefing.html', data: rendered.markup },
+        { path: 'data/figures.json', data: data.figures },
+        { path: 'data/evaluation.json', data: data.evaluation },
+        { path: 'data/model.json', data: json(p.model) },
+        ...inputs,
+      ],
+    };
+  });
 }
 
 const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';

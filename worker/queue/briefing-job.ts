@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RecipientOutcome } from '../delivery/deliver.ts';
 
 export const BRIEFINGS_QUEUE = 'briefings';
 export const JOB_NAME = 'briefing';
@@ -39,11 +40,21 @@ export interface BriefingProgress {
   readonly percent: number;
 }
 
+interface SentRef {
+  readonly address: string;
+  readonly messageId: string;
+  readonly at: string;
+}
+
 export interface BriefingJobResult {
   readonly snapshot: { readonly report: string; readonly period: string; readonly version: number; readonly dir: string };
   readonly counts: Record<string, number>;
-  readonly delivered: boolean;
-  /** Delivery jobs queued, one per recipient. */
+  /** Per recipient: queued now, already sent (with evidence), pending in an earlier job, or not sent. */
+  readonly delivery:
+    | { readonly kind: 'not-sent'; readonly reason: 'send-false' }
+    | { readonly kind: 'queued'; readonly recipients: readonly RecipientOutcome[] }
+    | { readonly kind: 'inline'; readonly sent: readonly SentRef[]; readonly alreadySent: readonly SentRef[]; readonly failed: readonly { readonly address: string; readonly reason: string }[] };
+  /** Delivery jobs queued now (one per recipient not already sent or pending). */
   readonly deliveries?: number;
   /** True when an earlier attempt of this job had already archived the snapshot. */
   readonly reused: boolean;

@@ -1,7 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { InputError } from '../domain/issues.ts';
 import { parsePeriod, PeriodError } from '../domain/period.ts';
-import { runBriefing, type Deliver } from '../pipeline/run.ts';
+import { LockLostError, runBriefing, type Deliver, type DeliveryOutcome, type Fence } from '../pipeline/run.ts';
 import type { Renderer } from '../render/renderer.ts';
 import type { Settings } from '../pipeline/settings.ts';
 import { MissingGlyphError } from '../render/glyphs.ts';
@@ -14,6 +14,8 @@ export interface ProcessorDeps {
   readonly log: Logger;
   readonly render?: Renderer;
   readonly deliver?: Deliver;
+  /** The fence of one attempt (its lock token), checked before archiving and before delivering. */
+  readonly fence?: (job: Job, token: string) => Fence;
 }
 
 /** Errors that a retry cannot fix: the input or a template must change first. */
@@ -50,8 +52,13 @@ export function briefingProcessor(deps: ProcessorDeps) {
           },
           ...(deps.render ? { render: deps.render } : {}),
           ...(deps.deliver ? { deliver: deps.deliver } : {}),
+          ...(deps.fence && token ? { fence: deps.fence(job, token) } : {}),
         },
-      );
+      ).catch((e: unknown) => {
+        // BullMQ refuses this attempt's completion or failure (its lock is gone); the holder carries on.
+        if (e instanceof LockLostError) log.warn({ code: e.code, step: e.step }, 'lock lost; stopped without archiving or sending');
+        throw e;
+      });
       if (result.kind === 'not-ready') {
         const now = deps.settings.clock().getTime();
         if (data.waitUntil && now < Date.parse(data.waitUntil) && token) {
@@ -69,7 +76,7 @@ export function briefingProcessor(deps: ProcessorDeps) {
       return {
         snapshot: { report: s.report, period: s.period, version: s.version, dir: s.dir },
         counts: { ...result.prepared.evaluation.counts },
-        delivered: result.delivery !== null,
+        delivery: deliverySummary(result.delivery),
         ...(result.delivery?.kind === 'queued' ? { deliveries: result.delivery.jobs } : {}),
         reused: result.reused,
         renderMs: Math.round(result.renderMs),
@@ -80,4 +87,12 @@ export function briefingProcessor(deps: ProcessorDeps) {
       throw e;
     }
   };
+}
+
+/** Only what happened: a queued worker's deliveries are jobs; inline ones (no queue given) are listed. */
+function deliverySummary(d: DeliveryOutcome | null): BriefingJobResult['delivery'] {
+  if (d === null) return { kind: 'not-sent', reason: 'send-false' };
+  if (d.kind === 'queued') return { kind: 'queued', recipients: d.recipients };
+  const ref = (r: { address: string; messageId: string; at: string }) => ({ address: r.address, messageId: r.messageId, at: r.at });
+  return { kind: 'inline', sent: d.sent.map(ref), alreadySent: d.alreadySent.map(ref), failed: d.failed.map((f) => ({ address: f.target.address, reason: f.reason })) };
 }

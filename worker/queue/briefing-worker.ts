@@ -9,6 +9,8 @@ import { briefingProcessor } from './briefing-processor.ts';
 import { redisConnection } from './connection.ts';
 import { DELIVERIES_QUEUE } from './delivery-job.ts';
 import { deliveryProcessor, queueDeliveries } from './delivery-processor.ts';
+import { jobFence } from './fence.ts';
+import type { DeliveryRecorder } from '../delivery/deliver.ts';
 
 export interface WorkerOptions {
   readonly redisUrl: string;
@@ -22,6 +24,8 @@ export interface WorkerOptions {
   readonly renderThreads?: number;
   /** Emails per minute to the SMTP server, across all workers (BullMQ's rate limiter). */
   readonly mailsPerMinute?: number;
+  /** Where delivery records go; the snapshot's log file by default (tests inject a failing one). */
+  readonly recorder?: DeliveryRecorder;
 }
 
 export interface RunningWorker {
@@ -37,17 +41,20 @@ export function startBriefingWorker(opts: WorkerOptions): RunningWorker {
   const log = opts.log.child({ role: 'worker' });
   const deliveries = new Queue(DELIVERIES_QUEUE, { connection });
   const deliver = queueDeliveries(opts.settings, deliveries);
-  const worker = new Worker(BRIEFINGS_QUEUE, briefingProcessor({ settings: opts.settings, log, deliver, ...(pool ? { render: pool.render } : {}) }), {
+  const lockDuration = opts.lockDurationMs ?? 60_000;
+  const fence = (job: Job, token: string) => jobFence(connection, job, token, lockDuration);
+  const worker = new Worker(BRIEFINGS_QUEUE, briefingProcessor({ settings: opts.settings, log, deliver, fence, ...(pool ? { render: pool.render } : {}) }), {
     connection,
     concurrency: opts.concurrency ?? 1,
     stalledInterval: opts.stalledIntervalMs ?? 30_000,
-    lockDuration: opts.lockDurationMs ?? 60_000,
+    lockDuration,
     maxStalledCount: 2,
   });
-  const deliveryWorker = new Worker(DELIVERIES_QUEUE, deliveryProcessor(opts.settings, log), {
+  const deliveryWorker = new Worker(DELIVERIES_QUEUE, deliveryProcessor(opts.settings, log, { lockDurationMs: lockDuration, ...(opts.recorder ? { recorder: opts.recorder } : {}) }), {
     connection,
     concurrency: 2,
     stalledInterval: opts.stalledIntervalMs ?? 30_000,
+    lockDuration,
     limiter: { max: opts.mailsPerMinute ?? 60, duration: 60_000 },
   });
   worker.on('failed', (job, err) => void onFailed(job, err, opts.settings, log));
@@ -60,20 +67,35 @@ export function startBriefingWorker(opts: WorkerOptions): RunningWorker {
     worker,
     deliveryWorker,
     async close(graceMs = 30_000) {
-      let timer: NodeJS.Timeout | undefined;
-      const forced = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), graceMs)));
-      const outcome = await Promise.race([Promise.all([worker.close(), deliveryWorker.close()]).then(() => 'closed' as const), forced]);
-      clearTimeout(timer);
-      if (outcome === 'timeout') {
-        log.warn({ graceMs }, 'jobs still running at shutdown; handing them back to the queue');
-        await Promise.all([worker.close(true), deliveryWorker.close(true)]);
+      const workers = [worker, deliveryWorker];
+      // With Redis gone nothing can be finished or handed back, and BullMQ's close would wait on QUIT forever.
+      const redisUp = connection.status === 'ready';
+      const closed = redisUp && (await within(graceMs, Promise.all(workers.map((w) => w.close()))));
+      if (!closed) {
+        if (redisUp) log.warn({ graceMs }, 'jobs still running at shutdown; handing them back to the queue');
+        else log.warn({ redis: connection.status }, 'Redis unreachable at shutdown; closing without it (running jobs return to the queue when their locks expire)');
+        await within(2000, Promise.all(workers.map((w) => w.close(true))));
+        // close(true) after close() is the same pending promise in BullMQ: dropping the sockets ends it.
+        await within(1000, Promise.all(workers.map((w) => w.disconnect())));
       }
-      await deliveries.close();
-      await pool?.close();
-      await connection.quit().catch(() => connection.disconnect());
+      if (!(await within(1000, deliveries.close()))) await within(1000, deliveries.disconnect());
+      await within(2000, pool?.close() ?? Promise.resolve());
+      if (connection.status === 'ready') await within(1000, connection.quit());
+      connection.disconnect(); // no reconnecting after this, whatever Redis's state
       log.info('worker stopped');
     },
   };
+}
+
+/** True when `p` settles within `ms` (a rejection counts: the step is over); false when the time ran out. */
+export async function within(ms: number, p: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+  try {
+    return await Promise.race([p.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A job that will not be retried again: log the reason and alert the report's operators. */

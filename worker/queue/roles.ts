@@ -1,10 +1,12 @@
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { loadAllJobs } from '../config/job-definition.ts';
 import type { Role } from './role-names.ts';
 import type { Logger } from '../log.ts';
 import type { Settings } from '../pipeline/settings.ts';
 import { BRIEFINGS_QUEUE } from './briefing-job.ts';
-import { startBriefingWorker } from './briefing-worker.ts';
+import { startBriefingWorker, within } from './briefing-worker.ts';
+import { checkRedisPersistence } from './persistence.ts';
 import { redisConnection } from './connection.ts';
 import { Scheduler } from './scheduler.ts';
 import { DELIVERIES_QUEUE } from './delivery-job.ts';
@@ -26,10 +28,19 @@ export interface StartOptions {
   /** API port (role api). */
   readonly port?: number;
   readonly host?: string;
+  /** How long running jobs may finish at shutdown before they are handed back (default 30 s). */
+  readonly shutdownGraceMs?: number;
 }
+
+/** Closing connections after the grace period: a bound on the whole stop, whatever Redis's state. */
+const CLOSE_MARGIN_MS = 8000;
+/** Longer than the timers BullMQ and ioredis leave behind a dropped connection (≤ 6 s), so those end on their own. */
+const FORCE_EXIT_AFTER_MS = 7000;
 
 /** Runs the chosen roles in this process; `stop()` shuts them down gracefully. */
 export async function startRoles(opts: StartOptions): Promise<{ stop(): Promise<void> }> {
+  await warnWithoutPersistence(opts.redisUrl, opts.log);
+  const graceMs = opts.shutdownGraceMs ?? 30_000;
   const stops: (() => Promise<void>)[] = [];
   if (opts.roles.includes('scheduler')) {
     const jobs = await loadAllJobs(opts.settings.jobsDir);
@@ -39,8 +50,9 @@ export async function startRoles(opts: StartOptions): Promise<{ stop(): Promise<
     await scheduler.start();
     stops.push(async () => {
       scheduler.stop();
-      await queue.close();
-      await redis.quit().catch(() => redis.disconnect());
+      await within(1000, queue.close());
+      if (redis.status === 'ready') await within(1000, redis.quit());
+      redis.disconnect();
     });
   }
   if (opts.roles.includes('worker')) {
@@ -54,7 +66,7 @@ export async function startRoles(opts: StartOptions): Promise<{ stop(): Promise<
       ...(opts.lockDurationMs ? { lockDurationMs: opts.lockDurationMs } : {}),
       ...(opts.mailsPerMinute ? { mailsPerMinute: opts.mailsPerMinute } : {}),
     });
-    stops.push(() => w.close());
+    stops.push(() => w.close(graceMs));
   }
   if (opts.roles.includes('api')) {
     const tokens = loadTokens();
@@ -66,15 +78,54 @@ export async function startRoles(opts: StartOptions): Promise<{ stop(): Promise<
     const address = await app.listen({ port: opts.port ?? 8080, host: opts.host ?? '127.0.0.1' });
     opts.log.info({ address }, 'api listening');
     stops.push(async () => {
-      await app.close();
-      await briefings.close();
-      await deliveries.close();
-      await redis.quit().catch(() => redis.disconnect());
+      await within(graceMs, app.close());
+      await within(1000, Promise.all([briefings.close(), deliveries.close()]));
+      if (redis.status === 'ready') await within(1000, redis.quit());
+      redis.disconnect();
     });
   }
   return {
+    /** Resolves within the grace period plus a few seconds, whether or not Redis answers. */
     async stop() {
-      for (const s of stops.reverse()) await s();
+      const all = (async () => {
+        for (const s of stops.reverse()) await s();
+      })();
+      if (!(await within(graceMs + CLOSE_MARGIN_MS, all))) opts.log.error({ graceMs }, 'shutdown did not finish in time; leaving the rest to the process exit');
+      // startRoles is `jibao start`: it owns the process. Whatever still holds the event loop
+      // (a socket, a stuck render thread) must not keep it running; unref'd, this fires only then.
+      setTimeout(() => {
+        opts.log.error({ code: 'FORCED_EXIT', holding: process.getActiveResourcesInfo() }, 'still running after shutdown; exiting');
+        process.exit(process.exitCode ?? 0);
+      }, FORCE_EXIT_AFTER_MS).unref();
     },
   };
+}
+
+/**
+ * Without AOF or RDB, a Redis restart loses every queued, delayed and retrying job and the
+ * scheduler's fired markers: said loudly at start, and said when it cannot be checked.
+ */
+async function warnWithoutPersistence(url: string, log: Logger): Promise<void> {
+  // Its own short-lived connection: no retries, so a Redis that is down is reported, not waited for.
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: 3000, connectionName: 'jibao-check' });
+  redis.on('error', () => undefined); // reported below as "could not be checked"
+  try {
+    const p = await redis.connect().then(
+      () => checkRedisPersistence(redis),
+      (e: Error) => ({ kind: 'unknown' as const, reason: `Redis unreachable: ${e.message}` }),
+    );
+    if (p.kind === 'none') {
+      log.warn(
+        { code: 'REDIS_NO_PERSISTENCE', appendonly: p.appendonly, save: p.save },
+        'REDIS HAS NO PERSISTENCE (appendonly no, save ""): a Redis restart loses every queued, delayed and retrying briefing and email, and the scheduler\'s fired markers; enable appendonly yes (see README, Deployment)',
+      );
+    } else if (p.kind === 'unknown') {
+      log.warn({ code: 'REDIS_PERSISTENCE_UNKNOWN', reason: p.reason }, "Redis persistence could not be checked (CONFIG GET refused or unanswered): make sure AOF or RDB is on, or a restart loses queued work");
+    } else {
+      log.info({ code: 'REDIS_PERSISTENCE', kind: p.kind, appendonly: p.appendonly, save: p.save }, 'Redis persistence');
+    }
+  } finally {
+    if (redis.status === 'ready') await within(1000, redis.quit());
+    redis.disconnect();
+  }
 }
