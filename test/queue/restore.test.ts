@@ -66,8 +66,9 @@ describe('a restored archive does not silence email (real Redis, real SMTP serve
     const first = await run('rerun_restore-2023_2023Q3_1');
     await until('the first email', async () => (await toLeader()).length === 1, 15_000);
 
-    // Restore the archive from a backup taken before v1 existed (the snapshot folders are read-only).
-    const periodDir = path.join(settings.archiveDir, fx.id, '2023Q3');
+    // Restore the archive from a backup taken before v1 existed: the report's folder, ledger included
+    // (with its ledger left behind, the archive would never reuse v1). Snapshot folders are read-only.
+    const periodDir = path.join(settings.archiveDir, fx.id);
     await promisify(execFile)('sh', ['-c', `chmod -R u+w "${periodDir}" && rm -rf "${periodDir}"`]);
 
     const second = await run('rerun_restore-2023_2023Q3_2');
