@@ -6,7 +6,8 @@ import { parsePeriod, PeriodError, type Period } from '../domain/period.ts';
 import { STATUS_LABELS, STATUSES, type StatusCounts } from '../domain/evaluate.ts';
 import { runBriefing } from '../pipeline/run.ts';
 import { prepareBriefing } from '../pipeline/prepare.ts';
-import { PACKAGE_VERSION, settingsFromEnv } from '../pipeline/settings.ts';
+import { PACKAGE_VERSION, settingsFromEnv, type Settings } from '../pipeline/settings.ts';
+import type { Renderer } from '../render/renderer.ts';
 import { loadFonts } from '../render/fonts.ts';
 import { checkBriefing, markupPage, renderBriefing } from '../render/briefing.ts';
 import { compileTemplate } from '../render/template.ts';
@@ -48,6 +49,7 @@ program
           trigger: { kind: 'cli', by: process.env['JIBAO_USER'] || os.userInfo().username, ...(o.note ? { note: o.note } : {}) },
         },
         settings,
+        { render: await boundedRenderer(settings) },
       );
       if (result.kind === 'not-ready') {
         process.stderr.write(`not ready: ${result.reason}\n`);
@@ -75,6 +77,12 @@ program
     }),
   );
 
+/** The embedded commands render in a thread of their own, within the same budget as the queued worker's. */
+async function boundedRenderer(settings: Settings): Promise<Renderer> {
+  const { renderBounded } = await import('../render/render-pool.ts'); // piscina loads only for the commands that render
+  return (input) => renderBounded(input, { timeoutMs: settings.renderTimeoutMs, maxMb: settings.renderMaxMb });
+}
+
 program
   .command('render')
   .description('render the briefing PDF to a file; nothing is archived or sent')
@@ -93,12 +101,12 @@ program
         return EXIT.notReady;
       }
       const p = ready.prepared;
-      const fonts = await loadFonts(settings.fontsDir);
-      const r = await renderBriefing({ templatesDir: settings.templatesDir, template: p.job.template, model: p.model, fonts, creationDate: p.issuedAt });
+      const render = await boundedRenderer(settings);
+      const r = await render({ templatesDir: settings.templatesDir, fontsDir: settings.fontsDir, template: p.job.template, model: p.model, creationDate: p.issuedAt });
       await writeAtomically(o.out, r.pdf);
       out(`wrote ${o.out} (${Math.round(r.pdf.length / 1024)} KB)`);
       if (o.html) {
-        await writeAtomically(o.html, markupPage(p.model, r.markup, fonts));
+        await writeAtomically(o.html, markupPage(p.model, r.markup, await loadFonts(settings.fontsDir)));
         out(`wrote ${o.html}`);
       }
     }),

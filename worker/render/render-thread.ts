@@ -1,7 +1,16 @@
 /** A worker-thread task: render one briefing. Fonts are parsed once per thread and kept. */
+import type { MessagePort } from 'node:worker_threads';
 import { renderInProcess, type RenderInput } from './renderer.ts';
 import type { RenderedBriefing } from './briefing.ts';
 
-export default async function renderTask(input: RenderInput): Promise<RenderedBriefing> {
-  return renderInProcess({ ...input, creationDate: new Date(input.creationDate) });
+export interface RenderTask {
+  readonly input: RenderInput;
+  /** Told when this thread starts the render: the time budget runs from then, not from the queue. */
+  readonly started: MessagePort;
+}
+
+export default async function renderTask(task: RenderTask): Promise<RenderedBriefing> {
+  task.started.postMessage('started');
+  task.started.close();
+  return renderInProcess({ ...task.input, creationDate: new Date(task.input.creationDate) });
 }
