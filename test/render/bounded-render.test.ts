@@ -84,6 +84,10 @@ describe('completion chart scale', () => {
     // Ordinary figures keep the scale they had: up to 100 % in steps of 25.
     expect(completionAxis([85.3, 40, 100], 75)).toEqual({ max: 100, ticks: [0, 25, 50, 75, 100] });
     expect(completionAxis([130], 75).max).toBe(150);
+    expect(completionAxis([250, 40]).max).toBe(250);
+    // An outlier is clipped, not scaled to: the other bars keep their scale.
+    expect(completionAxis([85.3, 40, 1e9], 75)).toEqual({ max: 100, ticks: [0, 25, 50, 75, 100] });
+    expect(completionAxis([130, 301], 75).max).toBe(150);
   });
 });
 

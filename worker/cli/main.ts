@@ -9,7 +9,7 @@ import { prepareBriefing } from '../pipeline/prepare.ts';
 import { PACKAGE_VERSION, settingsFromEnv, type Settings } from '../pipeline/settings.ts';
 import type { Renderer } from '../render/renderer.ts';
 import { loadFonts } from '../render/fonts.ts';
-import { checkBriefing, markupPage, renderBriefing } from '../render/briefing.ts';
+import { checkBriefing, markupPage } from '../render/briefing.ts';
 import { compileTemplate } from '../render/template.ts';
 import { loadJobDefinition } from '../config/job-definition.ts';
 import { loadTargets } from '../config/targets-file.ts';

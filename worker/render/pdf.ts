@@ -450,16 +450,17 @@ class Layout {
   }
 }
 
-/** The completion axis never reaches beyond this (%): a larger value is drawn clipped, with its number. */
+/** Values up to this (%) stretch the completion axis; a larger one is an outlier, drawn clipped with its number. */
 const AXIS_CAP = 300;
 
 /**
  * The completion chart's axis: from 0 to a round maximum of at least 100 % (the whole target) and at
  * most AXIS_CAP, in steps of 25 or 50 — at most seven ticks whatever the values (1e23, −1e23, NaN).
+ * An outlier does not squeeze the other bars: it is left out of the scale.
  */
 export function completionAxis(values: readonly number[], schedule?: number): { max: number; ticks: number[] } {
   let top = 100;
-  for (const v of schedule === undefined ? values : [...values, schedule]) if (v > top) top = Math.min(v, AXIS_CAP);
+  for (const v of schedule === undefined ? values : [...values, schedule]) if (v > top && v <= AXIS_CAP) top = v;
   const step = top <= 150 ? 25 : 50;
   const n = Math.ceil(top / step);
   return { max: n * step, ticks: Array.from({ length: n + 1 }, (_, i) => i * step) };

@@ -36,8 +36,8 @@ export class RenderBudgetError extends Error {
   ) {
     super(
       code === 'RENDER_TIMEOUT'
-        ? `RENDER_TIMEOUT: the briefing did not render within ${limit} ms (JIBAO_RENDER_TIMEOUT_MS); the render was stopped`
-        : `RENDER_MEMORY: the briefing's render needed more than ${limit} MB (JIBAO_RENDER_MAX_MB); the render was stopped`,
+        ? `RENDER_TIMEOUT: 简报排版超过时间上限（${limit} ms），已中止 — the briefing did not render within ${limit} ms (JIBAO_RENDER_TIMEOUT_MS); the render was stopped`
+        : `RENDER_MEMORY: 简报排版超过内存上限（${limit} MB），已中止 — the render needed more than ${limit} MB (JIBAO_RENDER_MAX_MB); the render was stopped`,
     );
     this.name = 'RenderBudgetError';
   }
