@@ -38,6 +38,7 @@ program
     guarded(async () => {
       const settings = settingsFromEnv();
       const started = performance.now();
+      await using thread = await renderThread(settings);
       const result = await runBriefing(
         {
           reportId: o.report,
@@ -49,7 +50,7 @@ program
           trigger: { kind: 'cli', by: process.env['JIBAO_USER'] || os.userInfo().username, ...(o.note ? { note: o.note } : {}) },
         },
         settings,
-        { render: await boundedRenderer(settings) },
+        { render: thread.render },
       );
       if (result.kind === 'not-ready') {
         process.stderr.write(`not ready: ${result.reason}\n`);
@@ -77,10 +78,14 @@ program
     }),
   );
 
-/** The embedded commands render in a thread of their own, within the same budget as the queued worker's. */
-async function boundedRenderer(settings: Settings): Promise<Renderer> {
-  const { renderBounded } = await import('../render/render-pool.ts'); // piscina loads only for the commands that render
-  return (input) => renderBounded(input, { timeoutMs: settings.renderTimeoutMs, maxMb: settings.renderMaxMb });
+/**
+ * The embedded commands render in a thread of their own, within the same budget as the queued
+ * worker's; it starts before the figures are read, so its start-up overlaps theirs.
+ */
+async function renderThread(settings: Settings): Promise<{ render: Renderer; [Symbol.asyncDispose](): Promise<void> }> {
+  const { startRenderThread } = await import('../render/render-pool.ts'); // piscina loads only for the commands that render
+  const t = startRenderThread({ timeoutMs: settings.renderTimeoutMs, maxMb: settings.renderMaxMb }, settings.fontsDir);
+  return { render: t.render, [Symbol.asyncDispose]: () => t.close() };
 }
 
 program
@@ -95,14 +100,14 @@ program
   .action((o: { report: string; period: Period; figures?: string; out: string; html?: string; note?: string }) =>
     guarded(async () => {
       const settings = settingsFromEnv();
+      await using thread = await renderThread(settings);
       const ready = await prepareBriefing({ reportId: o.report, period: o.period, ...(o.figures ? { figuresFile: o.figures } : {}), ...(o.note ? { note: o.note } : {}) }, settings);
       if (ready.kind === 'not-ready') {
         process.stderr.write(`not ready: ${ready.reason}\n`);
         return EXIT.notReady;
       }
       const p = ready.prepared;
-      const render = await boundedRenderer(settings);
-      const r = await render({ templatesDir: settings.templatesDir, fontsDir: settings.fontsDir, template: p.job.template, model: p.model, creationDate: p.issuedAt });
+      const r = await thread.render({ templatesDir: settings.templatesDir, fontsDir: settings.fontsDir, template: p.job.template, model: p.model, creationDate: p.issuedAt });
       await writeAtomically(o.out, r.pdf);
       out(`wrote ${o.out} (${Math.round(r.pdf.length / 1024)} KB)`);
       if (o.html) {

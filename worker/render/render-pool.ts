@@ -12,7 +12,12 @@ import type { RenderTask } from './render-thread.ts';
  * over its time budget is terminated; either is a RenderBudgetError, and a fresh thread takes
  * the next render.
  */
-export function createRenderPool(threads = Math.max(1, availableParallelism() - 1), budget: RenderBudget = DEFAULT_RENDER_BUDGET): { render: Renderer; close(): Promise<void> } {
+export function createRenderPool(
+  threads = Math.max(1, availableParallelism() - 1),
+  budget: RenderBudget = DEFAULT_RENDER_BUDGET,
+  /** Fonts each thread parses as it starts, before its first render. */
+  preloadFontsDir?: string,
+): RenderPool {
   const fromSource = import.meta.url.endsWith('.ts');
   const filename = new URL(fromSource ? './render-thread-entry.mjs' : './render-thread.js', import.meta.url).href;
   const pool = new Piscina({
@@ -21,6 +26,7 @@ export function createRenderPool(threads = Math.max(1, availableParallelism() - 
     maxThreads: threads,
     idleTimeout: 60_000,
     resourceLimits: { maxOldGenerationSizeMb: budget.maxMb },
+    ...(preloadFontsDir ? { workerData: { fontsDir: preloadFontsDir } } : {}),
   });
   return {
     async render(input) {
@@ -49,9 +55,22 @@ export function createRenderPool(threads = Math.max(1, availableParallelism() - 
   };
 }
 
-/** One bounded render in a thread of its own, for the embedded commands (`jibao run`, `jibao render`). */
+export interface RenderPool {
+  readonly render: Renderer;
+  close(): Promise<void>;
+}
+
+/**
+ * One thread for the embedded commands (`jibao run`, `jibao render`): started at once, so it loads
+ * the layout and parses the fonts while the caller reads and evaluates the figures.
+ */
+export function startRenderThread(budget: RenderBudget, fontsDir: string): RenderPool {
+  return createRenderPool(1, budget, fontsDir);
+}
+
+/** One bounded render in a thread of its own. */
 export async function renderBounded(input: Parameters<Renderer>[0], budget: RenderBudget = DEFAULT_RENDER_BUDGET): Promise<RenderedBriefing> {
-  const pool = createRenderPool(1, budget);
+  const pool = createRenderPool(1, budget, input.fontsDir);
   try {
     return await pool.render(input);
   } finally {

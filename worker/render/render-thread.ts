@@ -1,7 +1,14 @@
 /** A worker-thread task: render one briefing. Fonts are parsed once per thread and kept. */
-import type { MessagePort } from 'node:worker_threads';
+import { workerData, type MessagePort } from 'node:worker_threads';
 import { renderInProcess, type RenderInput } from './renderer.ts';
 import type { RenderedBriefing } from './briefing.ts';
+// Loaded when the thread starts, not on its first render: the caller prepares the figures meanwhile.
+import './briefing.ts';
+import './pdf.ts';
+import { loadFonts } from './fonts.ts';
+
+const preload = (workerData as { fontsDir?: string } | null)?.fontsDir;
+if (preload) loadFonts(preload).catch(() => undefined); // a broken font setup is reported by the render itself
 
 export interface RenderTask {
   readonly input: RenderInput;
