@@ -159,6 +159,16 @@ describe('render budget', () => {
     expect(err).toMatchObject({ code: 'RENDER_MEMORY', limit: 8 });
   });
 
+  it('a thread that dies while starting up (budget below what it needs to start) fails the render instead of leaving it waiting', async () => {
+    const pool = createRenderPool(1, { timeoutMs: 60_000, maxMb: 1 });
+    try {
+      const err = await pool.render(await input()).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'RENDER_MEMORY', limit: 1 });
+    } finally {
+      await pool.close();
+    }
+  }, 30_000);
+
   it('a render within budget returns the PDF, in a pool and one-shot', async () => {
     const pool = createRenderPool(1, { timeoutMs: 60_000, maxMb: 512 });
     try {
