@@ -10,6 +10,8 @@ import { settingsFromEnv } from '../../worker/pipeline/settings.ts';
 import { completionAxis } from '../../worker/render/pdf.ts';
 import { createRenderPool, renderBounded } from '../../worker/render/render-pool.ts';
 import { RenderBudgetError, type RenderInput } from '../../worker/render/renderer.ts';
+import { MissingGlyphError } from '../../worker/render/glyphs.ts';
+import { TemplateError } from '../../worker/render/template.ts';
 import { ROOT, tempDir, type CliResult } from '../support/cli.ts';
 import { pdfPages } from '../support/pdf.ts';
 
@@ -164,6 +166,20 @@ describe('render budget', () => {
     try {
       const err = await pool.render(await input()).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'RENDER_MEMORY', limit: 1 });
+    } finally {
+      await pool.close();
+    }
+  }, 30_000);
+
+  it('a bad template or a missing glyph keeps its class across the thread (the queue does not retry them)', async () => {
+    const pool = createRenderPool(1, { timeoutMs: 60_000, maxMb: 512 });
+    try {
+      const ok = await input();
+      const glyph = await pool.render({ ...ok, model: { ...ok.model, note: '进度良好👍' } }).catch((e: unknown) => e);
+      expect(glyph).toBeInstanceOf(MissingGlyphError);
+      expect((glyph as MissingGlyphError).missing.get('body')).toEqual(['👍']);
+      const template = await pool.render({ ...ok, template: 'no-such-template' }).catch((e: unknown) => e);
+      expect(template).toBeInstanceOf(TemplateError);
     } finally {
       await pool.close();
     }

@@ -3,7 +3,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { RenderedBriefing } from './briefing.ts';
 import { DEFAULT_RENDER_BUDGET, RenderBudgetError, type RenderBudget, type RenderInput, type Renderer } from './renderer.ts';
-import type { RenderTask } from './render-thread.ts';
+import { failureError, type RenderTask, type ThreadResult } from './render-thread.ts';
 
 export interface RenderPool {
   readonly render: Renderer;
@@ -32,7 +32,7 @@ export function createRenderPool(threads = Math.max(1, availableParallelism() - 
     for (const fail of waiting) fail(e);
   });
 
-  async function run<K extends RenderTask['kind']>(task: TaskOf<K>): Promise<unknown> {
+  async function run<K extends RenderTask['kind']>(task: TaskOf<K>): Promise<RenderedBriefing | null> {
     const { port1, port2 } = new MessageChannel();
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -53,7 +53,9 @@ export function createRenderPool(threads = Math.max(1, availableParallelism() - 
       }, budget.timeoutMs);
     });
     try {
-      return await Promise.race([pool.run({ ...task, started: port2 }, { transferList: [port2], signal: abort.signal }), early]);
+      const r = (await Promise.race([pool.run({ ...task, started: port2 }, { transferList: [port2], signal: abort.signal }), early])) as ThreadResult;
+      if (!r.ok) throw failureError(r.failure);
+      return r.rendered;
     } catch (e) {
       if (timedOut) throw new RenderBudgetError('RENDER_TIMEOUT', budget.timeoutMs);
       if ((e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') throw new RenderBudgetError('RENDER_MEMORY', budget.maxMb);
