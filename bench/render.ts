@@ -7,7 +7,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parsePeriod } from '../worker/domain/period.ts';
 import { prepareBriefing } from '../worker/pipeline/prepare.ts';
@@ -39,8 +39,29 @@ const pdfkitMs = median(warm);
 console.log(`pdfkit   cold ${cold.toFixed(0)} ms (fonts parsed, first render; goal ≤ 1000), warm median ${pdfkitMs.toFixed(0)} ms over ${warm.length} (goal ≤ 150)`);
 console.log(`         peak RSS ${(peak / 1048576).toFixed(0)} MB, PDF ${(out.pdf.length / 1024).toFixed(0)} KB (goal ≤ 400 KB)`);
 
+// The same briefing with one absurd figure (新建口袋公园 200000000 against a target of 20): the chart
+// clips the bar and the table writes the number short; before the bounded axis this never finished.
+{
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'jibao-bench-absurd-'));
+  const csv = path.join(tmp, '2023Q3.csv');
+  writeFileSync(csv, readFileSync(path.join(settings.jobsDir, 'yuquan-2023/figures/2023Q3.csv'), 'utf8').replace('新建口袋公园,2023Q3,17,', '新建口袋公园,2023Q3,200000000,'));
+  const absurd = await prepareBriefing({ reportId: 'yuquan-2023', period: parsePeriod('2023Q3'), figuresFile: csv }, settings);
+  if (absurd.kind !== 'ready') throw new Error('absurd figures not ready');
+  const a = absurd.prepared;
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    t = performance.now();
+    await renderBriefing({ templatesDir: settings.templatesDir, template: a.job.template, model: a.model, fonts, creationDate: a.issuedAt });
+    times.push(performance.now() - t);
+  }
+  console.log(`absurd   one figure 200000000 (1e9 % of its target): warm median ${median(times).toFixed(0)} ms over ${times.length} (bounded; unbounded before)`);
+  rmSync(tmp, { recursive: true, force: true });
+}
+
 const chromium = ['chromium', 'chromium-browser', 'google-chrome'].find((c) => spawnSync('which', [c]).status === 0);
-if (!chromium) {
+if (Number(values['chromium-runs']) === 0) {
+  console.log('no Chromium comparison (--chromium-runs 0)');
+} else if (!chromium) {
   console.log('chromium not installed (apt-get install -y chromium): no comparison');
 } else {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'jibao-bench-chromium-'));

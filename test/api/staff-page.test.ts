@@ -40,6 +40,7 @@ describe('staff page in a real headless Chromium', () => {
     await page.click('#login-btn');
     await page.waitForSelector('#app:not(.hidden)');
     expect(await page.textContent('#reports')).toContain('玉泉区2023年政府工作报告目标任务季度推进简报');
+    await page.selectOption('#report', 'yuquan-2023');
     await page.selectOption('#period', 'Q3');
     await page.fill('#note', '更正一般公共预算收入数据');
     await page.selectOption('#send', 'none');

@@ -3,6 +3,7 @@ import { InputError, formatIssue } from '../domain/issues.ts';
 import { PeriodError } from '../domain/period.ts';
 import { MissingGlyphError } from '../render/glyphs.ts';
 import { TemplateError } from '../render/template.ts';
+import { RenderBudgetError } from '../render/renderer.ts';
 import { SourceUnavailableError } from '../sources/source.ts';
 import { TokenConfigError } from '../api/auth.ts';
 
@@ -20,6 +21,12 @@ export function reportError(e: unknown, write: (line: string) => void = (l) => p
     write(`error: ${e.message}`);
     write('nothing was archived.');
     return EXIT.input;
+  }
+  if (e instanceof RenderBudgetError) {
+    // The code first: scripts and operators match on it. Not input's fault as such: exit as an internal error.
+    write(`error: ${e.message}`);
+    write('nothing was archived or sent; check the figures for absurd values, or raise the budget.');
+    return EXIT.internal;
   }
   if (e instanceof SourceUnavailableError) {
     write(`error: ${e.message}`);

@@ -6,9 +6,10 @@ import { parsePeriod, PeriodError, type Period } from '../domain/period.ts';
 import { STATUS_LABELS, STATUSES, type StatusCounts } from '../domain/evaluate.ts';
 import { runBriefing } from '../pipeline/run.ts';
 import { prepareBriefing } from '../pipeline/prepare.ts';
-import { PACKAGE_VERSION, settingsFromEnv } from '../pipeline/settings.ts';
+import { PACKAGE_VERSION, settingsFromEnv, type Settings } from '../pipeline/settings.ts';
+import type { Renderer } from '../render/renderer.ts';
 import { loadFonts } from '../render/fonts.ts';
-import { checkBriefing, markupPage, renderBriefing } from '../render/briefing.ts';
+import { checkBriefing, markupPage } from '../render/briefing.ts';
 import { compileTemplate } from '../render/template.ts';
 import { loadJobDefinition } from '../config/job-definition.ts';
 import { loadTargets } from '../config/targets-file.ts';
@@ -37,6 +38,7 @@ program
     guarded(async () => {
       const settings = settingsFromEnv();
       const started = performance.now();
+      await using thread = await renderThread(settings);
       const result = await runBriefing(
         {
           reportId: o.report,
@@ -48,6 +50,7 @@ program
           trigger: { kind: 'cli', by: process.env['JIBAO_USER'] || os.userInfo().username, ...(o.note ? { note: o.note } : {}) },
         },
         settings,
+        { render: thread.render },
       );
       if (result.kind === 'not-ready') {
         process.stderr.write(`not ready: ${result.reason}\n`);
@@ -75,6 +78,16 @@ program
     }),
   );
 
+/**
+ * The embedded commands render in a thread of their own, within the same budget as the queued
+ * worker's; it starts before the figures are read, so its start-up overlaps theirs.
+ */
+async function renderThread(settings: Settings): Promise<{ render: Renderer; [Symbol.asyncDispose](): Promise<void> }> {
+  const { startRenderThread } = await import('../render/render-pool.ts'); // piscina loads only for the commands that render
+  const t = startRenderThread({ timeoutMs: settings.renderTimeoutMs, maxMb: settings.renderMaxMb }, settings.fontsDir);
+  return { render: t.render, [Symbol.asyncDispose]: () => t.close() };
+}
+
 program
   .command('render')
   .description('render the briefing PDF to a file; nothing is archived or sent')
@@ -87,18 +100,18 @@ program
   .action((o: { report: string; period: Period; figures?: string; out: string; html?: string; note?: string }) =>
     guarded(async () => {
       const settings = settingsFromEnv();
+      await using thread = await renderThread(settings);
       const ready = await prepareBriefing({ reportId: o.report, period: o.period, ...(o.figures ? { figuresFile: o.figures } : {}), ...(o.note ? { note: o.note } : {}) }, settings);
       if (ready.kind === 'not-ready') {
         process.stderr.write(`not ready: ${ready.reason}\n`);
         return EXIT.notReady;
       }
       const p = ready.prepared;
-      const fonts = await loadFonts(settings.fontsDir);
-      const r = await renderBriefing({ templatesDir: settings.templatesDir, template: p.job.template, model: p.model, fonts, creationDate: p.issuedAt });
+      const r = await thread.render({ templatesDir: settings.templatesDir, fontsDir: settings.fontsDir, template: p.job.template, model: p.model, creationDate: p.issuedAt });
       await writeAtomically(o.out, r.pdf);
       out(`wrote ${o.out} (${Math.round(r.pdf.length / 1024)} KB)`);
       if (o.html) {
-        await writeAtomically(o.html, markupPage(p.model, r.markup, fonts));
+        await writeAtomically(o.html, markupPage(p.model, r.markup, await loadFonts(settings.fontsDir)));
         out(`wrote ${o.html}`);
       }
     }),

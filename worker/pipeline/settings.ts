@@ -12,6 +12,9 @@ export interface Settings {
   readonly smtpUrl?: string;
   /** Where the API is reachable from recipients' mail clients, for download links (JIBAO_PUBLIC_URL). */
   readonly publicUrl?: string;
+  /** Budget of one render (JIBAO_RENDER_TIMEOUT_MS, default 60 s; JIBAO_RENDER_MAX_MB, default 512): over it, the run fails for good. */
+  readonly renderTimeoutMs: number;
+  readonly renderMaxMb: number;
   readonly clock: () => Date;
 }
 
@@ -37,6 +40,14 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proc
     outboxDir: dir('JIBAO_OUTBOX_DIR', 'outbox'),
     ...(env['SMTP_URL'] ? { smtpUrl: env['SMTP_URL'] } : {}),
     ...(env['JIBAO_PUBLIC_URL'] ? { publicUrl: env['JIBAO_PUBLIC_URL'] } : {}),
+    renderTimeoutMs: positive(env['JIBAO_RENDER_TIMEOUT_MS']) ?? 60_000,
+    renderMaxMb: positive(env['JIBAO_RENDER_MAX_MB']) ?? 512,
     clock: () => new Date(),
   };
+}
+
+/** A positive finite number, or undefined (then the default applies, like the other tuning variables). */
+function positive(value: string | undefined): number | undefined {
+  const n = Number(value ?? '');
+  return Number.isFinite(n) && n > 0 ? n : undefined;
 }

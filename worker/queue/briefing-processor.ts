@@ -2,7 +2,7 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { InputError } from '../domain/issues.ts';
 import { parsePeriod, PeriodError } from '../domain/period.ts';
 import { LockLostError, runBriefing, type Deliver, type DeliveryOutcome, type Fence } from '../pipeline/run.ts';
-import type { Renderer } from '../render/renderer.ts';
+import { RenderBudgetError, type Renderer } from '../render/renderer.ts';
 import type { Settings } from '../pipeline/settings.ts';
 import { MissingGlyphError } from '../render/glyphs.ts';
 import { TemplateError } from '../render/template.ts';
@@ -18,9 +18,9 @@ export interface ProcessorDeps {
   readonly fence?: (job: Job, token: string) => Fence;
 }
 
-/** Errors that a retry cannot fix: the input or a template must change first. */
+/** Errors that a retry cannot fix: the input or a template must change first; a render over budget is deterministic. */
 function isPermanent(e: unknown): boolean {
-  return e instanceof InputError || e instanceof TemplateError || e instanceof MissingGlyphError || e instanceof PeriodError;
+  return e instanceof InputError || e instanceof TemplateError || e instanceof MissingGlyphError || e instanceof PeriodError || e instanceof RenderBudgetError;
 }
 
 /**

@@ -37,7 +37,7 @@ export interface RunningWorker {
 
 export function startBriefingWorker(opts: WorkerOptions): RunningWorker {
   const connection = redisConnection(opts.redisUrl, 'worker');
-  const pool = opts.renderThreads === 0 ? undefined : createRenderPool(opts.renderThreads);
+  const pool = opts.renderThreads === 0 ? undefined : createRenderPool(opts.renderThreads, { timeoutMs: opts.settings.renderTimeoutMs, maxMb: opts.settings.renderMaxMb });
   const log = opts.log.child({ role: 'worker' });
   const deliveries = new Queue(DELIVERIES_QUEUE, { connection });
   const deliver = queueDeliveries(opts.settings, deliveries);

@@ -263,10 +263,11 @@ class Layout {
     this.y += h + LINE_PITCH * 0.4;
   }
 
-  private table(head: readonly Row[], body: readonly Row[], classes: readonly string[]): void {
+  private table(head: readonly Row[], rawBody: readonly Row[], classes: readonly string[]): void {
     const d = this.doc;
     const size = classes.includes('summary') ? 11 : TABLE_SIZE;
     const pad = { x: 2.5, y: 2.5 };
+    const body = fitNumbers(d, rawBody, size);
     const cols = (head[0] ?? body[0])?.cells.reduce((n, c) => n + c.colspan, 0) ?? 0;
     if (cols === 0) return;
     const widths = columnWidths(d, [...head, ...body], cols, size, pad.x);
@@ -352,7 +353,11 @@ class Layout {
     this.y = d.y + 4;
   }
 
-  /** Completion of each indicator against 时序进度: bars with their value, a dashed line at 时序进度. */
+  /**
+   * Completion of each indicator against 时序进度: bars with their value, a dashed line at 时序进度.
+   * The axis is bounded (completionAxis): a bar beyond it ends at the edge with a break mark, a
+   * negative one is marked at zero, and the label always prints the real number.
+   */
   private completionChart(b: Extract<Block, { type: 'chart' }>): void {
     if (b.items.length === 0) return;
     const d = this.doc;
@@ -363,14 +368,14 @@ class Layout {
     const valueW = 40;
     const plotX = PAGE.left + labelW;
     const plotW = PAGE.textWidth - labelW - valueW;
-    const max = Math.max(100, ...b.items.map((i) => i.value));
-    const xOf = (v: number) => plotX + (Math.min(v, max) / max) * plotW;
+    const axis = completionAxis(b.items.map((i) => i.value), b.schedule);
+    const xOf = (v: number) => plotX + (Math.min(Math.max(v, 0), axis.max) / axis.max) * plotW;
     const height = b.items.length * (barH + gap) + 24;
     this.chartTitle(b.title, Math.min(height, PAGE.textHeight / 2));
     const top = this.y;
     // Gridlines and scale.
     d.font('body').fontSize(7).fillColor('#666666');
-    for (let v = 0; v <= max; v += 25) {
+    for (const v of axis.ticks) {
       d.save().moveTo(xOf(v), top).lineTo(xOf(v), top + b.items.length * (barH + gap)).lineWidth(0.3).strokeColor('#bbbbbb').stroke().restore();
       d.text(`${v}%`, xOf(v) - 10, top + b.items.length * (barH + gap) + 2, { width: 20, align: 'center', lineBreak: false });
     }
@@ -383,13 +388,20 @@ class Layout {
       d.font('body').fontSize(size).fillColor('black');
       d.text(item.label, PAGE.left, y + (barH - size) / 2 - 1, { width: labelW - 6, align: 'right', lineBreak: false, ellipsis: true });
       this.fillStatus(plotX, y, xOf(item.value) - plotX, barH, item.status);
-      d.font('body').fontSize(size).fillColor('black').text(`${item.value.toFixed(1)}%`, xOf(item.value) + 3, y + (barH - size) / 2 - 1, { lineBreak: false });
+      if (item.value > axis.max) barBreak(d, xOf(axis.max), y, barH);
+      if (item.value < 0) belowZero(d, plotX, y, barH);
+      // The label fits the space right of the bar (the value column at the edge): smaller type, never clipped.
+      const label = percentLabel(item.value);
+      const lx = Math.max(xOf(item.value), item.value < 0 ? plotX + 4 : plotX) + 3;
+      d.font('body').fontSize(size);
+      const fit = Math.max(6, Math.min(size, (size * (PAGE.left + PAGE.textWidth - lx)) / d.widthOfString(label)));
+      d.fontSize(fit).fillColor('black').text(label, lx, y + (barH - fit) / 2 - 1, { lineBreak: false });
       y += barH + gap;
     }
     if (b.schedule !== undefined) {
       const sx = xOf(b.schedule);
       d.save().moveTo(sx, top - 2).lineTo(sx, y).dash(3, { space: 2 }).lineWidth(1).strokeColor(RED).stroke().undash().restore();
-      d.font('body').fontSize(8).fillColor(RED).text(`时序进度${b.schedule.toFixed(1)}%`, sx - 40, y + 10, { width: 80, align: 'center', lineBreak: false });
+      d.font('body').fontSize(8).fillColor(RED).text(`时序进度${percentLabel(b.schedule)}`, sx - 40, y + 10, { width: 80, align: 'center', lineBreak: false });
     }
     d.fillColor('black');
     this.y = y + 26;
@@ -445,6 +457,71 @@ class Layout {
     rule(y, 1);
     this.y = BOTTOM;
   }
+}
+
+/** Values up to this (%) stretch the completion axis; a larger one is an outlier, drawn clipped with its number. */
+const AXIS_CAP = 300;
+
+/**
+ * The completion chart's axis: from 0 to a round maximum of at least 100 % (the whole target) and at
+ * most AXIS_CAP, in steps of 25 or 50 — at most seven ticks whatever the values (1e23, −1e23, NaN).
+ * An outlier does not squeeze the other bars: it is left out of the scale.
+ */
+export function completionAxis(values: readonly number[], schedule?: number): { max: number; ticks: number[] } {
+  let top = 100;
+  for (const v of schedule === undefined ? values : [...values, schedule]) if (v > top && v <= AXIS_CAP) top = v;
+  const step = top <= 150 ? 25 : 50;
+  const n = Math.ceil(top / step);
+  return { max: n * step, ticks: Array.from({ length: n + 1 }, (_, i) => i * step) };
+}
+
+/** "85.3%" as before; beyond a million, "1.0e+23%", so a label of any size stays short. */
+export function percentLabel(v: number): string {
+  if (Math.abs(v) >= 1e6) return `${v.toExponential(1)}%`;
+  const s = v.toFixed(1);
+  return `${s === '-0.0' ? '0.0' : s}%`;
+}
+
+/** A break mark across the end of a clipped bar: a white gap between two slanted strokes. */
+function barBreak(d: PDFKit.PDFDocument, x: number, y: number, h: number): void {
+  const a = x - 9;
+  d.save().polygon([a, y + h + 1], [a + 4, y - 1], [a + 7, y - 1], [a + 3, y + h + 1]).fill('white');
+  d.moveTo(a, y + h + 1).lineTo(a + 4, y - 1).moveTo(a + 3, y + h + 1).lineTo(a + 7, y - 1).lineWidth(0.6).strokeColor('#333333').stroke().restore();
+}
+
+/** A value below zero: a small triangle pointing left at the zero line. */
+function belowZero(d: PDFKit.PDFDocument, x: number, y: number, h: number): void {
+  d.save().polygon([x - 1, y + h / 2], [x + 4, y + 1.5], [x + 4, y + h - 1.5]).fill('#333333').restore();
+}
+
+/** A number cell wider than this many digits is written in scientific form (2 decimals, fewer if needed). */
+const NUMBER_DIGITS = 10;
+const PLAIN_NUMBER = /^([+\-\u2212]?)(\d[\d,]*(?:\.\d+)?(?:e[+-]?\d+)?)$/i;
+
+/**
+ * Numbers in `num` cells that would not fit a numeric column (1e23 written out, 9.999999999999999e+22)
+ * become short scientific notation, so a column never has to grow or break a number across lines.
+ */
+function fitNumbers(doc: PDFKit.PDFDocument, rows: readonly Row[], size: number): readonly Row[] {
+  let limit = 0;
+  const fit = (c: Cell): Cell => {
+    if (!c.classes.includes('num') || c.runs.length !== 1) return c;
+    const text = c.runs[0]!.text.trim();
+    if (text.length <= NUMBER_DIGITS) return c; // the common case, without measuring
+    const m = PLAIN_NUMBER.exec(text);
+    const n = m ? Number(m[2]!.replace(/,/g, '')) : NaN;
+    if (!Number.isFinite(n)) return c;
+    doc.font('number').fontSize(size);
+    limit ||= doc.widthOfString('0'.repeat(NUMBER_DIGITS));
+    if (doc.widthOfString(text) <= limit) return c;
+    let out = text;
+    for (const digits of [2, 1, 0]) {
+      out = `${m![1]}${n.toExponential(digits)}`;
+      if (doc.widthOfString(out) <= limit) break;
+    }
+    return { ...c, runs: [{ ...c.runs[0]!, text: out }] };
+  };
+  return rows.map((r) => (r.cells.some((c) => c.classes.includes('num')) ? { ...r, cells: r.cells.map(fit) } : r));
 }
 
 const NO_LINE_START = /^[，。、；：！？）」』》”’%％]/;
