@@ -6,6 +6,7 @@ import { TemplateError } from '../render/template.ts';
 import { RenderBudgetError } from '../render/renderer.ts';
 import { SourceUnavailableError } from '../sources/source.ts';
 import { TokenConfigError } from '../api/auth.ts';
+import { redactText } from '../redact.ts';
 
 /** Exit statuses: 0 done, 1 bad input (fix and rerun), 2 internal error, 3 figures not ready yet, 4 figure source unreachable, 5 archived but not delivered. */
 export const EXIT = { ok: 0, input: 1, internal: 2, notReady: 3, unavailable: 4, delivery: 5 } as const;
@@ -38,7 +39,7 @@ export function reportError(e: unknown, write: (line: string) => void = (l) => p
     return EXIT.input;
   }
   const err = e instanceof Error ? e : new Error(String(e));
-  write(`internal error: ${err.message}`);
+  write(`internal error: ${redactText(err.message)}`);
   if (process.env['JIBAO_DEBUG']) write(err.stack ?? '');
   else write('(set JIBAO_DEBUG=1 to see the stack trace; nothing was archived unless reported above)');
   return EXIT.internal;

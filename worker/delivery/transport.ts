@@ -3,6 +3,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import type { BriefingMail } from './message.ts';
 import { toMailOptions } from './message.ts';
 import type { SendMailOptions } from 'nodemailer';
+import { redactUrl } from '../redact.ts';
 
 export interface DeliveryReceipt {
   readonly via: 'smtp' | 'outbox';
@@ -42,7 +43,7 @@ const textOptions = (m: TextMail): SendMailOptions => ({ from: m.from, to: [...m
 
 function smtpMailer(nodemailer: Nodemailer, url: string, clock: () => Date): Mailer {
   const transport = nodemailer.createTransport(url);
-  const safe = url.replace(/\/\/[^@/]*@/, '//***@');
+  const safe = redactUrl(url);
   const sendOptions = async (options: SendMailOptions): Promise<DeliveryReceipt> => {
     const info = await transport.sendMail(options);
     return {

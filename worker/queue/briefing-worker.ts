@@ -11,6 +11,7 @@ import { DELIVERIES_QUEUE } from './delivery-job.ts';
 import { deliveryProcessor, queueDeliveries } from './delivery-processor.ts';
 import { jobFence } from './fence.ts';
 import type { DeliveryRecorder } from '../delivery/deliver.ts';
+import { redactText } from '../redact.ts';
 
 export interface WorkerOptions {
   readonly redisUrl: string;
@@ -59,8 +60,8 @@ export function startBriefingWorker(opts: WorkerOptions): RunningWorker {
   });
   worker.on('failed', (job, err) => void onFailed(job, err, opts.settings, log));
   deliveryWorker.on('failed', (job, err) => void onFailed(job, err, opts.settings, log));
-  deliveryWorker.on('error', (err) => log.error({ err: err.message }, 'delivery worker error (will reconnect)'));
-  worker.on('error', (err) => log.error({ err: err.message }, 'worker error (will reconnect)'));
+  deliveryWorker.on('error', (err) => log.error({ err: redactText(err.message) }, 'delivery worker error (will reconnect)'));
+  worker.on('error', (err) => log.error({ err: redactText(err.message) }, 'worker error (will reconnect)'));
   worker.on('completed', (job) => log.info({ jobId: job.id, result: job.returnvalue }, 'job completed'));
   log.info({ queue: BRIEFINGS_QUEUE, concurrency: opts.concurrency ?? 1, renderThreads: opts.renderThreads ?? 'auto' }, 'worker started');
   return {
@@ -103,10 +104,10 @@ async function onFailed(job: Job | undefined, err: Error, settings: Settings, lo
   if (!job) return;
   const state = await job.getState().catch(() => 'unknown');
   if (state !== 'failed') {
-    log.warn({ jobId: job.id, attempt: job.attemptsMade, reason: err.message }, 'job attempt failed; will retry');
+    log.warn({ jobId: job.id, attempt: job.attemptsMade, reason: redactText(err.message) }, 'job attempt failed; will retry');
     return;
   }
-  log.error({ jobId: job.id, attempts: job.attemptsMade, reason: err.message }, 'job failed');
+  log.error({ jobId: job.id, attempts: job.attemptsMade, reason: redactText(err.message) }, 'job failed');
   const report = typeof job.data?.report === 'string' ? job.data.report : undefined;
   if (!report) return;
   try {
@@ -118,7 +119,7 @@ async function onFailed(job: Job | undefined, err: Error, settings: Settings, lo
       [
         `任务 ${job.id} 已失败，不再自动重试。`,
         `报告：${report}，期间：${String(job.data.period)}，尝试次数：${job.attemptsMade}`,
-        `原因：${err.message}`,
+        `原因：${redactText(err.message)}`,
         '',
         '请修正数据或配置后重新生成（jibao rerun）。',
       ].join('\n'),
