@@ -21,7 +21,7 @@ function findShipped(from: string): string {
 }
 
 /** js-yaml reads an unquoted 2024-10-01 as a Date at UTC midnight; a quoted one stays text. */
-const date = z.union([z.date().transform((d) => d.toISOString().slice(0, 10)), z.string()]).pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a real date'));
+const date = z.union([z.date().transform((d) => d.toISOString().slice(0, 10)), z.string()]).pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine((s) => { const t = Date.parse(`${s}T00:00:00Z`); return !Number.isNaN(t) && new Date(t).toISOString().startsWith(s); }, 'not a real date'));
 const text = z.string().trim().min(1, 'expected a non-empty text');
 
 const yearSchema = z.strictObject({
@@ -50,10 +50,10 @@ export async function loadCalendarYears(file: string): Promise<CalendarYear[]> {
 }
 
 /**
- * The shipped calendar plus the office's own `<jobs folder>/cn-holidays.yaml` if there is one:
+ * The shipped calendar (or JIBAO_CALENDAR_FILE instead, for an office that keeps its own) plus the office's own `<jobs folder>/cn-holidays.yaml` if there is one:
  * the office's years are added, and replace a shipped year given in both.
  */
-export async function loadWorkCalendar(jobsDir: string | undefined, shipped = SHIPPED_CALENDAR): Promise<WorkCalendar> {
+export async function loadWorkCalendar(jobsDir: string | undefined, shipped = process.env['JIBAO_CALENDAR_FILE'] || SHIPPED_CALENDAR): Promise<WorkCalendar> {
   const files = [shipped];
   const byYear = new Map<number, CalendarYear>();
   for (const y of await loadCalendarYears(shipped)) byYear.set(y.year, y);
