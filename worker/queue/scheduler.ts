@@ -50,11 +50,22 @@ export class Scheduler {
     this.calendar = deps.calendar;
   }
 
-  /** Loads and checks the calendar (a year a schedule needs and the calendar lacks: CALENDAR_YEAR_MISSING), catches up, then arms the timers. */
+  /**
+   * The working-day calendar the jobs need, loaded and checked before anything connects: a year a
+   * schedule needs now and the calendar lacks is CALENDAR_YEAR_MISSING, naming the year and the file.
+   */
+  static async prepareCalendar(jobs: readonly JobDefinition[], now: Date): Promise<WorkCalendar | undefined> {
+    if (!jobs.some((d) => usesCalendar(d.schedule.rule))) return undefined;
+    const cal = await loadWorkCalendar(path.dirname(jobs[0]!.dir));
+    checkCalendarCovers(cal, jobs.map((def) => ({ id: def.id, schedule: scheduleOf(def), catchUpMs: def.schedule.catch_up_hours * 3600_000 })), now);
+    return cal;
+  }
+
+  /** Checks the calendar (if not given already), catches up, then arms the timers. */
   async start(): Promise<void> {
     const now = this.deps.clock();
-    const cal = await this.loadCalendar();
-    if (cal) checkCalendarCovers(cal, this.deps.jobs.map((def) => ({ id: def.id, schedule: scheduleOf(def), catchUpMs: def.schedule.catch_up_hours * 3600_000 })), now);
+    this.calendar ??= await Scheduler.prepareCalendar(this.deps.jobs, now);
+    const cal = this.calendar;
     await this.catchUp(now);
     for (const def of this.deps.jobs) {
       this.lastTick.set(def.id, now);
@@ -100,8 +111,7 @@ export class Scheduler {
 
   private async loadCalendar(): Promise<WorkCalendar | undefined> {
     if (this.calendar || !this.deps.jobs.some((d) => usesCalendar(d.schedule.rule))) return this.calendar;
-    const jobsDir = path.dirname(this.deps.jobs[0]!.dir);
-    this.calendar = await loadWorkCalendar(jobsDir);
+    this.calendar = await loadWorkCalendar(path.dirname(this.deps.jobs[0]!.dir));
     return this.calendar;
   }
 
