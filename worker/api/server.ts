@@ -11,7 +11,7 @@ import { loadWorkCalendar } from '../config/work-calendar.ts';
 import { loadTargets } from '../config/targets-file.ts';
 import { InputError } from '../domain/issues.ts';
 import { parsePeriod, periodId, PeriodError } from '../domain/period.ts';
-import { nextFires, periodForFire, usesCalendar } from '../domain/schedule.ts';
+import { firesAfter, periodForFire, usesCalendar } from '../domain/schedule.ts';
 import type { Logger } from '../log.ts';
 import type { Settings } from '../pipeline/settings.ts';
 import { JOB_NAME, JOB_OPTIONS, rerunJobId, type BriefingJobData, type BriefingProgress } from '../queue/briefing-job.ts';
@@ -250,7 +250,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       const cal = usesCalendar(def.schedule.rule) ? await loadWorkCalendar(deps.settings.jobsDir) : undefined;
       const next = (() => {
         try {
-          return nextFires(scheduleOf(def), cal, now, 13).find((f) => periodForFire(f.at, def.schedule.timezone, def.schedule.period).year === year);
+          // Lazily, stopping at the first fire for the targets' year: later years need not be in the calendar.
+          for (const f of firesAfter(scheduleOf(def), cal, now, new Date(Date.UTC(year + 2, 0, 1)))) {
+            if (periodForFire(f.at, def.schedule.timezone, def.schedule.period).year === year) return f;
+          }
+          return undefined;
         } catch (e) {
           if (e instanceof InputError) return undefined;
           throw e;

@@ -6,7 +6,7 @@ import { loadAllJobs, loadJobDefinition, scheduleOf } from '../config/job-defini
 import { loadTargets } from '../config/targets-file.ts';
 import { InputError } from '../domain/issues.ts';
 import { periodId, type Period } from '../domain/period.ts';
-import { describeFire, describeRule, nextFires, periodForFire, usesCalendar, zonedInstant } from '../domain/schedule.ts';
+import { describeFire, describeRule, firesAfter, periodForFire, usesCalendar, zonedInstant } from '../domain/schedule.ts';
 import { loadWorkCalendar } from '../config/work-calendar.ts';
 import { settingsFromEnv } from '../pipeline/settings.ts';
 import { checkNote, checkPeriodInYear, MAX_NOTE_CHARS } from '../pipeline/request-checks.ts';
@@ -165,9 +165,14 @@ export function registerQueueCommands(program: Command): void {
           // Just before local midnight of --from, so a fire at 00:00 that day is listed.
           const from = o.from ? new Date(zonedInstant(tz, o.from, 0)!.getTime() - 1) : settings.clock();
           out(`${def.id}  ${describeRule(def.schedule.rule)}  (${tz}; targets for ${year})`);
-          for (const fire of nextFires(scheduleOf(def), cal, from, o.count)) {
-            const period = periodForFire(fire.at, tz, def.schedule.period);
-            out(`  ${describeFire(fire)}  → ${periodId(period)}${period.year === year ? '' : `  (outside ${year}: not run)`}`);
+          // Lazily: the fires the calendar covers are printed before a missing year stops the listing.
+          let shown = 0;
+          if (o.count > 0) {
+            for (const fire of firesAfter(scheduleOf(def), cal, from)) {
+              const period = periodForFire(fire.at, tz, def.schedule.period);
+              out(`  ${describeFire(fire)}  → ${periodId(period)}${period.year === year ? '' : `  (outside ${year}: not run)`}`);
+              if (++shown >= o.count) break;
+            }
           }
         }
       }),

@@ -110,21 +110,29 @@ export function firesOnDay(s: Schedule, cal: WorkCalendar | undefined, date: str
 /** How far prediction looks for a fire before it gives up (an expression such as 30 February never fires). */
 const MAX_DAYS = 366 * 100; // as node-cron
 
-/** Fires after `from` (exclusive), oldest first, at most `n`, up to `until` (inclusive) if given. */
-export function nextFires(s: Schedule, cal: WorkCalendar | undefined, from: Date, n: number, until?: Date): Fire[] {
-  const out: Fire[] = [];
+/**
+ * Fires after `from` (exclusive), oldest first, up to `until` (inclusive) if given, lazily: a caller
+ * that stops early never makes the calendar look at a later year (which it may lack).
+ */
+export function* firesAfter(s: Schedule, cal: WorkCalendar | undefined, from: Date, until?: Date): Generator<Fire> {
   let date = isoDateInZone(from, s.timeZone);
   // Never look at a day after `until`: its year may be one the calendar lacks and need not have.
   const lastDate = until ? isoDateInZone(until, s.timeZone) : undefined;
-  for (let i = 0; i < MAX_DAYS && out.length < n && (lastDate === undefined || date <= lastDate); i++, date = addDays(date, 1)) {
+  for (let i = 0; i < MAX_DAYS && (lastDate === undefined || date <= lastDate); i++, date = addDays(date, 1)) {
     for (const f of firesOnDay(s, cal, date)) {
       const fire = toFire(s.timeZone, date, f);
       if (!fire || fire.at <= from) continue;
-      if (until && fire.at > until) return out;
-      out.push(fire);
-      if (out.length >= n) break;
+      if (until && fire.at > until) return;
+      yield fire;
     }
   }
+}
+
+/** The next `n` fires after `from` (exclusive), oldest first, up to `until` (inclusive) if given. */
+export function nextFires(s: Schedule, cal: WorkCalendar | undefined, from: Date, n: number, until?: Date): Fire[] {
+  const out: Fire[] = [];
+  if (n <= 0) return out;
+  for (const f of firesAfter(s, cal, from, until)) if (out.push(f) >= n) break;
   return out;
 }
 
