@@ -118,8 +118,12 @@ export function* firesAfter(s: Schedule, cal: WorkCalendar | undefined, from: Da
   let date = isoDateInZone(from, s.timeZone);
   // Never look at a day after `until`: its year may be one the calendar lacks and need not have.
   const lastDate = until ? isoDateInZone(until, s.timeZone) : undefined;
+  // On the first day, times before `from` are skipped without building them (a fire every second).
+  const p = localParts(from, s.timeZone);
+  const fromTime = steadyOffset(s.timeZone, date) !== undefined ? p.hour * 3600 + p.minute * 60 + p.second : 0;
   for (let i = 0; i < MAX_DAYS && (lastDate === undefined || date <= lastDate); i++, date = addDays(date, 1)) {
     for (const f of firesOnDay(s, cal, date)) {
+      if (i === 0 && f.time < fromTime) continue;
       const fire = toFire(s.timeZone, date, f);
       if (!fire || fire.at <= from) continue;
       if (until && fire.at > until) return;
@@ -274,8 +278,27 @@ export function zonedInstant(timeZone: string, date: string, time: number): Date
   return undefined;
 }
 
+/** The zone's UTC offset (ms) through a whole local day, or undefined when it changes near that day (DST). */
+const dayOffsets = new Map<string, number | undefined>();
+function steadyOffset(timeZone: string, date: string): number | undefined {
+  const key = `${timeZone}|${date}`;
+  if (dayOffsets.has(key)) return dayOffsets.get(key);
+  const midnight = Date.parse(`${date}T00:00:00Z`);
+  const offsetAt = (t: number): number => {
+    const p = localParts(new Date(t), timeZone);
+    return Date.parse(`${p.date}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}Z`) - t;
+  };
+  const before = offsetAt(midnight - 14 * 3600_000);
+  const offset = before === offsetAt(midnight + 38 * 3600_000) ? before : undefined;
+  if (dayOffsets.size > 5000) dayOffsets.clear();
+  dayOffsets.set(key, offset);
+  return offset;
+}
+
 function toFire(timeZone: string, date: string, f: DayFire): Fire | undefined {
-  const at = zonedInstant(timeZone, date, f.time);
+  // A fire every second is 86,400 candidates a day: plain arithmetic unless the offset changes that day.
+  const offset = steadyOffset(timeZone, date);
+  const at = offset !== undefined ? new Date(Date.parse(`${date}T00:00:00Z`) + f.time * 1000 - offset) : zonedInstant(timeZone, date, f.time);
   if (!at) return undefined;
   const hh = Math.floor(f.time / 3600);
   const mm = Math.floor((f.time % 3600) / 60);
