@@ -252,7 +252,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         try {
           // Lazily, stopping at the first fire for the targets' year: later years need not be in the calendar.
           for (const f of firesAfter(scheduleOf(def), cal, now, new Date(Date.UTC(year + 2, 0, 1)))) {
-            if (periodForFire(f.at, def.schedule.timezone, def.schedule.period).year === year) return f;
+            if (periodForFire(f.at, def.schedule.timezone, def.schedule.period, f.movedFrom).year === year) return f;
           }
           return undefined;
         } catch (e) {
@@ -267,7 +267,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         title: def.title,
         year,
         schedule: { cron: def.schedule.cron, timezone: def.schedule.timezone },
-        nextRun: next ? { at: next.at.toISOString(), period: periodId(periodForFire(next.at, def.schedule.timezone, def.schedule.period)), ...(next.movedFrom ? { movedFrom: next.movedFrom } : {}) } : null,
+        nextRun: next ? { at: next.at.toISOString(), period: periodId(periodForFire(next.at, def.schedule.timezone, def.schedule.period, next.movedFrom)), ...(next.movedFrom ? { movedFrom: next.movedFrom } : {}) } : null,
         latestSnapshot: latest ? `${latest.report}_${latest.period}_v${latest.version}` : null,
       });
     }

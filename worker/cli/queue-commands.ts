@@ -169,7 +169,7 @@ export function registerQueueCommands(program: Command): void {
           let shown = 0;
           if (o.count > 0) {
             for (const fire of firesAfter(scheduleOf(def), cal, from)) {
-              const period = periodForFire(fire.at, tz, def.schedule.period);
+              const period = periodForFire(fire.at, tz, def.schedule.period, fire.movedFrom);
               out(`  ${describeFire(fire)}  → ${periodId(period)}${period.year === year ? '' : `  (outside ${year}: not run)`}`);
               if (++shown >= o.count) break;
             }

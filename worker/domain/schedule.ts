@@ -9,9 +9,10 @@ export type PeriodRule = 'previous-quarter' | 'previous-month';
 /**
  * The period a fire at `fireTime` reports on, by the calendar in `timeZone`: a fire on
  * 2023-10-20 (Beijing time) with previous-quarter reports on 2023Q3; on 2024-01-20, on 2023Q4.
+ * A fire moved off a day off reports on what its scheduled day would have: moving changes when, not what.
  */
-export function periodForFire(fireTime: Date, timeZone: string, rule: PeriodRule): Period {
-  const [y, m] = isoDateInZone(fireTime, timeZone).split('-').map(Number) as [number, number];
+export function periodForFire(fireTime: Date, timeZone: string, rule: PeriodRule, movedFrom?: { readonly date: string }): Period {
+  const [y, m] = (movedFrom?.date ?? isoDateInZone(fireTime, timeZone)).split('-').map(Number) as [number, number];
   if (rule === 'previous-month') return m === 1 ? monthPeriod(y - 1, 12) : monthPeriod(y, m - 1);
   const q = Math.ceil(m / 3) - 1;
   return q === 0 ? quarterPeriod(y - 1, 4) : quarterPeriod(y, q as Quarter);

@@ -117,7 +117,7 @@ export class Scheduler {
 
   /** Enqueues the period a fire at `fireTime` reports on, once. */
   async fire(def: JobDefinition, fireTime: Date, reason: 'cron' | 'catch-up' = 'cron', movedFrom?: { date: string; reason: string }): Promise<FireOutcome> {
-    const period = periodId(periodForFire(fireTime, def.schedule.timezone, def.schedule.period));
+    const period = periodId(periodForFire(fireTime, def.schedule.timezone, def.schedule.period, movedFrom));
     const jobId = scheduledJobId(def.id, period);
     const log = this.log.child({ report: def.id, period, jobId, fireTime: fireTime.toISOString(), reason, ...(movedFrom ? { movedFrom } : {}) });
     const year = (await loadTargets(def.targetsFile, def.id)).year;
@@ -164,7 +164,7 @@ export class Scheduler {
         throw e;
       }
       if (!older) continue;
-      const period = periodId(periodForFire(older.at, def.schedule.timezone, def.schedule.period));
+      const period = periodId(periodForFire(older.at, def.schedule.timezone, def.schedule.period, older.movedFrom));
       if (!(await this.deps.redis.exists(firedKey(def.id, period)))) {
         this.log.warn({ report: def.id, period, fireTime: older.at.toISOString(), windowHours: def.schedule.catch_up_hours }, 'missed fire outside the catch-up window; skipped (use jibao rerun)');
       }
