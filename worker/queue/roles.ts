@@ -46,7 +46,8 @@ export async function startRoles(opts: StartOptions): Promise<{ stop(): Promise<
     const jobs = await loadAllJobs(opts.settings.jobsDir);
     const redis = redisConnection(opts.redisUrl, 'worker');
     const queue = new Queue(BRIEFINGS_QUEUE, { connection: redis });
-    const scheduler = new Scheduler({ jobs, queue, redis, log: opts.log, clock: opts.settings.clock });
+    const reviewCheckMs = Number(process.env['JIBAO_REVIEW_CHECK_MS'] ?? '') || undefined;
+    const scheduler = new Scheduler({ jobs, queue, redis, log: opts.log, clock: opts.settings.clock, settings: opts.settings, ...(reviewCheckMs ? { reviewCheckMs } : {}) });
     await scheduler.start();
     stops.push(async () => {
       scheduler.stop();
