@@ -155,6 +155,9 @@ describe('review queued: scheduled and ad-hoc drafts, API approval through the d
     const first = await call('POST', '/api/reports/yuquan-2023/runs', T.staff, { period: '2023Q1' });
     expect(first.statusCode).toBe(202);
     await runDone(first.json().runId);
+    const scoped = await call('GET', `/api/runs/${first.json().runId}`, T.otherApprover);
+    expect(scoped.statusCode).toBe(403);
+    expect(scoped.json().code).toBe('REPORT_OUT_OF_SCOPE');
     const second = await call('POST', '/api/reports/yuquan-2023/runs', T.staff, { period: '2023Q1', note: '更正' });
     await runDone(second.json().runId);
     await until('two more reviewer mails', async () => (await received(REVIEWER)).length === 3, 30_000);

@@ -134,7 +134,9 @@ program
       out(`ok  targets         ${rel(job.targetsFile)} (${report.indicators.length} indicators, ${report.tasks.length} tasks, ${report.sections.length} sections)`);
       await compileTemplate(settings.templatesDir, job.template);
       await compileTemplate(settings.templatesDir, 'email-text');
-      out(`ok  templates       ${job.template}, email-text`);
+      // A report under review mails its drafts with the reviewers' templates.
+      if (job.review?.required) await Promise.all(['email-review-text', 'email-review-html'].map((t) => compileTemplate(settings.templatesDir, t)));
+      out(`ok  templates       ${job.template}, email-text${job.review?.required ? ', email-review-text, email-review-html' : ''}`);
       if (!o.period) {
         if (o.figures) throw new InvalidArgumentError('--figures needs --period');
         out('(give --period to check the figures of a period too)');
