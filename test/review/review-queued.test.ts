@@ -138,7 +138,7 @@ describe('review queued: scheduled and ad-hoc drafts, API approval through the d
       expect(sha(m!.mail.attachments[0]!.content)).toBe(sha(pdf));
     }
     await until('the acceptances to be logged', async () => (await deliveries.getJobs(['completed'])).length >= 3, 20_000);
-    const again = await call('POST', '/api/snapshots/yuquan-2023_2023Q3_v1/approval', T.admin, {});
+    const again = await call('POST', '/api/snapshots/yuquan-2023_2023Q3_v1/approval', T.admin); // no body at all
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ alreadyApproved: true, approval: { by: '张主任' }, delivery: { queued: 0 } });
     expect(again.json().delivery.recipients.map((x: { state: string }) => x.state)).toEqual(['already-sent', 'already-sent']);

@@ -41,16 +41,17 @@ async function approvalsPlugin(app: FastifyInstance, deps: ApiDeps): Promise<voi
     const presented = req.headers.authorization !== undefined;
     if (presented && (Number(await deps.redis.get(failKey(req.ip))) || 0) >= FAILED_LOGINS_PER_MINUTE) throw new ApiError(429, 'too many failed logins from this address; try again later', 'LOGIN_THROTTLED');
     const token = authenticate(deps.tokens, req.headers.authorization);
-    const failed = async () => {
+    const failed = async (reason: 'unknown-token' | 'expired') => {
       const n = await deps.redis.incr(failKey(req.ip));
       if (n === 1) await deps.redis.expire(failKey(req.ip), 60);
+      deps.log.warn({ audit: 'login-failed', ip: req.ip, reason, failures: n, url: req.url.split('?')[0] }, 'failed login');
     };
     if (!token) {
-      if (presented) await failed();
+      if (presented) await failed('unknown-token');
       throw new ApiError(401, 'a valid bearer token is required (Authorization: Bearer …)', 'UNAUTHORIZED');
     }
     if (isExpired(token, deps.settings.clock())) {
-      await failed();
+      await failed('expired');
       throw new ApiError(401, `this token expired on ${token.expires}`, 'TOKEN_EXPIRED');
     }
     if (!allows(token, role)) throw new ApiError(403, `this needs the ${role} role; the token has ${token.role}`, 'FORBIDDEN');
