@@ -14,7 +14,7 @@ import { BRIEFINGS_QUEUE } from '../../worker/queue/briefing-job.ts';
 import { startBriefingWorker, type RunningWorker } from '../../worker/queue/briefing-worker.ts';
 import { DELIVERIES_QUEUE } from '../../worker/queue/delivery-job.ts';
 import { Scheduler } from '../../worker/queue/scheduler.ts';
-import { ROOT, tempDir } from '../support/cli.ts';
+import { ROOT, runCli, tempDir } from '../support/cli.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 import { until } from '../support/wait.ts';
@@ -198,5 +198,25 @@ describe('review queued: scheduled and ad-hoc drafts, API approval through the d
     expect(alerts[0]!.mail.subject).toContain('逾期未签发');
     expect(alerts[0]!.mail.text).toContain('yuquan-2023/2023Q2/v1');
     for (const s of schedulers) (s as unknown as { deps: { redis: Redis } }).deps.redis.disconnect();
+  }, 90_000);
+
+  it('jibao approve with REDIS_URL queues the approved PDF for the workers, each recipient once', async () => {
+    const r = await runCli(['approve', 'yuquan-2023/2023Q2/v1', '--comment', '同意'], { env: { REDIS_URL: redis.url, JIBAO_ARCHIVE_DIR: settings.archiveDir, JIBAO_USER: '王主任' } });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/leadership@example\.org \(to\) queued/);
+    const pdf = await readFile(path.join(settings.archiveDir, 'yuquan-2023/2023Q2/v1/briefing.pdf'));
+    for (const address of RECIPIENTS) {
+      const mails = await until(`the Q2 mail to ${address}`, async () => {
+        const got = await received(address);
+        return got.length === 2 ? got : undefined;
+      }, 30_000);
+      expect(sha(mails[1]!.mail.attachments[0]!.content)).toBe(sha(pdf));
+    }
+    const again = await runCli(['approve', 'yuquan-2023/2023Q2/v1'], { env: { REDIS_URL: redis.url, JIBAO_ARCHIVE_DIR: settings.archiveDir } });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/already approved/);
+    await new Promise((res) => setTimeout(res, 1000));
+    for (const address of RECIPIENTS) expect(await received(address)).toHaveLength(2);
   }, 90_000);
 });
