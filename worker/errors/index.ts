@@ -1,0 +1,101 @@
+/**
+ * Errors classified once: every error jibao raises carries a stable `code` (and may carry
+ * `retryable` and `params`); the catalogue (domain/messages.ts) gives each code its texts, its
+ * fault and its HTTP status. The CLI, the API and the queue all read the classification here
+ * instead of keeping their own lists of error classes.
+ */
+import { formatIssue, InputError } from '../domain/issues.ts';
+import { isMessageCode, isRetryableCode, messageEntry, renderMessage, type Fault, type Lang, type MessageCode, type Params } from '../domain/messages.ts';
+import { redactText } from '../redact.ts';
+
+export { MESSAGES, renderMessage, isMessageCode, type Lang, type MessageCode, type Params, type Fault } from '../domain/messages.ts';
+
+export interface Classified {
+  readonly code: MessageCode;
+  readonly retryable: boolean;
+  readonly fault: Fault;
+  /** The HTTP status the error answers with when it reaches the API. */
+  readonly status: number;
+  readonly params: Params;
+}
+
+/** The code, fault, retryability and status of any thrown value. Unknown errors are INTERNAL and retried. */
+export function classify(e: unknown): Classified {
+  const err = (e ?? {}) as { code?: unknown; retryable?: unknown; params?: unknown; statusCode?: unknown; name?: unknown; limit?: unknown };
+  let code: MessageCode = 'INTERNAL';
+  if (e instanceof InputError) code = isMessageCode(e.code) ? e.code : 'INPUT_INVALID';
+  else if (isMessageCode(err.code)) code = err.code;
+  // commander's own errors carry codes such as commander.unknownOption.
+  else if (err.name === 'CommanderError' || (typeof err.code === 'string' && err.code.startsWith('commander.'))) code = 'USAGE';
+  const entry = messageEntry(code)!;
+  const params: Params =
+    typeof err.params === 'object' && err.params !== null ? (err.params as Params) : typeof err.limit === 'number' ? { limit: err.limit } : {};
+  const statusCode = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : undefined;
+  return {
+    code,
+    // An input error's issues may carry a code of a retryable kind; the error as a whole is input.
+    retryable: typeof err.retryable === 'boolean' ? err.retryable : isRetryableCode(code),
+    fault: e instanceof InputError ? 'input' : entry.fault,
+    status: statusCode ?? entry.status ?? 500,
+    params,
+  };
+}
+
+export const isRetryable = (e: unknown): boolean => classify(e).retryable;
+
+/**
+ * The language of the CLI's messages: JIBAO_LANG (zh or en) wins, then the POSIX locale
+ * (LC_ALL, LC_MESSAGES, LANG: zh_CN.UTF-8 → zh); English otherwise.
+ */
+export function cliLang(env: NodeJS.ProcessEnv = process.env): Lang {
+  const forced = (env['JIBAO_LANG'] ?? '').trim().toLowerCase();
+  if (forced.startsWith('zh')) return 'zh';
+  if (forced.startsWith('en')) return 'en';
+  const locale = [env['LC_ALL'], env['LC_MESSAGES'], env['LANG']].find((v) => v !== undefined && v !== '') ?? '';
+  return locale.toLowerCase().startsWith('zh') ? 'zh' : 'en';
+}
+
+/**
+ * The error's lines in `lang`: each issue of an input error, else the catalogue's text for its code.
+ * Where Chinese has no rendering of an English detail (a template's parse error, a source's HTTP
+ * status), the detail follows the Chinese text in brackets; never a secret (redacted).
+ */
+export function errorLines(e: unknown, lang: Lang): string[] {
+  if (e instanceof InputError) return e.issues.map((i) => formatIssue(i, lang));
+  const c = classify(e);
+  const raw = e instanceof Error ? redactText(e.message) : redactText(String(e));
+  if (lang === 'en') return [raw];
+  const text = renderMessage(c.code, c.params, 'zh')!;
+  // A message that is already the code's Chinese text (RenderBudgetError's) needs no detail.
+  return [raw.includes(text) || c.code === 'INTERNAL' ? `${text} [${c.code}]` : `${text}（${raw}）[${c.code}]`];
+}
+
+/**
+ * The job's failure record: "CODE: text", the text in Chinese (operators' alerts and the staff
+ * page show it as is). The code leads so that anything reading the record can branch on it.
+ */
+export function failureRecord(e: unknown): string {
+  const c = classify(e);
+  const text = e instanceof InputError ? e.issues.map((i) => formatIssue(i, 'zh')).join('\n') : errorLines(e, 'zh')[0]!.replace(/ \[[A-Z_]+\]$/, '');
+  return `${c.code}: ${text}`;
+}
+
+/** The code leading a failure record, if any. */
+export function recordCode(record: string): MessageCode | undefined {
+  const m = /^([A-Z][A-Z0-9_]+): /.exec(record);
+  return m && isMessageCode(m[1]) ? m[1] : undefined;
+}
+
+/** An error with a code from the catalogue and its values; the message is the English text. */
+export class CodedError extends Error {
+  readonly retryable: boolean;
+  constructor(
+    readonly code: MessageCode,
+    readonly params: Params = {},
+    detail?: string,
+  ) {
+    super(detail ?? renderMessage(code, params, 'en')!);
+    this.name = 'CodedError';
+    this.retryable = isRetryableCode(code);
+  }
+}
