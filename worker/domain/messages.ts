@@ -236,6 +236,27 @@ export const MESSAGES = {
     zh: (p) => (p.length === undefined ? '更正说明过长' : `更正说明有 ${s(p.length)} 个字，最多 ${s(p.max)} 个字`),
     en: (p) => `is ${s(p.length)} characters; at most ${s(p.max)}`,
   },
+  SOURCE_TOKEN_MISSING: {
+    fault: 'input', doc: 'The environment variable named by source.token_env is not set.',
+    zh: (p) => `环境变量 ${s(p.env)}（数据源的访问令牌）未设置`,
+    en: (p) => `the environment variable ${s(p.env)} (the source's bearer token) is not set`,
+  },
+  SOURCE_REFUSED: {
+    fault: 'input', doc: 'The figure source refused the request (HTTP 4xx other than 404/408/429).',
+    zh: (p) => `数据源拒绝了请求：HTTP ${s(p.status)}${p.env !== undefined ? `；请检查 ${s(p.env)} 中的令牌` : ''}`,
+    en: (p) => `the source refused the request: HTTP ${s(p.status)}${p.env !== undefined ? `; check the token in ${s(p.env)}` : ''}`,
+  },
+  SOURCE_BAD_ANSWER: {
+    fault: 'input', doc: 'The figure source answered with something other than the expected JSON.',
+    zh: (p) =>
+      p.variant === 'period' ? `数据源返回的期间“${s(p.text)}”不是有效的期间`
+      : p.variant === 'schema' ? '数据源返回的 JSON 结构不符合要求；应为 { "period", "as_of", "figures": [ { "indicator", "value", … } ] }'
+      : '数据源返回的内容不是 JSON；应为 { "period", "as_of", "figures": [ { "indicator", "value", "yoy", … } ] }',
+    en: (p) =>
+      p.variant === 'period' ? `"${s(p.text)}" is not a period`
+      : p.variant === 'schema' ? `unexpected JSON: ${s(p.detail)}; expected { "period", "as_of", "figures": [ { "indicator", "value", … } ] }`
+      : 'the answer is not JSON; expected { "period", "as_of", "figures": [ { "indicator", "value", "yoy", … } ] }',
+  },
   SOURCE_URL_CREDENTIALS: {
     fault: 'input', doc: 'The source URL carries credentials; name an environment variable in source.token_env instead.',
     zh: () => '数据源地址中含有账号密码或令牌；请把令牌放在环境变量中，并在 source.token_env 中写明变量名',
@@ -248,8 +269,8 @@ export const MESSAGES = {
   },
   SOURCE_TOO_LARGE: {
     fault: 'input', doc: 'The figure source’s answer is over source.max_bytes.',
-    zh: () => '数据源返回的内容过大，超过 source.max_bytes 的上限',
-    en: () => 'the answer is too large (source.max_bytes)',
+    zh: (p) => `数据源返回的内容过大：${p.declared !== undefined ? `声明为 ${s(p.declared)} 字节` : `已收到超过 ${s(p.max)} 字节`}，超过上限 ${s(p.max)} 字节（source.max_bytes）`,
+    en: (p) => `the answer is too large: ${p.declared !== undefined ? `it announces ${s(p.declared)} bytes` : `more than ${s(p.max)} bytes arrived`}, over the limit of ${s(p.max)} (source.max_bytes)`,
   },
   SOURCE_SLOW: {
     fault: 'source', doc: 'The figure source answered too slowly; retried.',

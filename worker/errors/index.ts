@@ -66,8 +66,9 @@ export function errorLines(e: unknown, lang: Lang): string[] {
   const raw = e instanceof Error ? redactText(e.message) : redactText(String(e));
   if (lang === 'en') return [raw];
   const text = renderMessage(c.code, c.params, 'zh')!;
-  // A message that is already the code's Chinese text (RenderBudgetError's) needs no detail.
-  return [raw.includes(text) || c.code === 'INTERNAL' ? `${text} [${c.code}]` : `${text}（${raw}）[${c.code}]`];
+  // With its values the Chinese text is complete; without, the English detail follows it.
+  const detail = raw.replace(/ \[[A-Z][A-Z0-9_]+\]$/, '');
+  return [Object.keys(c.params).length > 0 || c.code === 'INTERNAL' ? `${text} [${c.code}]` : `${text}（${detail}）[${c.code}]`];
 }
 
 /**
