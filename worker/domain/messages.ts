@@ -39,6 +39,8 @@ const whereEn = (kind: Param, column: Param) => (kind === 'column' ? `column "${
 const WHERE_ZH: Record<string, string> = { title: '标题', 'sheet name': '工作表名', 'file name': '文件名' };
 const whereZh = (kind: Param, column: Param) => (kind === 'column' ? `“${s(column)}”列的表头` : (WHERE_ZH[s(kind)] ?? s(kind)));
 const unitZh = (u: Param) => (s(u) === '' ? '指标单位' : s(u));
+/** A plausibility rule's entry: params { rule, text }. */
+const finding = (doc: string): MessageEntry => ({ fault: 'input', status: 422, doc, zh: (p) => s(p.text), en: (p) => `[${s(p.rule)}] ${s(p.text)}` });
 
 export const MESSAGES = {
   // ── Figure files: the table as a whole ──────────────────────────────────────────────
@@ -204,11 +206,18 @@ export const MESSAGES = {
     zh: (p) => `${s(p.name)}不能为负数（${s(p.cell)}）；请核对正负号`,
     en: (p) => `${s(p.name)} cannot be negative (${s(p.cell)}); check the sign`,
   },
-  FIGURE_SCALE_SUSPECT: {
-    fault: 'input', status: 422, doc: 'A value is far off its target’s scale (likely a unit or decimal error); confirm it with 是 in 确认 if right.',
-    zh: (p) => s(p.text),
-    en: (p) => s(p.text),
-  },
+
+  // ── Plausibility: the finding's text is Chinese already; English keeps the rule's name ──
+  FIGURE_SCALE_SUSPECT: finding('A value is far off its target’s scale (a unit or magnitude error); refused unless confirmed with 是 in 确认.'),
+  FIGURE_PERCENT_OVER_100: finding('A share above 100% (an error).'),
+  FIGURE_DECLINE_OVER_100: finding('A fall of more than 100% (an error).'),
+  FIGURE_GROWTH_IMPLAUSIBLE: finding('A growth rate outside the usual band (a warning).'),
+  FIGURE_MANY_TIMES_BASELINE: finding('A value many times its target or baseline (a warning).'),
+  FIGURE_MANY_TIMES_PREVIOUS: finding('A cumulative value many times the previous period’s (a warning).'),
+  FIGURE_CUMULATIVE_DECREASE: finding('A cumulative value below the previous period’s (a warning).'),
+  FIGURE_PART_EXCEEDS_WHOLE: finding('A part larger than the whole it belongs to (a warning).'),
+  FIGURE_LEADING_ZERO: finding('A number with a leading zero, perhaps a lost decimal point (a warning).'),
+  FIGURE_NO_DECIMAL_POINT: finding('Many numbers and not one decimal point (a warning).'),
 
   // ── Requests, configuration, sources (CLI and API) ──────────────────────────────────
   INPUT_INVALID: {
