@@ -127,7 +127,7 @@ export function apiErrorBody(err: unknown, status: number): ErrorBody {
   const v = (err as { validation?: { instancePath?: string; params?: { missingProperty?: string; additionalProperty?: string } }[] }).validation;
   if (v) {
     const fields = v.map((x) => x.params?.missingProperty ?? x.params?.additionalProperty ?? x.instancePath?.replace(/^\//, '') ?? '').filter(Boolean);
-    return { code: 'BAD_REQUEST', message: fields.length > 0 ? `请求格式有误：字段 ${fields.join('、')} 缺失、多余或不合要求` : '请求格式有误', details: [] };
+    return { code: 'BAD_REQUEST', message: fields.length > 0 ? `请求格式有误：字段${fields.map((f) => `“${f}”`).join('、')}缺失、多余或不合要求` : '请求格式有误', details: [] };
   }
   const code = c.code !== 'INTERNAL' ? c.code : (CODE_BY_STATUS[status] ?? 'BAD_REQUEST');
   return errorBody(code, c.params);
