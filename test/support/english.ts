@@ -8,8 +8,8 @@ export function englishSentence(text: string, allowed: readonly string[] = []): 
     .replace(/\[[A-Z][A-Z0-9_]+\]/g, '')
     .replace(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g, '')
     .replace(/“[^”]*”|"[^"]*"/g, '')
+    .replace(/[\w./@-]*\.(?:csv|xlsx|yaml|yml|json|pdf)\b/g, '')
     .replace(/(?:\/[\w.@-]+)+/g, '')
-    .replace(/\b[\w-]+\.(?:csv|xlsx|yaml|json|pdf)\b/g, '')
     .replace(/\b(?:ms|MB|HTTP)\b/g, '');
   for (const a of allowed) t = t.split(a).join('');
   return /[A-Za-z]{2,}/.exec(t)?.[0];

@@ -123,7 +123,7 @@ export const MESSAGES = {
   FIGURE_PERIOD_INVALID: {
     fault: 'input', status: 422, doc: 'A period cell is not a period.',
     zh: (p) => `“${s(p.cell)}”不是有效的期间；应写作如 2023Q3、2023-09 或 2023年1-9月`,
-    en: (p) => s(p.detail),
+    en: (p) => s(p.detail) || `"${s(p.cell)}" is not a period`,
   },
   FIGURE_PERIOD_CONFLICT: {
     fault: 'input', status: 422, doc: 'The file states another period than the one requested, or two places disagree.',
@@ -330,7 +330,7 @@ export const MESSAGES = {
   // ── The API's general answers, so that a client can branch on every error it gets ──
   BAD_REQUEST: {
     fault: 'input', status: 400, doc: 'The request is malformed (schema, unknown field, bad id).',
-    zh: (p) => (p.snapshot !== undefined ? `“${s(p.snapshot)}”不是快照编号；应如 yuquan-2023_2023Q3_v1` : p.field === 'email' ? '“仅发给我”需要填写您的邮箱' : '请求格式有误'),
+    zh: (p) => (p.snapshot !== undefined ? `“${s(p.snapshot)}”不是快照编号；应如“yuquan-2023_2023Q3_v1”` : p.field === 'email' ? '“仅发给我”需要填写您的邮箱' : '请求格式有误'),
     en: (p) => (p.snapshot !== undefined ? `"${s(p.snapshot)}" is not a snapshot id; expected e.g. yuquan-2023_2023Q3_v1` : p.field === 'email' ? 'send "me" needs your email' : s(p.detail) || 'bad request'),
   },
   UNAUTHORIZED: {

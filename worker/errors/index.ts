@@ -68,7 +68,7 @@ export function errorLines(e: unknown, lang: Lang): string[] {
   const text = renderMessage(c.code, c.params, 'zh')!;
   // With its values the Chinese text is complete; without, the English detail follows it.
   const detail = raw.replace(/ \[[A-Z][A-Z0-9_]+\]$/, '');
-  return [Object.keys(c.params).length > 0 || c.code === 'INTERNAL' ? `${text} [${c.code}]` : `${text}（${detail}）[${c.code}]`];
+  return [Object.keys(c.params).length > 0 || c.code === 'INTERNAL' ? `${text} [${c.code}]` : `${text}（${detail}） [${c.code}]`];
 }
 
 /**
