@@ -3,7 +3,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { parsePeriod, PeriodError, type Period } from '../domain/period.ts';
 import type { Evaluation } from '../domain/evaluate.ts';
 import { EXIT, reportError } from './errors.ts';
-import { cliLang, renderMessage } from '../errors/index.ts';
+import { cliLang } from '../errors/index.ts';
 
 export const out = (line = '') => process.stdout.write(line + '\n');
 export const rel = (p: string) => displayPath(p);
@@ -12,8 +12,8 @@ export function periodArg(text: string): Period {
   try {
     return parsePeriod(text);
   } catch (e) {
-    // commander prints it after its own lead; the text in the CLI's language, with its code.
-    if (e instanceof PeriodError && cliLang() === 'zh') throw new InvalidArgumentError(`${renderMessage(e.code, e.params, 'zh')} [${e.code}]`);
+    // In Chinese the error itself goes up to reportError (commander would put its English lead before it).
+    if (e instanceof PeriodError && cliLang() === 'zh') throw e;
     throw new InvalidArgumentError(e instanceof PeriodError ? e.message : String(e));
   }
 }
