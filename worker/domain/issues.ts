@@ -37,7 +37,9 @@ export function catalogIssue(severity: InputIssue['severity'], code: MessageCode
 
 /** The issue's text in `lang`: from the catalogue where the code has an entry, else the English message as given. */
 export function issueText(i: InputIssue, lang: Lang = 'en'): string {
-  if (lang === 'en' || !i.code) return i.message;
+  if (lang === 'en') return i.message;
+  // Not (yet) in the catalogue (a schema's detail on a configuration file): a Chinese lead, the detail as written.
+  if (!i.code) return `文件内容有误：${i.message}`;
   // A code raised without values (CodedInputError from a config check) keeps its English detail after the Chinese lead.
   if (!i.params) {
     const lead = renderMessage(i.code, {}, 'zh');

@@ -335,7 +335,7 @@ export const MESSAGES = {
   },
   UNAUTHORIZED: {
     fault: 'input', status: 401, doc: 'No valid bearer token.',
-    zh: () => '需要有效的访问令牌（Authorization: Bearer …）；请重新登录',
+    zh: () => '需要有效的访问令牌；请重新登录',
     en: () => 'a valid bearer token is required (Authorization: Bearer …)',
   },
   TOKEN_EXPIRED: {
