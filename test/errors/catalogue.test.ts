@@ -16,6 +16,7 @@ import { SourceUnavailableError } from '../../worker/sources/source.ts';
 import { readFigureFiles } from '../../worker/sources/file-source.ts';
 import { describeFailure } from '../../worker/delivery/alert.ts';
 import { apiErrorBody } from '../../worker/api/server.ts';
+import { reportError } from '../../worker/cli/errors.ts';
 import { sampleReport, figuresOf } from '../support/report.ts';
 import { englishSentence } from '../support/english.ts';
 import { ROOT } from '../support/cli.ts';
@@ -147,7 +148,7 @@ describe('the failure record and the operators’ alert', () => {
     expect(describeFailure('FIGURE_NOT_A_NUMBER: 错误：a.csv，第 2 行：…')).toBe('错误：a.csv，第 2 行：…（错误代码：FIGURE_NOT_A_NUMBER）');
     expect(describeFailure('figure source https://u:secret@h.example/x unavailable [SOURCE_UNAVAILABLE]')).toMatch(/^数据源暂时无法访问，稍后将重试（.*）（错误代码：SOURCE_UNAVAILABLE）$/);
     expect(describeFailure('figure source https://u:secret@h.example/x unavailable [SOURCE_UNAVAILABLE]')).not.toContain('secret');
-    expect(describeFailure('SMTP 550 mailbox unavailable')).toMatch(/^未分类错误/);
+    expect(describeFailure('SMTP 550 mailbox unavailable')).toBe('详情（原文）：SMTP 550 mailbox unavailable');
   });
 
   it('prints the CLI lines in Chinese from the same classification', () => {
@@ -174,5 +175,33 @@ describe('the API body of a refused figure file', () => {
     for (const d of body.details) expect(englishSentence(d.message)).toBeUndefined();
     // An internal error says nothing of its cause.
     expect(apiErrorBody(new Error('ECONNREFUSED 10.0.0.5'), 500)).toEqual({ code: 'INTERNAL', message: renderMessage('INTERNAL', {}, 'zh'), details: [] });
+  });
+});
+
+describe('the CLI prints and exits by the classification', () => {
+  const run = (e: unknown, lang: 'zh' | 'en') => {
+    const lines: string[] = [];
+    const exit = reportError(e, (l) => lines.push(l), lang);
+    return { exit, lines };
+  };
+
+  it('keeps the English lines as they were, and prints Chinese ones under zh, with the same exit status', () => {
+    const budget = new RenderBudgetError('RENDER_MEMORY', 512);
+    expect(run(budget, 'en')).toEqual({ exit: 2, lines: [`error: ${budget.message}`, 'nothing was archived or sent; check the figures for absurd values, or raise the budget.'] });
+    expect(run(budget, 'zh')).toEqual({ exit: 2, lines: ['错误：简报排版超过内存上限（512 MB），已中止；请检查数据中是否有异常大的数值，或调高上限 [RENDER_MEMORY]', '未归档、未发送任何内容。'] });
+    expect(run(new SourceUnavailableError('HTTP 503', 'SOURCE_SLOW'), 'en')).toEqual({ exit: 4, lines: ['error: HTTP 503 [SOURCE_SLOW]', 'nothing was rendered or archived; try again later.'] });
+    expect(run(new SourceUnavailableError('HTTP 503', 'SOURCE_SLOW'), 'zh').exit).toBe(4);
+    expect(run(new PeriodError('"x" is not a period', { text: 'x' }), 'zh')).toEqual({ exit: 1, lines: ['错误：“x”不是有效的期间；应写作如 2023Q3、2023-09 或 2023年1-9月 [PERIOD_INVALID]'] });
+    const template = new TemplateError('t.hbs', 'line 3: unclosed {{#if}}');
+    expect(run(template, 'en')).toEqual({ exit: 1, lines: ['error: t.hbs: line 3: unclosed {{#if}}', 'nothing was archived.'] });
+    expect(run(template, 'zh').lines[0]).toBe('错误：简报模板有误，无法排版（t.hbs: line 3: unclosed {{#if}}） [TEMPLATE_INVALID]');
+  });
+
+  it('carries a code the catalogue does not have yet (another change’s) through the CLI and the API, as a system error', () => {
+    const e = Object.assign(new Error('draft v1 was superseded by v2'), { code: 'SOME_NEW_CODE' });
+    expect(classify(e)).toMatchObject({ code: 'SOME_NEW_CODE', fault: 'system', retryable: true, status: 500 });
+    expect(run(e, 'zh')).toMatchObject({ exit: 2, lines: ['内部错误：draft v1 was superseded by v2 [SOME_NEW_CODE]', expect.any(String)] });
+    const refused = Object.assign(new Error('refused'), { code: 'SOME_NEW_CODE', statusCode: 409 });
+    expect(apiErrorBody(refused, 409)).toEqual({ code: 'SOME_NEW_CODE', message: renderMessage('BAD_REQUEST', {}, 'zh'), details: [] });
   });
 });

@@ -130,7 +130,8 @@ export function apiErrorBody(err: unknown, status: number): ErrorBody {
     return { code: 'BAD_REQUEST', message: fields.length > 0 ? `请求格式有误：字段${fields.map((f) => `“${f}”`).join('、')}缺失、多余或不合要求` : '请求格式有误', details: [] };
   }
   const code = c.code !== 'INTERNAL' ? c.code : (CODE_BY_STATUS[status] ?? 'BAD_REQUEST');
-  return errorBody(code, c.params);
+  // A code the catalogue lacks still travels; its message is the general one for the status.
+  return { code, message: renderMessage(code, c.params, 'zh') ?? renderMessage(CODE_BY_STATUS[status] ?? 'BAD_REQUEST', {}, 'zh')!, details: [] };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { InputError, formatIssue } from '../domain/issues.ts';
-import { classify, cliLang, errorLines, type Lang } from '../errors/index.ts';
+import { classify, cliLang, errorLines, isMessageCode, type Lang } from '../errors/index.ts';
 import { redactText } from '../redact.ts';
 
 /** Exit statuses: 0 done, 1 bad input (fix and rerun), 2 internal error, 3 figures not ready yet, 4 figure source unreachable, 5 archived but not delivered. */
@@ -31,9 +31,9 @@ export function reportError(e: unknown, write: (line: string) => void = (l) => p
   const c = classify(e);
   const [line] = errorLines(e, lang);
   const lead = lang === 'zh' ? '错误：' : 'error: ';
-  if (c.code === 'INTERNAL') {
+  if (c.code === 'INTERNAL' || !isMessageCode(c.code)) {
     const err = e instanceof Error ? e : new Error(String(e));
-    write(lang === 'zh' ? `内部错误：${redactText(err.message)} [INTERNAL]` : `internal error: ${redactText(err.message)}`);
+    write(lang === 'zh' ? `内部错误：${redactText(err.message)} [${c.code}]` : `internal error: ${redactText(err.message)}`);
     if (process.env['JIBAO_DEBUG']) write(err.stack ?? '');
     else write(AFTER.internal[lang]);
     return EXIT.internal;
@@ -45,9 +45,6 @@ export function reportError(e: unknown, write: (line: string) => void = (l) => p
   }
   if (c.code === 'TEMPLATE_INVALID' || c.code === 'GLYPH_MISSING') write(AFTER.template[lang]);
   // A render over budget is not the input's fault as such: exit as an internal error.
-  if (c.fault === 'system') {
-    write(AFTER.budget[lang]);
-    return EXIT.internal;
-  }
-  return EXIT.input;
+  if (c.code === 'RENDER_TIMEOUT' || c.code === 'RENDER_MEMORY') write(AFTER.budget[lang]);
+  return c.fault === 'input' ? EXIT.input : EXIT.internal;
 }

@@ -31,5 +31,5 @@ export function describeFailure(message: string): string {
   if (tail && isMessageCode(tail[1])) {
     return `${renderMessage(tail[1], {}, 'zh')}（${text.slice(0, tail.index)}）（错误代码：${tail[1]}）`;
   }
-  return `未分类错误，原始信息：${text}`;
+  return `详情（原文）：${text}`;
 }

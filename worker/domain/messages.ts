@@ -298,7 +298,7 @@ export const MESSAGES = {
   },
   TEMPLATE_INVALID: {
     fault: 'input', doc: 'The briefing template cannot be compiled or rendered.',
-    zh: () => '简报模板有误，无法排版；未归档任何内容',
+    zh: () => '简报模板有误，无法排版',
     en: () => 'the briefing template is invalid',
   },
   GLYPH_MISSING: {

@@ -11,7 +11,8 @@ import { redactText } from '../redact.ts';
 export { MESSAGES, renderMessage, isMessageCode, type Lang, type MessageCode, type Params, type Fault } from '../domain/messages.ts';
 
 export interface Classified {
-  readonly code: MessageCode;
+  /** A catalogue code; or a code an error carries that the catalogue does not have yet, kept as it is. */
+  readonly code: MessageCode | (string & {});
   readonly retryable: boolean;
   readonly fault: Fault;
   /** The HTTP status the error answers with when it reaches the API. */
@@ -22,12 +23,14 @@ export interface Classified {
 /** The code, fault, retryability and status of any thrown value. Unknown errors are INTERNAL and retried. */
 export function classify(e: unknown): Classified {
   const err = (e ?? {}) as { code?: unknown; retryable?: unknown; params?: unknown; statusCode?: unknown; name?: unknown; limit?: unknown };
-  let code: MessageCode = 'INTERNAL';
+  let code: string = 'INTERNAL';
   if (e instanceof InputError) code = isMessageCode(e.code) ? e.code : 'INPUT_INVALID';
   else if (isMessageCode(err.code)) code = err.code;
   // commander's own errors carry codes such as commander.unknownOption.
   else if (err.name === 'CommanderError' || (typeof err.code === 'string' && err.code.startsWith('commander.'))) code = 'USAGE';
-  const entry = messageEntry(code)!;
+  // A code not in the catalogue (yet): carried through as it is, classified as the system's.
+  else if (typeof err.code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(err.code)) code = err.code;
+  const entry = messageEntry(code);
   const params: Params =
     typeof err.params === 'object' && err.params !== null ? (err.params as Params) : typeof err.limit === 'number' ? { limit: err.limit } : {};
   const statusCode = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : undefined;
@@ -35,8 +38,8 @@ export function classify(e: unknown): Classified {
     code,
     // An input error's issues may carry a code of a retryable kind; the error as a whole is input.
     retryable: typeof err.retryable === 'boolean' ? err.retryable : isRetryableCode(code),
-    fault: e instanceof InputError ? 'input' : entry.fault,
-    status: statusCode ?? entry.status ?? 500,
+    fault: e instanceof InputError ? 'input' : (entry?.fault ?? 'system'),
+    status: statusCode ?? entry?.status ?? 500,
     params,
   };
 }
@@ -65,9 +68,10 @@ export function errorLines(e: unknown, lang: Lang): string[] {
   const c = classify(e);
   const raw = e instanceof Error ? redactText(e.message) : redactText(String(e));
   if (lang === 'en') return [raw];
-  const text = renderMessage(c.code, c.params, 'zh')!;
+  const text = renderMessage(c.code, c.params, 'zh');
   // With its values the Chinese text is complete; without, the English detail follows it.
   const detail = raw.replace(/ \[[A-Z][A-Z0-9_]+\]$/, '');
+  if (text === undefined) return [`${detail} [${c.code}]`];
   return [Object.keys(c.params).length > 0 || c.code === 'INTERNAL' ? `${text} [${c.code}]` : `${text}（${detail}） [${c.code}]`];
 }
 
@@ -82,9 +86,8 @@ export function failureRecord(e: unknown): string {
 }
 
 /** The code leading a failure record, if any. */
-export function recordCode(record: string): MessageCode | undefined {
-  const m = /^([A-Z][A-Z0-9_]+): /.exec(record);
-  return m && isMessageCode(m[1]) ? m[1] : undefined;
+export function recordCode(record: string): string | undefined {
+  return /^([A-Z][A-Z0-9_]+): /.exec(record)?.[1];
 }
 
 /** An error with a code from the catalogue and its values; the message is the English text. */
