@@ -3,7 +3,7 @@ import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, CodedInputError } from '../../worker/error-codes.ts';
-import { classify, cliLang, failureRecord, errorLines, recordCode } from '../../worker/errors/index.ts';
+import { classify, cliLang, failureRecord, errorLines, readFailure, recordCode } from '../../worker/errors/index.ts';
 import { errorsMarkdown } from '../../worker/errors/doc.ts';
 import { MESSAGES, renderMessage, type Params } from '../../worker/domain/messages.ts';
 import { readFigureTable, type RawTable } from '../../worker/domain/figure-table.ts';
@@ -149,6 +149,13 @@ describe('the failure record and the operators’ alert', () => {
     expect(describeFailure('figure source https://u:secret@h.example/x unavailable [SOURCE_UNAVAILABLE]')).toMatch(/^数据源暂时无法访问，稍后将重试（.*）（错误代码：SOURCE_UNAVAILABLE）$/);
     expect(describeFailure('figure source https://u:secret@h.example/x unavailable [SOURCE_UNAVAILABLE]')).not.toContain('secret');
     expect(describeFailure('SMTP 550 mailbox unavailable')).toBe('详情（原文）：SMTP 550 mailbox unavailable');
+  });
+
+  it('reads any failure reason back as a code and Chinese text (the run status on the page)', () => {
+    expect(readFailure(failureRecord(new RenderBudgetError('RENDER_MEMORY', 512)))).toEqual({ code: 'RENDER_MEMORY', text: '简报排版超过内存上限（512 MB），已中止；请检查数据中是否有异常大的数值，或调高上限' });
+    expect(readFailure('figure source x unavailable after 3 attempt(s): HTTP 503 [SOURCE_UNAVAILABLE]')).toEqual({ code: 'SOURCE_UNAVAILABLE', text: '数据源暂时无法访问，稍后将重试（figure source x unavailable after 3 attempt(s): HTTP 503）' });
+    expect(readFailure('figures not ready: no figures for 2023Q4 in jobs/x (0 file(s) read)')).toMatchObject({ code: 'FIGURES_NOT_READY', text: expect.stringMatching(/^该期间的数据尚未就绪（/) });
+    expect(readFailure('SMTP 550 no such user')).toEqual({ code: undefined, text: '详情（原文）：SMTP 550 no such user' });
   });
 
   it('prints the CLI lines in Chinese from the same classification', () => {

@@ -15,7 +15,7 @@ import type { Logger } from '../log.ts';
 import type { Settings } from '../pipeline/settings.ts';
 import { JOB_NAME, JOB_OPTIONS, rerunJobId, type BriefingJobData, type BriefingProgress } from '../queue/briefing-job.ts';
 import { allows, authenticate, isExpired, maySendTo, sendMeDomainsFromEnv, type ApiRole, type ApiToken } from './auth.ts';
-import { classify, recordCode, renderMessage, type MessageCode, type Params } from '../errors/index.ts';
+import { classify, readFailure, renderMessage, type MessageCode, type Params } from '../errors/index.ts';
 import { checkNote, checkPeriodInYear } from '../pipeline/request-checks.ts';
 import { redactText } from '../redact.ts';
 import { createMetrics } from './metrics.ts';
@@ -107,6 +107,12 @@ export interface ErrorBody {
 }
 
 const errorBody = (code: MessageCode, params: Params = {}, details: readonly ErrorDetail[] = []): ErrorBody => ({ code, message: renderMessage(code, params, 'zh')!, details });
+
+/** A failed run's reason for the page: its code and Chinese text. */
+const failed = (reason: string) => {
+  const { code, text } = readFailure(reason);
+  return { error: text, errorCode: code ?? 'INTERNAL' };
+};
 
 /** The body for any error: an input error lists every issue; an internal one says nothing of its cause. */
 export function apiErrorBody(err: unknown, status: number): ErrorBody {
@@ -382,9 +388,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         state,
         stage: progress?.stage ?? null,
         progress: progress?.percent ?? 0,
-        // The failure record is "CODE: 中文说明": the code apart, the text as staff read it.
-        error: state === 'failed' ? redactText(job.failedReason ?? '').replace(/^[A-Z][A-Z0-9_]+: /, '') : null,
-        errorCode: state === 'failed' ? (recordCode(job.failedReason ?? '') ?? 'INTERNAL') : null,
+        // The failure record ("CODE: 中文说明"): the code apart, the text as staff read it.
+        ...(state === 'failed' ? failed(job.failedReason ?? '') : { error: null, errorCode: null }),
         snapshot: rv?.snapshot ? `${rv.snapshot.report}_${rv.snapshot.period}_v${rv.snapshot.version}` : null,
       };
     },

@@ -85,6 +85,24 @@ export function failureRecord(e: unknown): string {
   return `${c.code}: ${text}`;
 }
 
+/**
+ * A job's failure reason read back for staff and operators: its code, and its text in Chinese.
+ * A failure record ("CODE: 中文说明") as it is; a message ending in [CODE] (a source outage that
+ * used up its retries) gets the code's Chinese text with the English detail after it; the queue's
+ * "figures not ready: …" its code; anything else (a mail server's answer) the original text.
+ * Never a secret.
+ */
+export function readFailure(reason: string): { code: string | undefined; text: string } {
+  const text = redactText(reason);
+  const code = recordCode(text);
+  if (code) return { code, text: text.slice(code.length + 2) };
+  const tail = / \[([A-Z][A-Z0-9_]+)\]$/.exec(text);
+  if (tail && isMessageCode(tail[1])) return { code: tail[1], text: `${renderMessage(tail[1], {}, 'zh')}（${text.slice(0, tail.index)}）` };
+  const notReady = /^figures not ready: (.*)$/s.exec(text);
+  if (notReady) return { code: 'FIGURES_NOT_READY', text: `${renderMessage('FIGURES_NOT_READY', {}, 'zh')}（${notReady[1]}）` };
+  return { code: undefined, text: `详情（原文）：${text}` };
+}
+
 /** The code leading a failure record, if any. */
 export function recordCode(record: string): string | undefined {
   return /^([A-Z][A-Z0-9_]+): /.exec(record)?.[1];
