@@ -39,7 +39,7 @@ export function catalogIssue(severity: InputIssue['severity'], code: MessageCode
 export function issueText(i: InputIssue, lang: Lang = 'en'): string {
   if (lang === 'en') return i.message;
   // Not (yet) in the catalogue (a schema's detail on a configuration file): a Chinese lead, the detail as written.
-  if (!i.code) return `文件内容有误：${i.message}`;
+  if (!i.code) return `输入或配置有误（原文）：${i.message}`;
   // A code raised without values (CodedInputError from a config check) keeps its English detail after the Chinese lead.
   if (!i.params) {
     const lead = renderMessage(i.code, {}, 'zh');
