@@ -16,8 +16,6 @@ export interface ProcessorDeps {
   readonly fence?: (job: Job, token: string) => Fence;
 }
 
-
-
 /**
  * The queued job runs exactly the pipeline `jibao run` runs, reporting each stage as progress.
  * Figures not ready: a scheduled job waits (delayed, retried) until its deadline; a rerun fails.
