@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiStack, TOKENS } from '../support/api.ts';
 import { englishSentence } from '../support/english.ts';
+import { JOB_NAME, JOB_OPTIONS } from '../../worker/queue/briefing-job.ts';
 
 const auth = (t: string) => ({ authorization: `Bearer ${t}` });
 
@@ -60,6 +61,19 @@ describe('HTTP API: roles, validation, runs, snapshots, metrics', () => {
       expect([400, 404]).toContain(r.statusCode);
     }
     expect((await inject('GET', '/api/runs/nope', TOKENS.viewer)).statusCode).toBe(404);
+  });
+
+  it('a run that failed for good shows its code and a Chinese reason (the failure record)', async () => {
+    // A period no parser accepts, queued as a stale client might: refused by the worker, not retried.
+    await stack.briefings.add(JOB_NAME, { report: 'yuquan-2023', period: '2023Q9', trigger: { kind: 'api', by: 'test' }, send: false }, { ...JOB_OPTIONS, jobId: 'bad-period-run' });
+    let run: Record<string, unknown> = {};
+    for (let i = 0; i < 150 && run['state'] !== 'failed'; i++) {
+      run = (await inject('GET', '/api/runs/bad-period-run', TOKENS.viewer)).json();
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    expect(run).toMatchObject({ state: 'failed', errorCode: 'PERIOD_INVALID', error: expect.stringContaining('“2023Q9”不是有效的期间') });
+    expect(englishSentence(String(run['error']))).toBeUndefined();
+    expect((await stack.briefings.getJob('bad-period-run'))!.attemptsMade).toBe(1);
   });
 
   it('runs a rerun to completion (202, then state and snapshot), audit-logged with the token name; serves the PDF and manifest', async () => {

@@ -376,9 +376,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     '/api/runs/:id',
     { preHandler: need('viewer'), schema: { params: { type: 'object', properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,200}$' } } } } },
     async (req) => {
+      // The state first, then the job: a job read before it failed would show "failed" without its reason.
+      const state = await deps.briefings.getJobState(req.params.id);
       const job = await deps.briefings.getJob(req.params.id);
-      if (!job) throw new HttpError(404, 'NOT_FOUND', { kind: 'run', id: req.params.id });
-      const state = await job.getState();
+      if (!job || state === 'unknown') throw new HttpError(404, 'NOT_FOUND', { kind: 'run', id: req.params.id });
       const progress = (typeof job.progress === 'object' ? job.progress : null) as BriefingProgress | null;
       const rv = job.returnvalue as { snapshot?: { report: string; period: string; version: number } } | null;
       return {
