@@ -76,15 +76,18 @@ declare module 'fastify' {
 const REPORT_ID = '^[a-z0-9][a-z0-9-]{0,63}$';
 const SNAPSHOT_ID = /^([a-z0-9][a-z0-9-]{0,63})_(\d{4}(?:Q[1-4]|-\d{2}))_v(\d{1,6})$/;
 
-/** An answer other than success: its code and values render the Chinese message from the catalogue. */
-class HttpError extends Error {
+/**
+ * An answer other than success: its code and values render the Chinese message from the catalogue
+ * (a code not in it yet gets the general message of its status until its entry is added).
+ */
+export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
-    readonly code: MessageCode,
+    readonly code: MessageCode | (string & {}),
     readonly params: Params = {},
     readonly headers: Record<string, string> = {},
   ) {
-    super(renderMessage(code, params, 'en'));
+    super(renderMessage(code, params, 'en') ?? code);
   }
 }
 
@@ -106,7 +109,11 @@ export interface ErrorBody {
   readonly details: readonly ErrorDetail[];
 }
 
-const errorBody = (code: MessageCode, params: Params = {}, details: readonly ErrorDetail[] = []): ErrorBody => ({ code, message: renderMessage(code, params, 'zh')!, details });
+const errorBody = (code: string, params: Params = {}, status = 400): ErrorBody => ({
+  code,
+  message: renderMessage(code, params, 'zh') ?? renderMessage(CODE_BY_STATUS[status] ?? 'BAD_REQUEST', {}, 'zh')!,
+  details: [],
+});
 
 /** A failed run's reason for the page: its code and Chinese text. */
 const failed = (reason: string) => {
@@ -117,7 +124,7 @@ const failed = (reason: string) => {
 /** The body for any error: an input error lists every issue; an internal one says nothing of its cause. */
 export function apiErrorBody(err: unknown, status: number): ErrorBody {
   if (status >= 500) return errorBody('INTERNAL');
-  if (err instanceof HttpError) return errorBody(err.code, err.params);
+  if (err instanceof HttpError) return errorBody(err.code, err.params, status);
   const c = classify(err);
   if (err instanceof InputError) {
     const details = err.issues.map((i) => ({
@@ -135,9 +142,8 @@ export function apiErrorBody(err: unknown, status: number): ErrorBody {
     const fields = v.map((x) => x.params?.missingProperty ?? x.params?.additionalProperty ?? x.instancePath?.replace(/^\//, '') ?? '').filter(Boolean);
     return { code: 'BAD_REQUEST', message: fields.length > 0 ? `请求格式有误：字段${fields.map((f) => `“${f}”`).join('、')}缺失、多余或不合要求` : '请求格式有误', details: [] };
   }
-  const code = c.code !== 'INTERNAL' ? c.code : (CODE_BY_STATUS[status] ?? 'BAD_REQUEST');
   // A code the catalogue lacks still travels; its message is the general one for the status.
-  return { code, message: renderMessage(code, c.params, 'zh') ?? renderMessage(CODE_BY_STATUS[status] ?? 'BAD_REQUEST', {}, 'zh')!, details: [] };
+  return errorBody(c.code !== 'INTERNAL' ? c.code : (CODE_BY_STATUS[status] ?? 'BAD_REQUEST'), c.params, status);
 }
 
 /**
