@@ -98,9 +98,10 @@ describe('queue and scheduler on a real Redis', () => {
     });
     afterAll(() => worker?.close(5000));
 
+    // The state before the job: a job read just before it failed would have no failure reason yet.
     const finished = (id: string) => until(`job ${id} to finish`, async () => {
+      const state = await queue.getJobState(id);
       const job = await queue.getJob(id);
-      const state = await job?.getState();
       return state === 'completed' || state === 'failed' ? { job: job as Job, state } : undefined;
     });
 
