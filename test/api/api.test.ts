@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiStack, TOKENS } from '../support/api.ts';
+import { englishSentence } from '../support/english.ts';
+import { JOB_NAME, JOB_OPTIONS } from '../../worker/queue/briefing-job.ts';
 
 const auth = (t: string) => ({ authorization: `Bearer ${t}` });
 
@@ -20,7 +22,8 @@ describe('HTTP API: roles, validation, runs, snapshots, metrics', () => {
     expect((await inject('GET', '/api/reports', 'not-a-token-at-all-xxxxxx')).statusCode).toBe(401);
     const weak = await inject('POST', '/api/reports/yuquan-2023/runs', TOKENS.viewer, { period: '2023Q3' });
     expect(weak.statusCode).toBe(403);
-    expect(weak.json().error).toBe('this needs the staff role; the token has viewer');
+    expect(weak.json()).toEqual({ code: 'FORBIDDEN', message: expect.stringContaining('工作人员'), details: [] });
+    expect(englishSentence(weak.json().message)).toBeUndefined();
   });
 
   it('lists reports with schedule, next run and latest snapshot', async () => {
@@ -30,17 +33,23 @@ describe('HTTP API: roles, validation, runs, snapshots, metrics', () => {
     expect(r.json().reports.find((x: { id: string }) => x.id === 'yuquan-2023')).toMatchObject({ id: 'yuquan-2023', year: 2023, schedule: { timezone: 'Asia/Shanghai' }, nextRun: null });
   });
 
+  // Every error body is { code, message, details }, the message in Chinese (staff read it on the page).
   it.each([
-    [{ period: '2023Q9' }, 400, /is not a period/],
-    [{}, 400, /period/],
-    [{ period: '2023Q3', send: 'everyone' }, 400, /send/],
-    [{ period: '2023Q3', send: 'me' }, 400, /needs your email/],
-    [{ period: '2023Q3', colour: 'red' }, 400, /additional properties/],
-    [{ period: '2023Q3', note: 'x'.repeat(501) }, 400, /note/],
-  ])('rejects a bad run request %j with %i', async (body, status, message) => {
+    [{ period: '2023Q9' }, 400, 'PERIOD_INVALID', /2023Q9/],
+    [{}, 400, 'BAD_REQUEST', /period/],
+    [{ period: '2023Q3', send: 'everyone' }, 400, 'BAD_REQUEST', /send/],
+    [{ period: '2023Q3', send: 'me' }, 400, 'BAD_REQUEST', /邮箱/],
+    [{ period: '2023Q3', colour: 'red' }, 400, 'BAD_REQUEST', /colour/],
+    [{ period: '2023Q3', note: 'x'.repeat(501) }, 400, 'NOTE_TOO_LONG', /501/],
+  ])('rejects a bad run request %j with %i %s', async (body, status, code, names) => {
     const r = await inject('POST', '/api/reports/yuquan-2023/runs', TOKENS.staff, body);
     expect(r.statusCode).toBe(status);
-    expect(r.json().error).toMatch(message);
+    const answer = r.json();
+    expect(Object.keys(answer).sort()).toEqual(['code', 'details', 'message']);
+    expect(answer.code).toBe(code);
+    expect(answer.message).toMatch(/[\u4e00-\u9fff]/);
+    expect(answer.message).toMatch(names);
+    expect(englishSentence(answer.message)).toBeUndefined();
     expect(r.body).not.toMatch(/\n\s+at /);
   });
 
@@ -52,6 +61,19 @@ describe('HTTP API: roles, validation, runs, snapshots, metrics', () => {
       expect([400, 404]).toContain(r.statusCode);
     }
     expect((await inject('GET', '/api/runs/nope', TOKENS.viewer)).statusCode).toBe(404);
+  });
+
+  it('a run that failed for good shows its code and a Chinese reason (the failure record)', async () => {
+    // A period no parser accepts, queued as a stale client might: refused by the worker, not retried.
+    await stack.briefings.add(JOB_NAME, { report: 'yuquan-2023', period: '2023Q9', trigger: { kind: 'api', by: 'test' }, send: false }, { ...JOB_OPTIONS, jobId: 'bad-period-run' });
+    let run: Record<string, unknown> = {};
+    for (let i = 0; i < 150 && run['state'] !== 'failed'; i++) {
+      run = (await inject('GET', '/api/runs/bad-period-run', TOKENS.viewer)).json();
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    expect(run).toMatchObject({ state: 'failed', errorCode: 'PERIOD_INVALID', error: expect.stringContaining('“2023Q9”不是有效的期间') });
+    expect(englishSentence(String(run['error']))).toBeUndefined();
+    expect((await stack.briefings.getJob('bad-period-run'))!.attemptsMade).toBe(1);
   });
 
   it('runs a rerun to completion (202, then state and snapshot), audit-logged with the token name; serves the PDF and manifest', async () => {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiStack, TOKENS } from '../support/api.ts';
+import { englishSentence } from '../support/english.ts';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
@@ -36,12 +37,22 @@ describe('staff page in a real headless Chromium', () => {
     await page.fill('#token', 'wrong-token-0123456789');
     await page.click('#login-btn');
     await expect.poll(() => page.textContent('#login-error')).toContain('登录失败');
+    // The API's Chinese message, not an English error text.
+    expect(await page.textContent('#login-error')).toBe('登录失败：需要有效的访问令牌；请重新登录');
     await page.fill('#token', TOKENS.staff);
     await page.click('#login-btn');
     await page.waitForSelector('#app:not(.hidden)');
     expect(await page.textContent('#reports')).toContain('玉泉区2023年政府工作报告目标任务季度推进简报');
     await page.selectOption('#report', 'yuquan-2023');
     await page.selectOption('#period', 'Q3');
+    // A refused request shows the API's Chinese message in place.
+    await page.selectOption('#send', 'me');
+    await page.fill('#email', 'not-an-address');
+    await page.click('#run-btn');
+    await expect.poll(() => page.textContent('#run-result')).toContain('提交失败：');
+    const refused = (await page.textContent('#run-result'))!;
+    expect(refused).toMatch(/[\u4e00-\u9fff]/);
+    expect(englishSentence(refused)).toBeUndefined();
     await page.fill('#note', '更正一般公共预算收入数据');
     await page.selectOption('#send', 'none');
     await page.click('#run-btn');

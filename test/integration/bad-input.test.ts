@@ -47,7 +47,7 @@ describe('bad figure files: one clear line each, exit 1, no stack trace, nothing
   it('names a missing file', async () => {
     const r = await runCli(['check', '--report', 'yuquan-2023', '--period', '2023Q3', '--figures', path.join(dir, 'nope.csv')], { env: env() });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: .*nope\.csv: no such file or folder; expected a CSV or XLSX figure file$/m);
+    expect(r.stderr).toMatch(/^error: .*nope\.csv: no such file or folder; expected a CSV or XLSX figure file \[FILE_NOT_FOUND\]$/m);
   });
 
   it('reports every problem of a file at once', async () => {

@@ -98,9 +98,10 @@ describe('queue and scheduler on a real Redis', () => {
     });
     afterAll(() => worker?.close(5000));
 
+    // The state before the job: a job read just before it failed would have no failure reason yet.
     const finished = (id: string) => until(`job ${id} to finish`, async () => {
+      const state = await queue.getJobState(id);
       const job = await queue.getJob(id);
-      const state = await job?.getState();
       return state === 'completed' || state === 'failed' ? { job: job as Job, state } : undefined;
     });
 
@@ -132,7 +133,9 @@ describe('queue and scheduler on a real Redis', () => {
       const { job, state } = await finished(id);
       expect(state).toBe('failed');
       expect(job.attemptsMade).toBe(1); // not retried: retrying cannot fix the figures
-      expect(job.failedReason).toMatch(/2023Q2\.csv, row 2, column 指标: unknown indicator or task "不存在的指标"/);
+      // The failure record: the code first, then each issue in Chinese with file, row and column.
+      expect(job.failedReason).toMatch(/^FIGURE_UNKNOWN_INDICATOR: /);
+      expect(job.failedReason).toMatch(/2023Q2\.csv，第 2 行，“指标”列：没有名为“不存在的指标”的指标或任务.*\[FIGURE_UNKNOWN_INDICATOR\]/);
       const alert = await until('the operator alert', async () => {
         const files = (await readdir(settings.outboxDir).catch(() => [])).filter((f) => f.includes('alert.work-2023'));
         return files[0];

@@ -20,6 +20,8 @@ export interface ApiToken {
 
 export class TokenConfigError extends Error {
   override name = 'TokenConfigError';
+  readonly code = 'TOKEN_CONFIG_INVALID';
+  readonly retryable = false;
 }
 
 const digest = (secret: string) => createHash('sha256').update(secret).digest();

@@ -9,14 +9,14 @@ import { FsArchive, PDF_NAME } from '../archive/fs-archive.ts';
 import { listReportIds, loadJobDefinition, scheduleOf } from '../config/job-definition.ts';
 import { loadWorkCalendar } from '../config/work-calendar.ts';
 import { loadTargets } from '../config/targets-file.ts';
-import { InputError } from '../domain/issues.ts';
+import { InputError, issueText } from '../domain/issues.ts';
 import { parsePeriod, periodId, PeriodError } from '../domain/period.ts';
 import { firesAfter, periodForFire, usesCalendar } from '../domain/schedule.ts';
 import type { Logger } from '../log.ts';
 import type { Settings } from '../pipeline/settings.ts';
 import { JOB_NAME, JOB_OPTIONS, rerunJobId, type BriefingJobData, type BriefingProgress } from '../queue/briefing-job.ts';
 import { allows, authenticate, isExpired, maySendTo, sendMeDomainsFromEnv, type ApiRole, type ApiToken } from './auth.ts';
-import { errorCode, type ErrorCode } from '../error-codes.ts';
+import { classify, readFailure, renderMessage, type MessageCode, type Params } from '../errors/index.ts';
 import { checkNote, checkPeriodInYear } from '../pipeline/request-checks.ts';
 import { redactText } from '../redact.ts';
 import { createMetrics } from './metrics.ts';
@@ -77,18 +77,75 @@ declare module 'fastify' {
 const REPORT_ID = '^[a-z0-9][a-z0-9-]{0,63}$';
 const SNAPSHOT_ID = /^([a-z0-9][a-z0-9-]{0,63})_(\d{4}(?:Q[1-4]|-\d{2}))_v(\d{1,6})$/;
 
-class HttpError extends Error {
+/**
+ * An answer other than success: its code and values render the Chinese message from the catalogue
+ * (a code not in it yet gets the general message of its status until its entry is added).
+ */
+export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
-    message: string,
-    readonly code: ErrorCode,
+    readonly code: MessageCode | (string & {}),
+    readonly params: Params = {},
     readonly headers: Record<string, string> = {},
   ) {
-    super(message);
+    super(renderMessage(code, params, 'en') ?? code);
   }
 }
 
-const CODE_BY_STATUS: Record<number, ErrorCode> = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 429: 'RATE_LIMITED' };
+const CODE_BY_STATUS: Record<number, MessageCode> = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 429: 'RATE_LIMITED' };
+
+/** One problem of a refused input, as the API lists it: where, what kind, and what to do, in Chinese. */
+export interface ErrorDetail {
+  readonly file?: string;
+  readonly row?: number;
+  readonly column?: string;
+  readonly code?: string;
+  readonly message: string;
+}
+
+/** Every error the API answers: `{ code, message, details }`, the message in Chinese (staff read it). */
+export interface ErrorBody {
+  readonly code: string;
+  readonly message: string;
+  readonly details: readonly ErrorDetail[];
+}
+
+const errorBody = (code: string, params: Params = {}, status = 400): ErrorBody => ({
+  code,
+  message: renderMessage(code, params, 'zh') ?? renderMessage(CODE_BY_STATUS[status] ?? 'BAD_REQUEST', {}, 'zh')!,
+  details: [],
+});
+
+/** A failed run's reason for the page: its code and Chinese text. */
+const failed = (reason: string) => {
+  const { code, text } = readFailure(reason);
+  return { error: text, errorCode: code ?? 'INTERNAL' };
+};
+
+/** The body for any error: an input error lists every issue; an internal one says nothing of its cause. */
+export function apiErrorBody(err: unknown, status: number): ErrorBody {
+  if (status >= 500) return errorBody('INTERNAL');
+  if (err instanceof HttpError) return errorBody(err.code, err.params, status);
+  const c = classify(err);
+  if (err instanceof InputError) {
+    const details = err.issues.map((i) => ({
+      ...(i.file ? { file: i.file } : {}),
+      ...(i.row !== undefined ? { row: i.row } : {}),
+      ...(i.column !== undefined ? { column: i.column } : {}),
+      ...(i.code ? { code: i.code } : {}),
+      message: issueText(i, 'zh'),
+    }));
+    const message = details.length === 1 ? details[0]!.message : `共发现 ${details.length} 个问题；请逐条改正后重新提交，未保存、未归档任何内容`;
+    return { code: c.code, message, details };
+  }
+  const v = (err as { validation?: { instancePath?: string; params?: { missingProperty?: string; additionalProperty?: string } }[] }).validation;
+  if (v) {
+    const fields = v.map((x) => x.params?.missingProperty ?? x.params?.additionalProperty ?? x.instancePath?.replace(/^\//, '') ?? '').filter(Boolean);
+    return { code: 'BAD_REQUEST', message: fields.length > 0 ? `请求格式有误：字段${fields.map((f) => `“${f}”`).join('、')}缺失、多余或不合要求` : '请求格式有误', details: [] };
+  }
+  // A code the catalogue lacks still travels; its message is the general one for the status.
+  return errorBody(c.code !== 'INTERNAL' ? c.code : (CODE_BY_STATUS[status] ?? 'BAD_REQUEST'), c.params, status);
+}
 
 /**
  * The inline script and style of the staff page are allowed by their hashes, so the page works
@@ -139,7 +196,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     const n = (open.get(ip) ?? 0) + 1;
     if (n > limits.connectionsPerIp) {
       overCap.add(socket);
-      const body = JSON.stringify({ error: 'too many open connections from this address', code: 'TOO_MANY_CONNECTIONS' });
+      const body = JSON.stringify(errorBody('TOO_MANY_CONNECTIONS'));
       socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: 5\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`, () => socket.destroy());
       deps.log.warn({ audit: 'connection-refused', ip, open: n - 1 }, 'too many connections from one address');
       return;
@@ -152,7 +209,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     });
   });
   app.addHook('onRequest', async (req) => {
-    if (overCap.has(req.raw.socket)) throw new HttpError(429, 'too many open connections from this address', 'TOO_MANY_CONNECTIONS', { connection: 'close' });
+    if (overCap.has(req.raw.socket)) throw new HttpError(429, 'TOO_MANY_CONNECTIONS', {}, { connection: 'close' });
   });
 
   // Every answer, errors and 404s included, carries the security headers; API answers are never cached.
@@ -168,14 +225,14 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return payload;
   });
 
+  // The status comes from the error's classification (catalogue), so no route keeps its own table.
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
-    const status = err instanceof HttpError ? err.statusCode : err.validation ? 400 : err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
-    const code: ErrorCode = err instanceof HttpError ? err.code : (errorCode(err) ?? CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST'));
+    const status = err instanceof HttpError ? err.statusCode : err.validation ? 400 : err.statusCode && err.statusCode < 500 ? err.statusCode : classify(err).status;
     if (status >= 500) deps.log.error({ err: redactText(err.message), url: redactText(req.url) }, 'api error');
     if (err instanceof HttpError) for (const [k, v] of Object.entries(err.headers)) void reply.header(k, v);
-    void reply.code(status).send({ error: status >= 500 ? 'internal error' : redactText(err.message), code });
+    void reply.code(status).send(apiErrorBody(err, status));
   });
-  app.setNotFoundHandler((_req, reply) => void reply.code(404).send({ error: 'no such endpoint', code: 'NOT_FOUND' }));
+  app.setNotFoundHandler((_req, reply) => void reply.code(404).send(errorBody('NOT_FOUND')));
 
   /**
    * Failed logins (a token presented but unknown or expired) are counted per client address in
@@ -199,18 +256,18 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     const presented = req.headers.authorization !== undefined;
     if (presented) {
       const wait = await throttled(req.ip);
-      if (wait !== undefined) throw new HttpError(429, `too many failed logins from this address; try again in ${wait} s`, 'LOGIN_THROTTLED', { 'retry-after': String(wait) });
+      if (wait !== undefined) throw new HttpError(429, 'LOGIN_THROTTLED', { wait }, { 'retry-after': String(wait) });
     }
     const token = authenticate(deps.tokens, req.headers.authorization);
     if (!token) {
       if (presented) await loginFailed(req, 'unknown-token');
-      throw new HttpError(401, 'a valid bearer token is required (Authorization: Bearer …)', 'UNAUTHORIZED');
+      throw new HttpError(401, 'UNAUTHORIZED');
     }
     if (isExpired(token, deps.settings.clock())) {
       await loginFailed(req, 'expired', token.name);
-      throw new HttpError(401, `this token expired on ${token.expires}; ask an administrator for a new one`, 'TOKEN_EXPIRED');
+      throw new HttpError(401, 'TOKEN_EXPIRED', { expires: token.expires });
     }
-    if (!allows(token, role)) throw new HttpError(403, `this needs the ${role} role; the token has ${token.role}`, 'FORBIDDEN');
+    if (!allows(token, role)) throw new HttpError(403, 'FORBIDDEN', { role, has: token.role });
     req.token = token;
   };
 
@@ -234,7 +291,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     try {
       return await loadJobDefinition(deps.settings.jobsDir, id);
     } catch (e) {
-      if (e instanceof InputError && e.issues.some((i) => i.message.startsWith('no such report'))) throw new HttpError(404, `no report "${id}"`, 'NOT_FOUND');
+      if (e instanceof InputError && e.issues.some((i) => i.message.startsWith('no such report'))) throw new HttpError(404, 'NOT_FOUND', { kind: 'report', id });
       throw e;
     }
   };
@@ -300,7 +357,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       try {
         period = parsePeriod(req.body.period);
       } catch (e) {
-        throw new HttpError(400, e instanceof PeriodError ? e.message : 'bad period', 'BAD_REQUEST');
+        throw new HttpError(400, 'PERIOD_INVALID', { text: req.body.period, ...(e instanceof PeriodError ? { detail: e.message } : {}) });
       }
       const token = req.token!;
       // Refused before anything is queued: a period of another year, an over-long note.
@@ -308,19 +365,19 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         checkPeriodInYear(period, await loadTargets(def.targetsFile, def.id), def.targetsFile);
         checkNote(req.body.note, 'note');
       } catch (e) {
-        const code = errorCode(e);
-        if (code) throw new HttpError(400, (e as Error).message, code);
+        // A refused request, not a broken server: 400 with the issue, whatever the code's default.
+        if (e instanceof InputError) throw Object.assign(e, { statusCode: 400 });
         throw e;
       }
       const send = req.body.send ?? 'all';
       // "Only me" goes to the address bound to the token, or to one in an allow-listed domain; never elsewhere.
       const me = req.body.email ?? token.email;
-      if (send === 'me' && !me) throw new HttpError(400, 'send "me" needs your email', 'BAD_REQUEST');
+      if (send === 'me' && !me) throw new HttpError(400, 'BAD_REQUEST', { field: 'email' });
       if (send === 'me' && !maySendTo(token, me!, sendMeDomains)) {
         deps.log.warn({ audit: 'send-me-refused', tokenName: token.name, report: def.id }, 'send "me" to an address not bound to the token');
-        throw new HttpError(403, token.email ? 'send "me" goes only to the address bound to this token' : 'send "me" needs an address bound to this token (email=…) or in JIBAO_SEND_ME_DOMAINS', 'SEND_ME_REFUSED');
+        throw new HttpError(403, 'SEND_ME_REFUSED', { bound: token.email ? 'yes' : undefined });
       }
-      if (!(await withinRate(token))) throw new HttpError(429, `too many reruns from this token; at most ${deps.rerunsPerMinute ?? 10} a minute`, 'RATE_LIMITED', { 'retry-after': '60' });
+      if (!(await withinRate(token))) throw new HttpError(429, 'RATE_LIMITED', { max: deps.rerunsPerMinute ?? 10 }, { 'retry-after': '60' });
       const data: BriefingJobData = {
         report: def.id,
         period: periodId(period),
@@ -339,9 +396,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     '/api/runs/:id',
     { preHandler: need('viewer'), schema: { params: { type: 'object', properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,200}$' } } } } },
     async (req) => {
+      // The state first, then the job: a job read before it failed would show "failed" without its reason.
+      const state = await deps.briefings.getJobState(req.params.id);
       const job = await deps.briefings.getJob(req.params.id);
-      if (!job) throw new HttpError(404, `no run "${req.params.id}"`, 'NOT_FOUND');
-      const state = await job.getState();
+      if (!job || state === 'unknown') throw new HttpError(404, 'NOT_FOUND', { kind: 'run', id: req.params.id });
       const progress = (typeof job.progress === 'object' ? job.progress : null) as BriefingProgress | null;
       const rv = job.returnvalue as { snapshot?: { report: string; period: string; version: number } } | null;
       return {
@@ -351,7 +409,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         state,
         stage: progress?.stage ?? null,
         progress: progress?.percent ?? 0,
-        error: state === 'failed' ? redactText(job.failedReason ?? '') : null,
+        // The failure record ("CODE: 中文说明"): the code apart, the text as staff read it.
+        ...(state === 'failed' ? failed(job.failedReason ?? '') : { error: null, errorCode: null }),
         snapshot: rv?.snapshot ? `${rv.snapshot.report}_${rv.snapshot.period}_v${rv.snapshot.version}` : null,
       };
     },
@@ -375,9 +434,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   /** A snapshot id maps to a folder under the archive root and nowhere else. */
   const snapshotFor = async (id: string) => {
     const m = SNAPSHOT_ID.exec(id);
-    if (!m) throw new HttpError(400, `"${id}" is not a snapshot id; expected e.g. yuquan-2023_2023Q3_v1`, 'BAD_REQUEST');
+    if (!m) throw new HttpError(400, 'BAD_REQUEST', { snapshot: id });
     const snap = await archive.read(m[1]!, m[2]!, Number(m[3])).catch(() => undefined);
-    if (!snap || !path.resolve(snap.dir).startsWith(path.resolve(deps.settings.archiveDir) + path.sep)) throw new HttpError(404, `no snapshot "${id}"`, 'NOT_FOUND');
+    if (!snap || !path.resolve(snap.dir).startsWith(path.resolve(deps.settings.archiveDir) + path.sep)) throw new HttpError(404, 'NOT_FOUND', { kind: 'snapshot', id });
     return snap;
   };
 

@@ -3,6 +3,8 @@ import { InvalidArgumentError, Option } from 'commander';
 import { parsePeriod, PeriodError, type Period } from '../domain/period.ts';
 import type { Evaluation } from '../domain/evaluate.ts';
 import { EXIT, reportError } from './errors.ts';
+import { cliLang } from '../errors/index.ts';
+import { issueText, type InputIssue } from '../domain/issues.ts';
 
 export const out = (line = '') => process.stdout.write(line + '\n');
 export const rel = (p: string) => displayPath(p);
@@ -11,6 +13,8 @@ export function periodArg(text: string): Period {
   try {
     return parsePeriod(text);
   } catch (e) {
+    // In Chinese the error itself goes up to reportError (commander would put its English lead before it).
+    if (e instanceof PeriodError && cliLang() === 'zh') throw e;
     throw new InvalidArgumentError(e instanceof PeriodError ? e.message : String(e));
   }
 }
@@ -30,6 +34,11 @@ export function countsLine(e: Pick<Evaluation, 'counts' | 'scheme'>): string {
     .filter((s) => !s.optional || e.counts[s.status] > 0)
     .map((s) => `${s.label} ${e.counts[s.status]}`)
     .join(' · ');
+}
+
+/** A warning of `check`, in the CLI's language, with its code. */
+export function warningLine(w: InputIssue): string {
+  return cliLang() === 'zh' ? `    提示：${issueText(w, 'zh')}${w.code ? ` [${w.code}]` : ''}` : `    warning: ${w.message}`;
 }
 
 export async function guarded(fn: () => Promise<number | void>): Promise<void> {

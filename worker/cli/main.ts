@@ -14,7 +14,7 @@ import { compileTemplate } from '../render/template.ts';
 import { loadJobDefinition } from '../config/job-definition.ts';
 import { loadTargets } from '../config/targets-file.ts';
 import { EXIT, reportError } from './errors.ts';
-import { countsLine, figuresOption, guarded, out, periodOption, rel, reportOption, toOption } from './common.ts';
+import { countsLine, figuresOption, guarded, out, periodOption, rel, reportOption, toOption, warningLine } from './common.ts';
 import { registerQueueCommands } from './queue-commands.ts';
 import { registerArchiveCommands } from './archive-commands.ts';
 import { registerReviewCommands } from './review-commands.ts';
@@ -149,7 +149,7 @@ program
       }
       const p = ready.prepared;
       out(`ok  figures         ${p.figures.sources.join(', ')} (${p.figures.indicators.size} indicators, ${p.figures.tasks.size} tasks)`);
-      for (const w of p.warnings) out(`    warning: ${w.message}`);
+      for (const w of p.warnings) out(warningLine(w));
       // Statistics tables carry far more rows than the report has targets: listed once each, with the nearest names, so a missing alias shows.
       const ignored = [...new Map(p.ignored.map((r) => [r.name, r])).values()];
       if (ignored.length > 0) out(`    ignored         ${ignored.length} row(s) name no indicator of the report (if one should, add its name to the indicator's aliases:)`);

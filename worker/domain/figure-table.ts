@@ -1,6 +1,7 @@
 import type { Figures, IndicatorFigure, QualitativeStatus, TaskFigure, TaskStatus } from './figures.ts';
 import { QUALITATIVE_STATUS_LABELS, TASK_STATUS_LABELS } from './figures.ts';
-import type { InputIssue } from './issues.ts';
+import { catalogIssue, type InputIssue } from './issues.ts';
+import { renderMessage, type MessageCode, type Params } from './messages.ts';
 import { parseNumberCell, toHalfWidth } from './numbers.ts';
 import type { Period } from './period.ts';
 import { parsePeriod, periodEndDate, periodId, PeriodError, samePeriod } from './period.ts';
@@ -94,13 +95,12 @@ export interface ReadTableOptions {
 export function readFigureTable(table: RawTable, report: Report, period: Period, opts: ReadTableOptions = {}): TableFigures {
   const issues: InputIssue[] = [];
   const out: TableFigures = { indicators: [], tasks: [], otherPeriods: 0, issues, ignored: [], layout: 'jibao' };
-  const issue = (message: string, row?: number, column?: string, code?: string) =>
-    issues.push({ severity: 'error', file: table.file, ...(row !== undefined ? { row } : {}), ...(column !== undefined ? { column } : {}), message, ...(code ? { code } : {}) });
+  const issue = (code: MessageCode, params: Params, row?: number, column?: string) => issues.push(catalogIssue('error', code, params, { file: table.file, row, column }));
 
   const columns = mapColumns(table.header, opts.columns);
   for (const [col, name] of Object.entries(opts.columns ?? {}) as [Column, string][]) {
     if (columns[col] === undefined) {
-      issue(`no column "${name}" (mapped to ${col} in the job definition); the header has ${table.header.filter(Boolean).join(', ')}`, table.headerRow, undefined, 'TABLE_COLUMN_MISSING');
+      issue('TABLE_COLUMN_MISSING', { name, column: col, label: COLUMN_ALIASES[col][0], header: table.header.filter(Boolean) }, table.headerRow);
     }
   }
   if (issues.length > 0) return out;
@@ -108,14 +108,14 @@ export function readFigureTable(table: RawTable, report: Report, period: Period,
   out.layout = layout;
   if (layout === 'statistics') recogniseColumns(table.header, columns);
   if (columns.indicator === undefined) {
-    issue(`no indicator column; expected a header named ${COLUMN_ALIASES.indicator.slice(0, 1).concat(COLUMN_ALIASES.indicator.slice(3, 4)).join(' or ')}`, table.headerRow, undefined, 'TABLE_NO_INDICATOR_COLUMN');
+    issue('TABLE_NO_INDICATOR_COLUMN', { expected: COLUMN_ALIASES.indicator.slice(0, 1).concat(COLUMN_ALIASES.indicator.slice(3, 4)) }, table.headerRow);
     return out;
   }
   if (layout === 'jibao' && columns.period === undefined && opts.requirePeriod) {
-    issue('no period column (期间/period); a folder of figure files needs it to tell the periods apart', table.headerRow, undefined, 'FIGURE_PERIOD_MISSING');
+    issue('FIGURE_PERIOD_MISSING', { variant: 'column' }, table.headerRow);
   }
   if (layout === 'statistics' && columns.value === undefined && columns.yoy === undefined && columns.status === undefined) {
-    issue(`no value or growth column; expected a header such as 1-6月, 本年累计, 绝对值 or 比上年同期增长(%); the header has ${table.header.filter(Boolean).join(', ')}`, table.headerRow, undefined, 'TABLE_NO_VALUE_COLUMN');
+    issue('TABLE_NO_VALUE_COLUMN', { header: table.header.filter(Boolean) }, table.headerRow);
     return out;
   }
   if (layout === 'statistics') {
@@ -126,28 +126,28 @@ export function readFigureTable(table: RawTable, report: Report, period: Period,
         out.otherPeriod = stated.mentions.map((m) => m.text).join(' / ');
         return out;
       }
-      const inHeader = stated.a.where.startsWith('column');
-      issue(`the ${stated.a.where} says ${stated.a.text} but the ${stated.b.where} says ${stated.b.text}; make them agree`, inHeader ? table.headerRow : undefined, inHeader ? periodColumn : undefined, 'FIGURE_PERIOD_CONFLICT');
+      const inHeader = stated.a.where === 'column';
+      issue('FIGURE_PERIOD_CONFLICT', { variant: 'conflict', where: stated.a.where, column: stated.a.column, text: stated.a.text, where2: stated.b.where, column2: stated.b.column, text2: stated.b.text }, inHeader ? table.headerRow : undefined, inHeader ? periodColumn : undefined);
       return out;
     }
     if (stated.kind === 'none' && opts.requirePeriod) {
-      issue(`the period cannot be told from the value column's header, the title, the sheet or the file name; put it in the file name, e.g. ${periodId(period)}.xlsx`, table.headerRow, undefined, 'FIGURE_PERIOD_MISSING');
+      issue('FIGURE_PERIOD_MISSING', { variant: 'table', example: periodId(period) }, table.headerRow);
       return out;
     }
     if (stated.kind === 'found' && !samePeriod(stated.period, period)) {
       if (opts.requirePeriod) { out.otherPeriod = periodId(stated.period); return out; }
-      const inHeader = stated.where.startsWith('column');
-      issue(`the ${stated.where} says ${stated.text} (${periodId(stated.period)}), not the requested ${periodId(period)}`, inHeader ? table.headerRow : undefined, inHeader ? periodColumn : undefined, 'FIGURE_PERIOD_CONFLICT');
+      const inHeader = stated.where === 'column';
+      issue('FIGURE_PERIOD_CONFLICT', { variant: 'stated', where: stated.where, column: stated.column, text: stated.text, found: periodId(stated.period), requested: periodId(period) }, inHeader ? table.headerRow : undefined, inHeader ? periodColumn : undefined);
       return out;
     }
   }
   if (table.rows.length === 0) {
-    issue('the file has a header but no rows of figures', table.headerRow, undefined, 'TABLE_EMPTY');
+    issue('TABLE_EMPTY', { variant: 'no-data' }, table.headerRow);
     return out;
   }
 
   const lookup = buildLookup(report);
-  for (const conflict of lookup.conflicts) issue(conflict, undefined, undefined, 'FIGURE_ALIAS_AMBIGUOUS');
+  for (const conflict of lookup.conflictParams) issue('FIGURE_ALIAS_AMBIGUOUS', conflict);
   if (lookup.conflicts.length > 0) return out;
   const seen = new Map<string, number>();
   const nearby = new Map<string, string[]>(); // the same name recurs across an office's sections
@@ -162,24 +162,24 @@ export function readFigureTable(table: RawTable, report: Report, period: Period,
     if (layout === 'jibao' && columns.period !== undefined) {
       const p = cell(cells, 'period');
       if (p === '') {
-        if (opts.requirePeriod) { issue(`no period; expected ${periodId(period)}`, row, colName('period'), 'FIGURE_PERIOD_MISSING'); continue; }
+        if (opts.requirePeriod) { issue('FIGURE_PERIOD_MISSING', { variant: 'row', expected: periodId(period) }, row, colName('period')); continue; }
       } else {
         let rowPeriod: Period;
         try {
           rowPeriod = parsePeriod(p);
         } catch (e) {
-          issue(e instanceof PeriodError ? e.message : String(e), row, colName('period'), 'FIGURE_PERIOD_INVALID');
+          issue('FIGURE_PERIOD_INVALID', { cell: p, detail: e instanceof PeriodError ? e.message : String(e) }, row, colName('period'));
           continue;
         }
         if (!samePeriod(rowPeriod, period)) {
           if (opts.requirePeriod) { out.otherPeriods += 1; continue; }
-          issue(`period ${periodId(rowPeriod)} does not match the requested ${periodId(period)}`, row, colName('period'), 'FIGURE_PERIOD_CONFLICT');
+          issue('FIGURE_PERIOD_CONFLICT', { variant: 'row', found: periodId(rowPeriod), requested: periodId(period) }, row, colName('period'));
           continue;
         }
       }
     }
     if (key === '') {
-      if (layout === 'jibao') issue('no indicator name or id', row, colName('indicator'), 'FIGURE_NO_INDICATOR');
+      if (layout === 'jibao') issue('FIGURE_NO_INDICATOR', {}, row, colName('indicator'));
       continue; // a statistics table's spacer or note row
     }
     // A statistics table's section headings (三、固定资产投资) and notes carry no figure: not rows of figures at all.
@@ -194,19 +194,19 @@ export function readFigureTable(table: RawTable, report: Report, period: Period,
         continue;
       }
       const hint = closestNames(key, report, 1)[0];
-      issue(`unknown indicator or task "${key}"${hint ? `; did you mean "${hint}"?` : ''} (names and ids are those of the targets file)`, row, colName('indicator'), 'FIGURE_UNKNOWN_INDICATOR');
+      issue('FIGURE_UNKNOWN_INDICATOR', { name: key, ...(hint ? { hint } : {}) }, row, colName('indicator'));
       continue;
     }
     const id = `${target.type}:${target.item.id}`;
     const first = seen.get(id);
     if (first !== undefined) {
-      issue(`duplicate row for "${target.item.name}" (first given in row ${first}); keep one row per indicator and period`, row, colName('indicator'), 'FIGURE_DUPLICATE');
+      issue('FIGURE_DUPLICATE', { name: target.item.name, first }, row, colName('indicator'));
       continue;
     }
     seen.set(id, row);
     const asOfText = cell(cells, 'asOf');
     const asOf = asOfText === '' ? undefined : checkDate(asOfText, period, opts.today);
-    if (asOf && !asOf.ok) { issue(asOf.message, row, colName('asOf'), 'FIGURE_DATE_INVALID'); continue; }
+    if (asOf && !asOf.ok) { issue('FIGURE_DATE_INVALID', asOf.params, row, colName('asOf')); continue; }
     const common = {
       ...optional('note', cell(cells, 'note')),
       ...optional('asOf', asOf?.date),
@@ -221,7 +221,7 @@ export function readFigureTable(table: RawTable, report: Report, period: Period,
       const s = cell(cells, 'status');
       const status = s === '' ? undefined : TASK_STATUS_BY_LABEL.get(s);
       if (s !== '' && !status) {
-        issue(`"${s}" is not a task status; expected one of ${Object.values(TASK_STATUS_LABELS).join('、')}`, row, colName('status'), 'FIGURE_STATUS_INVALID');
+        issue('FIGURE_STATUS_INVALID', { cell: s, expected: Object.values(TASK_STATUS_LABELS) }, row, colName('status'));
         continue;
       }
       out.tasks.push({ taskId: target.item.id, ...(status ? { status: status as TaskStatus } : {}), ...common });
@@ -230,7 +230,7 @@ export function readFigureTable(table: RawTable, report: Report, period: Period,
     const ind = target.item;
     const rowUnit = cell(cells, 'unit');
     const unitFrom = rowUnit !== '' ? { unit: rowUnit, column: colName('unit') } : tableUnit ? { unit: tableUnit, column: undefined } : undefined;
-    const fig = readIndicatorCells(ind, layout, unitFrom, (c) => cell(cells, c), (c, msg, code) => issue(msg, row, columns[c] === undefined ? undefined : colName(c), code));
+    const fig = readIndicatorCells(ind, layout, unitFrom, (c) => cell(cells, c), (c, code, params) => issue(code, params, row, columns[c] === undefined ? undefined : colName(c)));
     if (fig) out.indicators.push({ indicatorId: ind.id, ...fig, ...common });
   }
   return out;
@@ -246,16 +246,16 @@ function readIndicatorCells(
   layout: TableLayout,
   unitFrom: { unit: string; column: string | undefined } | undefined,
   cell: (c: Column) => string,
-  fail: (c: Column, message: string, code?: string) => void,
+  fail: (c: Column, code: MessageCode, params: Params) => void,
 ): Reading | undefined {
   let ok = true;
   const confirmedText = cell('confirmed').toLowerCase();
   if (!YES.has(confirmedText) && !NO.has(confirmedText)) {
-    fail('confirmed', `"${cell('confirmed')}" is not a confirmation; write 是 to confirm the value as written, or leave it blank`, 'FIGURE_CONFIRMED_INVALID');
+    fail('confirmed', 'FIGURE_CONFIRMED_INVALID', { cell: cell('confirmed') });
     ok = false;
   }
   const ref = parseNumberCell(cell('reference'), '%');
-  if (!ref.ok) { fail('reference', `"${cell('reference')}" is not a reference figure for ${ind.name}; expected a number, e.g. 5.5`, 'FIGURE_NOT_A_NUMBER'); ok = false; }
+  if (!ref.ok) { fail('reference', 'FIGURE_NOT_A_NUMBER', { variant: 'reference', cell: cell('reference'), name: ind.name }); ok = false; }
   const extra = {
     ...(YES.has(confirmedText) ? { confirmed: true } : {}),
     ...(ref.ok && ref.value !== undefined ? { reference: ref.value } : {}),
@@ -265,7 +265,7 @@ function readIndicatorCells(
     if (s === '') return ok ? extra : undefined;
     const status = QUAL_STATUS_BY_LABEL.get(s);
     if (!status) {
-      fail('status', `"${s}" is not a status for ${ind.name}; expected one of ${Object.values(QUALITATIVE_STATUS_LABELS).join('、')}`, 'FIGURE_STATUS_INVALID');
+      fail('status', 'FIGURE_STATUS_INVALID', { cell: s, name: ind.name, expected: Object.values(QUALITATIVE_STATUS_LABELS) });
       return undefined;
     }
     return ok ? { status: status as QualitativeStatus, ...extra } : undefined;
@@ -279,15 +279,15 @@ function readIndicatorCells(
   const y = parseNumberCell(cell('yoy'), '%');
   if (!v.ok) {
     if (v.unit) {
-      const where = unitFrom?.column ? `the unit cell (${unitFrom.column}) says ${unitFrom.unit}` : /\D$/.test(valueText) ? `the cell says "${valueText}"` : `the table's unit (title note or column header) is ${unitFrom?.unit}`;
-      fail(unitFrom?.column ? 'unit' : 'value', `${where}, which cannot be converted to ${ind.name}'s unit ${valueUnit || '(none)'}; give the value in ${valueUnit || 'the indicator unit'} or a unit convertible to it`, 'FIGURE_UNIT_UNKNOWN');
-    } else fail('value', `"${valueText}" is not usable for ${ind.name}; expected ${v.expected}`, 'FIGURE_NOT_A_NUMBER');
+      const from = unitFrom?.column ? 'unit-cell' : /\D$/.test(valueText) ? 'cell' : 'table';
+      fail(unitFrom?.column ? 'unit' : 'value', 'FIGURE_UNIT_UNKNOWN', { from, column: unitFrom?.column, given: unitFrom?.unit, cell: valueText, name: ind.name, unit: valueUnit ?? '' });
+    } else fail('value', 'FIGURE_NOT_A_NUMBER', { variant: 'value', cell: valueText, name: ind.name, unit: valueUnit ?? '' });
     ok = false;
   }
-  if (!y.ok) { fail('yoy', `"${cell('yoy')}" is not usable for ${ind.name}; expected a growth rate in percent, e.g. 5.2`, 'FIGURE_NOT_A_NUMBER'); ok = false; }
+  if (!y.ok) { fail('yoy', 'FIGURE_NOT_A_NUMBER', { variant: 'yoy', cell: cell('yoy'), name: ind.name }); ok = false; }
   if (!ok || !v.ok || !y.ok) return undefined;
   if (v.value !== undefined && v.value < 0 && !mayBeNegative(ind, valueUnit ?? '')) {
-    fail('value', `${ind.name} cannot be negative (${valueText}); check the sign`, 'FIGURE_NEGATIVE');
+    fail('value', 'FIGURE_NEGATIVE', { name: ind.name, cell: valueText });
     return undefined;
   }
   // A relative target with no reference figure is judged by staff: its row may carry a status.
@@ -296,7 +296,7 @@ function readIndicatorCells(
   if (s !== '') {
     status = QUAL_STATUS_BY_LABEL.get(s) as QualitativeStatus | undefined;
     if (!status) {
-      fail('status', `"${s}" is not a status for ${ind.name}; expected one of ${Object.values(QUALITATIVE_STATUS_LABELS).join('、')}`, 'FIGURE_STATUS_INVALID');
+      fail('status', 'FIGURE_STATUS_INVALID', { cell: s, name: ind.name, expected: Object.values(QUALITATIVE_STATUS_LABELS) });
       return undefined;
     }
   }
@@ -341,24 +341,25 @@ function periodStartDate(p: Period): string {
  * An as-of date must be a real date (not an Excel serial shown as text, not 2023-02-30), not
  * after today and not before the period it is for.
  */
-export function checkDate(text: string, period: Period, today?: string): { ok: true; date: string } | { ok: false; message: string } {
+export function checkDate(text: string, period: Period, today?: string): { ok: true; date: string } | { ok: false; message: string; params: Params } {
+  const refuse = (params: Params) => ({ ok: false as const, params, message: renderMessage('FIGURE_DATE_INVALID', params, 'en')! });
   const s = toHalfWidth(text).trim();
   if (/^\d{5}(\.\d+)?$/.test(s)) {
     const serial = Math.floor(Number(s));
     const asDate = new Date(Date.UTC(1899, 11, 30) + serial * 86400000).toISOString().slice(0, 10);
-    return { ok: false, message: `"${text}" is an Excel date serial number (${asDate}), not a date; format the cell as a date or write ${asDate}` };
+    return refuse({ variant: 'serial', cell: text, date: asDate });
   }
   const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(s);
-  if (!m) return { ok: false, message: `"${text}" is not a date; expected e.g. ${periodEndDate(period)}` };
+  if (!m) return refuse({ variant: 'not-date', cell: text, example: periodEndDate(period) });
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const dt = new Date(Date.UTC(y, mo - 1, d));
   if (mo < 1 || mo > 12 || dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) {
-    return { ok: false, message: `"${text}" is not a real date (${y}年${mo}月has no day ${d})`.replace('月has', '月 has') };
+    return refuse({ variant: 'unreal', cell: text, y, m: mo, d });
   }
   const date = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
-  if (today && date > today) return { ok: false, message: `the as-of date ${date} is after today (${today}); figures cannot be as of a future date` };
+  if (today && date > today) return refuse({ variant: 'future', date, today });
   const start = periodStartDate(period);
-  if (date < start) return { ok: false, message: `the as-of date ${date} is before ${periodId(period)} began (${start}); is this a row of an earlier period?` };
+  if (date < start) return refuse({ variant: 'early', date, period: periodId(period), start });
   return { ok: true, date };
 }
 
@@ -417,10 +418,12 @@ function recogniseColumns(header: readonly string[], columns: Partial<Record<Col
   if (columns.indicator === undefined && header.length > 1 && (header[0] ?? '').trim() === '' && columns.value !== 0) columns.indicator = 0;
 }
 
+/** Where a table states its period; `column` is the value column's header when there. */
+type Where = { where: 'column' | 'title' | 'sheet name' | 'file name'; column?: string };
 type Stated =
-  | { kind: 'found'; period: Period; where: string; text: string }
+  | ({ kind: 'found'; period: Period; text: string } & Where)
   | { kind: 'none' }
-  | { kind: 'conflict'; a: { where: string; text: string }; b: { where: string; text: string }; mentions: PeriodMention[] };
+  | { kind: 'conflict'; a: Where & { text: string }; b: Where & { text: string }; mentions: PeriodMention[] };
 
 /**
  * The period a statistics table states: from the value column's header, else the title, else the
@@ -428,17 +431,18 @@ type Stated =
  * Two that disagree are a conflict, named both.
  */
 function tablePeriod(table: RawTable, valueColumn: number | undefined, requested: Period): Stated {
-  const found: (PeriodMention & { where: string })[] = [];
-  const add = (where: string, m: PeriodMention | undefined) => { if (m) found.push({ ...m, where }); };
+  const found: (PeriodMention & { where: Where['where'] })[] = [];
+  const add = (where: Where['where'], m: PeriodMention | undefined) => { if (m) found.push({ ...m, where }); };
   if (valueColumn !== undefined) add('column', periodIn(table.header[valueColumn] ?? '', 'header'));
   add('title', periodInTitle(table.preamble ?? []));
   if (table.sheet) add('sheet name', periodIn(table.sheet, 'name'));
   add('file name', periodIn(baseName(table.file), 'name'));
+  const at = (where: Where['where']): Where => (where === 'column' ? { where, column: table.header[valueColumn!] ?? '' } : { where });
   for (const key of ['month', 'year'] as const) {
     const withKey = found.filter((f) => f[key] !== undefined);
     const other = withKey.find((f) => f[key] !== withKey[0]![key]);
     if (other) {
-      const label = (f: (typeof found)[number]) => ({ where: f.where === 'column' ? `column "${table.header[valueColumn!]}"` : f.where, text: f.text });
+      const label = (f: (typeof found)[number]) => ({ ...at(f.where), text: f.text });
       return { kind: 'conflict', a: label(withKey[0]!), b: label(other), mentions: found };
     }
   }
@@ -447,7 +451,7 @@ function tablePeriod(table: RawTable, valueColumn: number | undefined, requested
   const year = found.find((f) => f.year !== undefined)?.year ?? requested.year;
   const text = found.filter((f) => f === month || f.year !== undefined).map((f) => f.text).filter((t, i, a) => a.indexOf(t) === i).join(' ');
   try {
-    return { kind: 'found', period: parsePeriod(`${year}年1-${month.month}月`), where: month.where === 'column' ? `column "${table.header[valueColumn!]}"` : month.where, text };
+    return { kind: 'found', period: parsePeriod(`${year}年1-${month.month}月`), ...at(month.where), text };
   } catch {
     return { kind: 'none' };
   }
@@ -473,15 +477,20 @@ function bareKey(s: string): string {
 }
 
 /** Names, ids and aliases of the report's indicators and tasks; an alias that names two of them is a conflict. */
-export function buildLookup(report: Report): { find(name: string): Target | undefined; conflicts: string[] } {
+export function buildLookup(report: Report): { find(name: string): Target | undefined; conflicts: string[]; conflictParams: Params[] } {
   const map = new Map<string, Target>();
   const conflicts: string[] = [];
+  const conflictParams: Params[] = [];
   const put = (key: string, t: Target, alias: boolean) => {
     for (const k of new Set([normalizeKey(key), bareKey(key)])) {
       if (k === '') continue;
       const had = map.get(k);
       if (had && had.item.id !== t.item.id) {
-        if (alias) conflicts.push(`the alias "${key}" of ${t.item.name} (${t.item.id}) also names ${had.item.name} (${had.item.id}); an alias must name one indicator only (fix the targets file)`);
+        if (alias) {
+          const params = { alias: key, name: t.item.name, id: t.item.id, other: had.item.name, otherId: had.item.id };
+          const text = renderMessage('FIGURE_ALIAS_AMBIGUOUS', params, 'en')!;
+          if (!conflicts.includes(text)) { conflicts.push(text); conflictParams.push(params); }
+        }
         continue;
       }
       map.set(k, t);
@@ -496,7 +505,7 @@ export function buildLookup(report: Report): { find(name: string): Target | unde
     put(item.name, { type: 'task', item }, false);
   }
   for (const item of report.indicators) for (const a of item.aliases ?? []) put(a, { type: 'indicator', item }, true);
-  return { find: (name) => map.get(normalizeKey(name)) ?? map.get(bareKey(name)), conflicts: [...new Set(conflicts)] };
+  return { find: (name) => map.get(normalizeKey(name)) ?? map.get(bareKey(name)), conflicts, conflictParams };
 }
 
 const candidateKeys = new WeakMap<Report, { name: string; keys: string[] }[]>();

@@ -11,6 +11,12 @@ export type Period =
 
 export class PeriodError extends Error {
   override name = 'PeriodError';
+  readonly code = 'PERIOD_INVALID';
+  readonly retryable = false;
+  /** The text that is not a period, for the catalogue's Chinese message. */
+  constructor(message: string, readonly params: { readonly text?: string } = {}) {
+    super(message);
+  }
 }
 
 const QUARTER_RE = /^(\d{4})[Qq]([1-4])$/;
@@ -61,7 +67,7 @@ export function parsePeriod(text: string): Period {
     const q = CN_QUARTER_NAMES[cn[2]!.trim()];
     if (q) return quarterPeriod(Number(cn[1]), q);
   }
-  throw new PeriodError(`"${text}" is not a period; expected e.g. 2023Q3, 2023-09 or 2023年1-9月`);
+  throw new PeriodError(`"${text}" is not a period; expected e.g. 2023Q3, 2023-09 or 2023年1-9月`, { text });
 }
 
 export function periodId(p: Period): string {

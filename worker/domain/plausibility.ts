@@ -1,5 +1,6 @@
 import type { Figures, IndicatorFigure } from './figures.ts';
-import type { InputIssue } from './issues.ts';
+import { catalogIssue, type InputIssue, type IssueWhere } from './issues.ts';
+import type { MessageCode } from './messages.ts';
 import { periodTitle } from './period.ts';
 import type { Indicator, Report } from './report.ts';
 import { decimalCandidates, hasDecimalPoint, hasLeadingZero, scaleCandidates } from './suspect-numbers.ts';
@@ -43,8 +44,12 @@ export function checkPlausibility(report: Report, figures: Figures, previous?: F
   for (const ind of report.indicators) {
     const f = figures.indicators.get(ind.id);
     if (!f) continue;
-    const at = (severity: Finding['severity'], column: string, rule: Finding['rule'], message: string, candidates: readonly number[] = [], code?: string) =>
-      out.push({ severity, file: f.origin.file, row: f.origin.row, column: (column === VALUE_COLUMN ? f.origin.columns?.value : f.origin.columns?.yoy) ?? column, rule, candidates, message: rule === 'scale-suspect' ? `[${rule}] ${message}` : withCandidates(`[${rule}] ${message}`, candidates), ...(code ? { code } : {}) });
+    const at = (severity: Finding['severity'], column: string, rule: Finding['rule'], message: string, candidates: readonly number[] = []) =>
+      out.push(finding(severity, rule, rule === 'scale-suspect' ? message : withCandidates(message, candidates), candidates, {
+        file: f.origin.file,
+        row: f.origin.row,
+        column: (column === VALUE_COLUMN ? f.origin.columns?.value : f.origin.columns?.yoy) ?? column,
+      }));
     const rawValue = f.raw?.value ?? (f.value !== undefined ? String(f.value) : '');
     const rawYoy = f.raw?.yoy ?? (f.yoy !== undefined ? String(f.yoy) : '');
 
@@ -64,7 +69,7 @@ export function checkPlausibility(report: Report, figures: Figures, previous?: F
     const scale = f.value !== undefined ? scaleFinding(ind, f.value, figures.period.month) : undefined;
     if (scale) {
       // Refused unless staff confirmed the value as written (确认 = 是): a figure must never print at the wrong scale.
-      at(f.confirmed ? 'warning' : 'error', VALUE_COLUMN, 'scale-suspect', scale.message, scale.candidates.map((c) => c.value), 'FIGURE_SCALE_SUSPECT');
+      at(f.confirmed ? 'warning' : 'error', VALUE_COLUMN, 'scale-suspect', scale.message, scale.candidates.map((c) => c.value));
     }
     const reference = baselineReference(ind);
     if (!scale && f.value !== undefined && reference !== undefined && reference > 0 && f.value > TIMES_BASELINE * reference) {
@@ -179,11 +184,23 @@ function noDecimalFinding(figures: Figures): Finding | undefined {
   const raws: { raw: string; f: IndicatorFigure }[] = [];
   for (const f of figures.indicators.values()) for (const r of [f.raw?.value, f.raw?.yoy]) if (r) raws.push({ raw: r, f });
   if (raws.length < MIN_NUMBERS_FOR_DECIMAL_RULE || raws.some((r) => hasDecimalPoint(r.raw))) return undefined;
-  return {
-    severity: 'warning',
-    file: figures.sources.join(', '),
-    rule: 'no-decimal-point',
-    candidates: [],
-    message: `[no-decimal-point] ${raws.length}个数值中没有一个带小数点，请核实导出时是否丢失了小数点`,
-  };
+  return finding('warning', 'no-decimal-point', `${raws.length}个数值中没有一个带小数点，请核实导出时是否丢失了小数点`, [], { file: figures.sources.join(', ') });
+}
+
+/** Each rule's stable code: the Chinese text is the finding itself; the English line keeps the rule's name before it. */
+const RULE_CODES: Record<Finding['rule'], MessageCode> = {
+  'percent-over-100': 'FIGURE_PERCENT_OVER_100',
+  'decline-over-100': 'FIGURE_DECLINE_OVER_100',
+  'implausible-growth': 'FIGURE_GROWTH_IMPLAUSIBLE',
+  'many-times-baseline': 'FIGURE_MANY_TIMES_BASELINE',
+  'many-times-previous': 'FIGURE_MANY_TIMES_PREVIOUS',
+  'cumulative-decrease': 'FIGURE_CUMULATIVE_DECREASE',
+  'part-exceeds-whole': 'FIGURE_PART_EXCEEDS_WHOLE',
+  'leading-zero': 'FIGURE_LEADING_ZERO',
+  'no-decimal-point': 'FIGURE_NO_DECIMAL_POINT',
+  'scale-suspect': 'FIGURE_SCALE_SUSPECT',
+};
+
+function finding(severity: Finding['severity'], rule: Finding['rule'], text: string, candidates: readonly number[], where: IssueWhere): Finding {
+  return { ...catalogIssue(severity, RULE_CODES[rule], { rule, text }, where), rule, candidates };
 }

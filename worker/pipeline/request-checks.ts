@@ -12,7 +12,7 @@ export const noteLength = (note: string): number => [...note].length;
 export function checkNote(note: string | undefined, where = '--note'): void {
   if (note === undefined) return;
   const n = noteLength(note);
-  if (n > MAX_NOTE_CHARS) throw new CodedInputError('NOTE_TOO_LONG', [{ file: where, message: `is ${n} characters; at most ${MAX_NOTE_CHARS}` }]);
+  if (n > MAX_NOTE_CHARS) throw new CodedInputError('NOTE_TOO_LONG', [{ file: where, message: `is ${n} characters; at most ${MAX_NOTE_CHARS}`, params: { length: n, max: MAX_NOTE_CHARS } }]);
 }
 
 /**
@@ -27,6 +27,7 @@ export function checkPeriodInYear(period: Period, report: Report, targetsFile: s
       file: displayPath(targetsFile),
       column: 'report.year',
       message: `the period ${periodId(period)} is not in ${report.year}, the year these targets are for; expected ${report.year}Q1–${report.year}Q4 or ${report.year}-01–${report.year}-12`,
+      params: { period: periodId(period), year: report.year },
     },
   ]);
 }

@@ -1,12 +1,10 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { InputError } from '../domain/issues.ts';
-import { parsePeriod, PeriodError } from '../domain/period.ts';
+import { parsePeriod } from '../domain/period.ts';
 import { LockLostError, runBriefing, type Deliver, type DeliveryOutcome, type Fence } from '../pipeline/run.ts';
-import { RenderBudgetError, type Renderer } from '../render/renderer.ts';
+import type { Renderer } from '../render/renderer.ts';
 import type { Settings } from '../pipeline/settings.ts';
-import { MissingGlyphError } from '../render/glyphs.ts';
-import { TemplateError } from '../render/template.ts';
 import type { Logger } from '../log.ts';
+import { failureRecord, isRetryable } from '../errors/index.ts';
 import { briefingJobSchema, STAGE_PERCENT, type BriefingJobResult, type BriefingProgress, type Stage } from './briefing-job.ts';
 
 export interface ProcessorDeps {
@@ -16,11 +14,6 @@ export interface ProcessorDeps {
   readonly deliver?: Deliver;
   /** The fence of one attempt (its lock token), checked before archiving and before delivering. */
   readonly fence?: (job: Job, token: string) => Fence;
-}
-
-/** Errors that a retry cannot fix: the input or a template must change first; a render over budget is deterministic. */
-function isPermanent(e: unknown): boolean {
-  return e instanceof InputError || e instanceof TemplateError || e instanceof MissingGlyphError || e instanceof PeriodError || e instanceof RenderBudgetError;
 }
 
 /**
@@ -84,7 +77,8 @@ export function briefingProcessor(deps: ProcessorDeps) {
       };
     } catch (e) {
       if (e instanceof DelayedError || e instanceof UnrecoverableError) throw e;
-      if (isPermanent(e)) throw new UnrecoverableError((e as Error).message);
+      // Classified once (errors/): a retry cannot fix input, a template or a render over budget. The failure record is "CODE: 中文说明".
+      if (!isRetryable(e)) throw new UnrecoverableError(failureRecord(e));
       throw e;
     }
   };

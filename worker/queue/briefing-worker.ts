@@ -1,6 +1,6 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import { loadJobDefinition } from '../config/job-definition.ts';
-import { alertOperators } from '../delivery/alert.ts';
+import { alertOperators, describeFailure } from '../delivery/alert.ts';
 import type { Logger } from '../log.ts';
 import type { Settings } from '../pipeline/settings.ts';
 import { createRenderPool } from '../render/render-pool.ts';
@@ -119,7 +119,7 @@ async function onFailed(job: Job | undefined, err: Error, settings: Settings, lo
       [
         `任务 ${job.id} 已失败，不再自动重试。`,
         `报告：${report}，期间：${String(job.data.period)}，尝试次数：${job.attemptsMade}`,
-        `原因：${redactText(err.message)}`,
+        `原因：${describeFailure(err.message)}`,
         '',
         '请修正数据或配置后重新生成（jibao rerun）。',
       ].join('\n'),

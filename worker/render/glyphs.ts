@@ -11,6 +11,8 @@ export interface PageText {
 /** Characters that a font role lacks; the render stops rather than print tofu. */
 export class MissingGlyphError extends Error {
   override name = 'MissingGlyphError';
+  readonly code = 'GLYPH_MISSING';
+  readonly retryable = false;
   constructor(readonly missing: ReadonlyMap<FontRole, readonly string[]>) {
     super(
       `the briefing uses characters its fonts cannot show: ${[...missing]

@@ -30,6 +30,7 @@ export const DEFAULT_RENDER_BUDGET: RenderBudget = { timeoutMs: 60_000, maxMb: 5
  * retried; `code` is what the queue's failure record, the alert and the CLI carry.
  */
 export class RenderBudgetError extends Error {
+  readonly retryable = false;
   constructor(
     readonly code: 'RENDER_TIMEOUT' | 'RENDER_MEMORY',
     readonly limit: number,

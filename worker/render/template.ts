@@ -9,6 +9,8 @@ import { parsePeriod, periodName } from '../domain/period.ts';
 /** A template that cannot be compiled or rendered, named by file and line. */
 export class TemplateError extends Error {
   override name = 'TemplateError';
+  readonly code = 'TEMPLATE_INVALID';
+  readonly retryable = false;
   constructor(readonly file: string, detail: string) {
     super(`${file}: ${detail}`);
   }

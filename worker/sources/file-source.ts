@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { readdir, stat } from 'node:fs/promises';
 import { mergeFigures, readFigureTable, type TableFigures } from '../domain/figure-table.ts';
-import { InputError, type InputIssue } from '../domain/issues.ts';
+import { catalogIssue, InputError, type InputIssue } from '../domain/issues.ts';
 import type { Period } from '../domain/period.ts';
 import { periodId } from '../domain/period.ts';
 import type { Report } from '../domain/report.ts';
@@ -42,7 +42,7 @@ export const DEFAULT_MAX_ISSUES = 200;
 export async function readFigureFiles(target: string, report: Report, period: Period, opts: FileSourceOptions = {}, baseDir = process.cwd()): Promise<SourceResult> {
   const info = await stat(target).catch(() => undefined);
   if (!info) {
-    throw new InputError([{ severity: 'error', file: display(target, baseDir), message: 'no such file or folder; expected a CSV or XLSX figure file' }]);
+    throw new InputError([catalogIssue('error', 'FILE_NOT_FOUND', { variant: 'source' }, { file: display(target, baseDir) })]);
   }
   const isDir = info.isDirectory();
   const files = isDir ? await listTableFiles(target) : [target];
@@ -103,7 +103,7 @@ export function capIssues(issues: readonly InputIssue[], max: number): InputIssu
   if (issues.length <= max) return [...issues];
   const rest = issues.length - max;
   const files = [...new Set(issues.slice(max).map((i) => i.file))].join(', ');
-  return [...issues.slice(0, max), { severity: 'error', file: files, message: `${rest} more problem(s) not listed; fix the ones above and check again`, code: 'ISSUES_TRUNCATED' }];
+  return [...issues.slice(0, max), catalogIssue('error', 'ISSUES_TRUNCATED', { rest }, { file: files })];
 }
 
 async function listTableFiles(dir: string): Promise<string[]> {

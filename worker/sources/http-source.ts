@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { mergeFigures, readFigureTable, type Column, type RawTable } from '../domain/figure-table.ts';
-import { InputError } from '../domain/issues.ts';
+import { catalogIssue, InputError } from '../domain/issues.ts';
 import type { Period } from '../domain/period.ts';
 import { parsePeriod, periodId, samePeriod } from '../domain/period.ts';
 import type { Report } from '../domain/report.ts';
 import { SourceUnavailableError, type SourceResult } from './source.ts';
-import { CodedInputError } from '../error-codes.ts';
 import { redactText, redactUrl, urlCredentials } from '../redact.ts';
 
 export interface HttpSourceConfig {
@@ -58,12 +57,12 @@ export async function readFigureEndpoint(config: HttpSourceConfig, report: Repor
   const label = redactUrl(url);
   // Also refused when the job definition was loaded; checked again here for configs built in code.
   if (urlCredentials(url)) {
-    throw new CodedInputError('SOURCE_URL_CREDENTIALS', [{ file: label, column: 'source.url', message: 'carries credentials; put the token in an environment variable named by source.token_env' }]);
+    throw new InputError([catalogIssue('error', 'SOURCE_URL_CREDENTIALS', {}, { file: label, column: 'source.url' })]);
   }
   const headers: Record<string, string> = { accept: 'application/json' };
   if (config.token_env) {
     const token = env[config.token_env];
-    if (!token) throw new InputError([{ severity: 'error', file: label, message: `the environment variable ${config.token_env} (the source's bearer token) is not set` }]);
+    if (!token) throw new InputError([catalogIssue('error', 'SOURCE_TOKEN_MISSING', { env: config.token_env }, { file: label })]);
     headers['authorization'] = `Bearer ${token}`;
   }
   const maxBytes = config.max_bytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -83,8 +82,8 @@ export async function readFigureEndpoint(config: HttpSourceConfig, report: Repor
       continue;
     }
     if (status < 200 || status >= 300) {
-      const hint = status === 401 || status === 403 ? `; check the token in ${config.token_env ?? '(no token_env configured)'}` : '';
-      throw new InputError([{ severity: 'error', file: label, message: `the source refused the request: HTTP ${status}${hint}` }]);
+      const auth = status === 401 || status === 403;
+      throw new InputError([catalogIssue('error', 'SOURCE_REFUSED', { status, ...(auth ? { env: config.token_env ?? '(no token_env configured)' } : {}) }, { file: label })]);
     }
     return parseBody(bytes!, label, report, period, config);
   }
@@ -120,7 +119,7 @@ async function attemptOnce(
     const declared = Number(res.headers.get('content-length') ?? '');
     if (Number.isFinite(declared) && declared > maxBytes) {
       await res.body?.cancel().catch(() => undefined);
-      throw tooLarge(label, maxBytes, `it announces ${declared} bytes`);
+      throw tooLarge(label, maxBytes, { declared });
     }
     clearTimeout(timer);
     const bodyMs = config.body_timeout_ms ?? DEFAULT_BODY_TIMEOUT_MS;
@@ -136,7 +135,7 @@ async function attemptOnce(
         total += value.byteLength;
         if (total > maxBytes) {
           await reader.cancel().catch(() => undefined);
-          throw tooLarge(label, maxBytes, `more than ${maxBytes} bytes arrived`);
+          throw tooLarge(label, maxBytes, { arrived: 'yes' });
         }
         chunks.push(value);
       }
@@ -158,20 +157,20 @@ async function attemptOnce(
   }
 }
 
-const tooLarge = (label: string, maxBytes: number, what: string) =>
-  new CodedInputError('SOURCE_TOO_LARGE', [{ file: label, message: `the answer is too large: ${what}, over the limit of ${maxBytes} (source.max_bytes)` }]);
+const tooLarge = (label: string, maxBytes: number, what: { declared: number } | { arrived: 'yes' }) =>
+  new InputError([catalogIssue('error', 'SOURCE_TOO_LARGE', { ...what, max: maxBytes }, { file: label })]);
 
 function parseBody(bytes: Uint8Array, label: string, report: Report, period: Period, config: HttpSourceConfig): SourceResult {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
-    throw new InputError([{ severity: 'error', file: label, message: 'the answer is not JSON; expected { "period", "as_of", "figures": [ { "indicator", "value", "yoy", … } ] }' }]);
+    throw new InputError([catalogIssue('error', 'SOURCE_BAD_ANSWER', { variant: 'not-json' }, { file: label })]);
   }
   const parsed = body.safeParse(json);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
-    throw new InputError([{ severity: 'error', file: label, column: i.path.join('.') || '(top level)', message: `unexpected JSON: ${i.message}; expected { "period", "as_of", "figures": [ { "indicator", "value", … } ] }` }]);
+    throw new InputError([catalogIssue('error', 'SOURCE_BAD_ANSWER', { variant: 'schema', detail: i.message }, { file: label, column: i.path.join('.') || '(top level)' })]);
   }
   const data = Array.isArray(parsed.data) ? { figures: parsed.data } : parsed.data;
   if (data.period !== undefined) {
@@ -179,7 +178,7 @@ function parseBody(bytes: Uint8Array, label: string, report: Report, period: Per
     try {
       answered = parsePeriod(data.period);
     } catch {
-      throw new InputError([{ severity: 'error', file: label, column: 'period', message: `"${data.period}" is not a period` }]);
+      throw new InputError([catalogIssue('error', 'SOURCE_BAD_ANSWER', { variant: 'period', text: data.period }, { file: label, column: 'period' })]);
     }
     if (!samePeriod(answered, period)) return { kind: 'not-ready', reason: `${label} answered with ${periodId(answered)}, not ${periodId(period)}` };
   }

@@ -32,6 +32,8 @@ export interface SourceInput {
 export class SourceUnavailableError extends Error {
   override name = 'SourceUnavailableError';
   readonly code: 'SOURCE_UNAVAILABLE' | 'SOURCE_SLOW';
+  /** Retrying later may help: the queue retries it. */
+  readonly retryable = true;
   constructor(message: string, code: 'SOURCE_UNAVAILABLE' | 'SOURCE_SLOW' = 'SOURCE_UNAVAILABLE') {
     super(withCode(code, message));
     this.code = code;

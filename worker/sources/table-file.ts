@@ -3,7 +3,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type ExcelJS from 'exceljs';
 import type { RawTable } from '../domain/figure-table.ts';
-import { InputError } from '../domain/issues.ts';
+import { catalogIssue, InputError } from '../domain/issues.ts';
+import type { MessageCode, Params } from '../domain/messages.ts';
 import { locateHeader } from '../domain/table-layout.ts';
 import { inflateRawSync } from 'node:zlib';
 
@@ -24,8 +25,8 @@ export interface ReadTableOptions {
   readonly label?: string;
 }
 
-const fail = (file: string, message: string, row?: number, code?: string): never => {
-  throw new InputError([{ severity: 'error', file, ...(row !== undefined ? { row } : {}), message, ...(code ? { code } : {}) }]);
+const fail = (file: string, code: MessageCode, params: Params, row?: number): never => {
+  throw new InputError([catalogIssue('error', code, params, { file, row })]);
 };
 
 /** Reads a CSV or XLSX figure file into a table of text cells. */
@@ -33,15 +34,15 @@ export async function readTableFile(file: string, opts: ReadTableOptions = {}): 
   const label = opts.label ?? file;
   const ext = path.extname(file).toLowerCase();
   if (!(TABLE_EXTENSIONS as readonly string[]).includes(ext)) {
-    fail(label, `unsupported file type "${ext || '(none)'}"; expected .csv or .xlsx`, undefined, 'TABLE_UNSUPPORTED');
+    fail(label, 'TABLE_UNSUPPORTED', { ext });
   }
   const info = await stat(file).catch((e: NodeJS.ErrnoException) =>
-    fail(label, e.code === 'ENOENT' ? 'no such file' : `cannot read the file (${e.code ?? e.message})`),
+    e.code === 'ENOENT' ? fail(label, 'FILE_NOT_FOUND', {}) : fail(label, 'FILE_UNREADABLE', { detail: e.code ?? e.message }),
   );
-  if (!info.isFile()) fail(label, 'is not a file');
+  if (!info.isFile()) fail(label, 'FILE_NOT_FOUND', { variant: 'not-file' });
   const max = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  if (info.size > max) fail(label, `the file is ${info.size} bytes, over the limit of ${max}; split it or raise the limit`, undefined, 'TABLE_TOO_LARGE');
-  if (info.size === 0) fail(label, 'the file is empty; expected a header row and one row per indicator', undefined, 'TABLE_EMPTY');
+  if (info.size > max) fail(label, 'TABLE_TOO_LARGE', { size: info.size, max });
+  if (info.size === 0) fail(label, 'TABLE_EMPTY', {});
   const bytes = await readFile(file);
   const maxRows = opts.maxRows ?? DEFAULT_MAX_ROWS;
   return ext === '.csv' ? csvTable(label, bytes, maxRows) : xlsxTable(label, bytes, opts.sheet, { maxRows, maxUnpackedBytes: opts.maxUnpackedBytes ?? DEFAULT_MAX_UNPACKED_BYTES });
@@ -64,14 +65,14 @@ export function csvTable(file: string, bytes: Uint8Array, maxRows = DEFAULT_MAX_
     records = parseCsv(text, { info: true, relax_column_count: true, skip_empty_lines: false, trim: false, to_line: maxRows + 1 }) as unknown as typeof records;
   } catch (e) {
     const err = e as { lines?: number; message: string };
-    return fail(file, `not a readable CSV file: ${err.message.replace(/^Invalid .*?: /, '')}`, err.lines, 'TABLE_UNREADABLE');
+    return fail(file, 'TABLE_UNREADABLE', { format: 'csv', detail: err.message.replace(/^Invalid .*?: /, '') }, err.lines);
   }
   if (records.length > maxRows) tooManyRows(file, maxRows);
   return toTable(file, records.map((r) => ({ row: r.info.lines, cells: r.record })));
 }
 
 const tooManyRows = (file: string, max: number) =>
-  fail(file, `the file has more than ${max} rows, more than any report's figures need; remove what is not figures or split it`, undefined, 'TABLE_TOO_LARGE');
+  fail(file, 'TABLE_TOO_LARGE', { rows: max });
 
 export async function xlsxTable(file: string, bytes: Uint8Array, sheetName?: string, limits: { maxRows?: number; maxUnpackedBytes?: number } = {}): Promise<RawTable> {
   const maxRows = limits.maxRows ?? DEFAULT_MAX_ROWS;
@@ -81,11 +82,11 @@ export async function xlsxTable(file: string, bytes: Uint8Array, sheetName?: str
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch (e) {
-    fail(file, `not a readable XLSX file (${(e as Error).message}); save it again from Excel or WPS as .xlsx`, undefined, 'TABLE_UNREADABLE');
+    fail(file, 'TABLE_UNREADABLE', { format: 'xlsx', detail: (e as Error).message });
   }
   const ws = sheetName ? wb.getWorksheet(sheetName) : wb.worksheets[0];
   if (!ws) {
-    return fail(file, sheetName ? `no sheet named "${sheetName}"; sheets: ${wb.worksheets.map((w) => w.name).join(', ')}` : 'the workbook has no sheets');
+    return fail(file, 'XLSX_SHEET_MISSING', sheetName ? { sheet: sheetName, sheets: wb.worksheets.map((w) => w.name) } : {});
   }
   if (ws.actualRowCount > maxRows) tooManyRows(file, maxRows);
   const rows: { row: number; cells: string[] }[] = [];
@@ -105,8 +106,7 @@ export async function xlsxTable(file: string, bytes: Uint8Array, sheetName?: str
  */
 export function checkZip(file: string, bytes: Uint8Array, max: number): void {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const tooLarge = (what: string) =>
-    fail(file, `the workbook unpacks to ${what}, over the limit of ${max} bytes; it is not an ordinary figure file (re-save it from Excel or WPS, or split it)`, undefined, 'XLSX_TOO_LARGE');
+  const tooLarge = (params: Params) => fail(file, 'XLSX_TOO_LARGE', { ...params, max });
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 65535); i--) {
     if (buf.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
@@ -124,16 +124,16 @@ export function checkZip(file: string, bytes: Uint8Array, max: number): void {
     const extraLen = buf.readUInt16LE(at + 30);
     const commentLen = buf.readUInt16LE(at + 32);
     const local = buf.readUInt32LE(at + 42);
-    if (size === 0xffffffff || compressed === 0xffffffff) tooLarge('more than 4 GB (a ZIP64 entry)');
+    if (size === 0xffffffff || compressed === 0xffffffff) tooLarge({ what: 'zip64' });
     total += size;
-    if (total > max) tooLarge(`at least ${total} bytes`);
+    if (total > max) tooLarge({ what: 'total', total });
     // The declared size may lie: inflate the entry with its declared size as the ceiling.
     if (method === 8 && local + 30 <= buf.length && buf.readUInt32LE(local) === 0x04034b50) {
       const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
       try {
         inflateRawSync(buf.subarray(start, start + compressed), { maxOutputLength: Math.max(size, 1) });
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') tooLarge(`more than its directory declares (${size} bytes for one part)`);
+        if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') tooLarge({ what: 'entry', size });
         return; // damaged data: exceljs refuses it in its own words
       }
     }
@@ -157,6 +157,6 @@ function cellText(v: ExcelJS.CellValue): string {
 /** The header below any title rows (a statistics table's 2023年1-6月主要经济指标, 单位：亿元), over one or two rows. */
 function toTable(file: string, rows: { row: number; cells: string[] }[]): RawTable {
   const at = locateHeader(rows);
-  if (!at) return fail(file, 'the file has no rows; expected a header row and one row per indicator', undefined, 'TABLE_EMPTY');
+  if (!at) return fail(file, 'TABLE_EMPTY', { variant: 'no-rows' });
   return { file, header: at.header, headerRow: at.headerRow, rows: rows.slice(at.bodyStart), ...(at.preamble.length > 0 ? { preamble: at.preamble } : {}) };
 }
