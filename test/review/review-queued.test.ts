@@ -166,7 +166,7 @@ describe('review queued: scheduled and ad-hoc drafts, API approval through the d
     const old = await call('POST', '/api/snapshots/yuquan-2023_2023Q1_v1/approval', T.approver, {});
     expect(old.statusCode).toBe(409);
     expect(old.json().code).toBe('SNAPSHOT_SUPERSEDED');
-    expect(old.json().error).toContain('v2');
+    expect(old.json().message).toContain('v2');
     expect((await call('POST', '/api/snapshots/yuquan-2023_2023Q1_v2/rejection', T.approver, {})).statusCode).toBe(400);
     const rej = await call('POST', '/api/snapshots/yuquan-2023_2023Q1_v2/rejection', T.approver, { reason: '数据待核实' });
     expect(rej.statusCode).toBe(200);

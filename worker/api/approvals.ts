@@ -2,27 +2,16 @@ import path from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FsArchive } from '../archive/fs-archive.ts';
 import type { SnapshotRef } from '../archive/snapshot.ts';
-import type { ErrorCode } from '../error-codes.ts';
 import type { DeliveryOutcome } from '../pipeline/run.ts';
 import { approveSnapshot, rejectSnapshot, reviewState, type ReviewState } from '../pipeline/review.ts';
 import { checkNote } from '../pipeline/request-checks.ts';
 import { queueDeliveries } from '../queue/delivery-processor.ts';
 import { allows, authenticate, isExpired, mayAccessReport, type ApiRole } from './auth.ts';
-import type { ApiDeps } from './server.ts';
+import { HttpError, type ApiDeps } from './server.ts';
 
 const SNAPSHOT_ID = /^([a-z0-9][a-z0-9-]{0,63})_(\d{4}(?:Q[1-4]|-\d{2}))_v(\d{1,6})$/;
 const FAILED_LOGINS_PER_MINUTE = 10;
 
-/** An API error the server's error handler turns into `{ error, code }` with this status. */
-class ApiError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-    readonly code: ErrorCode,
-  ) {
-    super(message);
-  }
-}
 
 const snapshotParams = { type: 'object', properties: { id: { type: 'string', maxLength: 120 } }, required: ['id'] } as const;
 
@@ -39,7 +28,7 @@ async function approvalsPlugin(app: FastifyInstance, deps: ApiDeps): Promise<voi
   /** The same rules as the rest of the API: throttled failed logins, expiry, role. */
   const need = (role: ApiRole) => async (req: FastifyRequest) => {
     const presented = req.headers.authorization !== undefined;
-    if (presented && (Number(await deps.redis.get(failKey(req.ip))) || 0) >= FAILED_LOGINS_PER_MINUTE) throw new ApiError(429, 'too many failed logins from this address; try again later', 'LOGIN_THROTTLED');
+    if (presented && (Number(await deps.redis.get(failKey(req.ip))) || 0) >= FAILED_LOGINS_PER_MINUTE) throw new HttpError(429, 'LOGIN_THROTTLED', { wait: 60 }, { 'retry-after': '60' });
     const token = authenticate(deps.tokens, req.headers.authorization);
     const failed = async (reason: 'unknown-token' | 'expired') => {
       const n = await deps.redis.incr(failKey(req.ip));
@@ -48,13 +37,13 @@ async function approvalsPlugin(app: FastifyInstance, deps: ApiDeps): Promise<voi
     };
     if (!token) {
       if (presented) await failed('unknown-token');
-      throw new ApiError(401, 'a valid bearer token is required (Authorization: Bearer …)', 'UNAUTHORIZED');
+      throw new HttpError(401, 'UNAUTHORIZED');
     }
     if (isExpired(token, deps.settings.clock())) {
       await failed('expired');
-      throw new ApiError(401, `this token expired on ${token.expires}`, 'TOKEN_EXPIRED');
+      throw new HttpError(401, 'TOKEN_EXPIRED', { expires: token.expires });
     }
-    if (!allows(token, role)) throw new ApiError(403, `this needs the ${role} role; the token has ${token.role}`, 'FORBIDDEN');
+    if (!allows(token, role)) throw new HttpError(403, 'FORBIDDEN', { role, has: token.role });
     req.token = token;
   };
 
@@ -79,7 +68,7 @@ async function approvalsPlugin(app: FastifyInstance, deps: ApiDeps): Promise<voi
     const report = await reportOf(req);
     if (report !== undefined && !mayAccessReport(token, report)) {
       deps.log.warn({ audit: 'report-out-of-scope', tokenName: token.name, report, url: req.url.split('?')[0] }, 'token used outside its reports');
-      throw new ApiError(403, `this token is limited to ${token.reports.join(', ')}`, 'REPORT_OUT_OF_SCOPE');
+      throw new HttpError(403, 'REPORT_OUT_OF_SCOPE', { reports: token.reports.join('、') });
     }
   });
 
@@ -106,9 +95,9 @@ async function approvalsPlugin(app: FastifyInstance, deps: ApiDeps): Promise<voi
 
   const snapshotFor = async (id: string): Promise<SnapshotRef> => {
     const m = SNAPSHOT_ID.exec(id);
-    if (!m) throw new ApiError(400, `"${id}" is not a snapshot id; expected e.g. yuquan-2023_2023Q3_v1`, 'BAD_REQUEST');
+    if (!m) throw new HttpError(400, 'BAD_REQUEST', { snapshot: id });
     const snap = await archive.read(m[1]!, m[2]!, Number(m[3])).catch(() => undefined);
-    if (!snap || !path.resolve(snap.dir).startsWith(path.resolve(deps.settings.archiveDir) + path.sep)) throw new ApiError(404, `no snapshot "${id}"`, 'NOT_FOUND');
+    if (!snap || !path.resolve(snap.dir).startsWith(path.resolve(deps.settings.archiveDir) + path.sep)) throw new HttpError(404, 'NOT_FOUND', { kind: 'snapshot', id });
     return snap;
   };
 
@@ -143,7 +132,7 @@ async function approvalsPlugin(app: FastifyInstance, deps: ApiDeps): Promise<voi
     },
     async (req) => {
       note(req.body.reason, 'reason');
-      if (!req.body.reason.trim()) throw new ApiError(400, 'reason must not be empty', 'BAD_REQUEST');
+      if (!req.body.reason.trim()) throw new HttpError(400, 'BAD_REQUEST', { field: 'reason', detail: 'reason must not be empty' });
       const ref = await snapshotFor(req.params.id);
       const token = req.token!;
       const r = await rejectSnapshot(ref, { by: token.name, role: token.role, comment: req.body.reason }, deps.settings.clock);
@@ -158,11 +147,7 @@ async function approvalsPlugin(app: FastifyInstance, deps: ApiDeps): Promise<voi
 export const approvalsApi = approvalsPlugin;
 
 function note(text: string | undefined, field: string): void {
-  try {
-    checkNote(text, field);
-  } catch (e) {
-    throw new ApiError(400, (e as Error).message, 'NOTE_TOO_LONG');
-  }
+  checkNote(text, field); // NOTE_TOO_LONG, answered 400 by the server's error handler
 }
 
 function view(s: ReviewState): { state: ReviewState['kind']; supersededBy?: number } {

@@ -373,6 +373,31 @@ export const MESSAGES = {
     zh: () => '该地址打开的连接过多；请稍后再试',
     en: () => 'too many open connections from this address',
   },
+  SNAPSHOT_SUPERSEDED: {
+    fault: 'input', status: 409, doc: 'A newer draft of the same report and period exists: approve that one.',
+    zh: (p) => `${s(p.snapshot)} 已被第 ${s(p.newer)} 版取代，不能签发；请签发 ${s(p.report)}/${s(p.period)}/v${s(p.newer)}`,
+    en: (p) => `${s(p.snapshot)} is superseded by v${s(p.newer)}; approve ${s(p.report)}/${s(p.period)}/v${s(p.newer)} instead`,
+  },
+  SNAPSHOT_REJECTED: {
+    fault: 'input', status: 409, doc: 'The draft was rejected (退回): it cannot be approved; make a new version.',
+    zh: (p) => `${s(p.snapshot)} 已于 ${s(p.at)} 被 ${s(p.by)} 退回，不能签发；请改正后重新生成`,
+    en: (p) => `${s(p.snapshot)} was rejected by ${s(p.by)} on ${s(p.at)}; it cannot be approved (make a new version)`,
+  },
+  SNAPSHOT_APPROVED: {
+    fault: 'input', status: 409, doc: 'The draft was approved and sent: it cannot be rejected; make a corrected version.',
+    zh: (p) => `${s(p.snapshot)} 已于 ${s(p.at)} 由 ${s(p.by)} 签发并发送，不能退回；如需更正请生成新版本`,
+    en: (p) => `${s(p.snapshot)} was approved by ${s(p.by)} on ${s(p.at)} and sent; it cannot be rejected (make a corrected version)`,
+  },
+  SNAPSHOT_NOT_DRAFT: {
+    fault: 'input', status: 409, doc: 'The snapshot was not made for review: it was sent when it was made.',
+    zh: (p) => `${s(p.snapshot)} 不是待审核的简报稿（其任务未设审核），生成时已发送`,
+    en: (p) => `${s(p.snapshot)} was not made for review (its job had no review:); it was sent when it was made`,
+  },
+  REPORT_OUT_OF_SCOPE: {
+    fault: 'input', status: 403, doc: 'The token is limited to other reports (reports=…).',
+    zh: (p) => `此令牌只能访问以下报告：${s(p.reports)}`,
+    en: (p) => `this token is limited to ${s(p.reports)}`,
+  },
   INTERNAL: {
     fault: 'system', status: 500, doc: 'An internal error; the operators see the details in the log.',
     zh: () => '系统内部错误；请联系管理员',

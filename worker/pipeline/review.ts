@@ -5,6 +5,7 @@ import { loadJobDefinition, type JobDefinition } from '../config/job-definition.
 import { snapshotDigest } from '../delivery/deliver.ts';
 import type { Deliver, DeliveryOutcome } from './run.ts';
 import type { Settings } from './settings.ts';
+import { renderMessage, type Params } from '../domain/messages.ts';
 
 /**
  * Where a snapshot stands in review (审核、签发). Derived from the write-once manifest (made as a
@@ -21,17 +22,18 @@ export type ReviewState =
 
 export type ReviewCode = 'SNAPSHOT_SUPERSEDED' | 'SNAPSHOT_REJECTED' | 'SNAPSHOT_APPROVED' | 'SNAPSHOT_NOT_DRAFT';
 
-/** A decision refused by the snapshot's state; the API answers 409 with the code. */
+/** A decision refused by the snapshot's state; the API answers 409 with the code, its text from the catalogue. */
 export class ReviewError extends Error {
   override name = 'ReviewError';
   readonly statusCode = 409;
+  readonly retryable = false;
   constructor(
     readonly code: ReviewCode,
-    message: string,
+    readonly params: Params,
     /** The newer version, for SNAPSHOT_SUPERSEDED. */
     readonly newer?: number,
   ) {
-    super(`${message} [${code}]`);
+    super(`${renderMessage(code, params, 'en') ?? code} [${code}]`);
   }
 }
 
@@ -78,17 +80,17 @@ class AlreadyDecided extends Error {
  * the job's recipients through the usual exactly-once delivery.
  */
 export async function approveSnapshot(settings: Settings, ref: SnapshotRef, who: Decider, deliver: Deliver, clock: () => Date = settings.clock): Promise<ApprovalOutcome> {
-  if (!ref.manifest.review) throw new ReviewError('SNAPSHOT_NOT_DRAFT', `${nameOf(ref)} was not made for review (its job had no review:); it was sent when it was made`);
+  if (!ref.manifest.review) throw new ReviewError('SNAPSHOT_NOT_DRAFT', { snapshot: nameOf(ref) });
   const record: ApprovalRecord = { decision: 'approved', by: who.by, role: who.role, at: clock().toISOString(), ...(who.comment ? { comment: who.comment } : {}), contentDigest: await snapshotDigest(ref) };
   let superseded = false;
   try {
     await recordApproval(ref, record, (existing, latest) => {
       const rejected = existing.find((a) => a.decision === 'rejected');
-      if (rejected) throw new ReviewError('SNAPSHOT_REJECTED', `${nameOf(ref)} was rejected by ${rejected.by} on ${rejected.at}; it cannot be approved (make a new version)`);
+      if (rejected) throw new ReviewError('SNAPSHOT_REJECTED', { snapshot: nameOf(ref), by: rejected.by, at: rejected.at });
       const approved = existing.find((a) => a.decision === 'approved');
       superseded = latest !== undefined && latest > ref.version;
       if (approved) throw new AlreadyDecided(approved);
-      if (superseded) throw new ReviewError('SNAPSHOT_SUPERSEDED', `${nameOf(ref)} is superseded by v${latest}; approve ${ref.report}/${ref.period}/v${latest} instead`, latest);
+      if (superseded) throw new ReviewError('SNAPSHOT_SUPERSEDED', { snapshot: nameOf(ref), newer: latest, report: ref.report, period: ref.period }, latest);
     });
   } catch (e) {
     if (!(e instanceof AlreadyDecided)) throw e;
@@ -105,12 +107,12 @@ export type RejectionOutcome = { readonly kind: 'rejected' | 'already-rejected';
 
 /** Sends a draft back: recorded with the reason; nothing is sent, and the draft can no longer be approved. */
 export async function rejectSnapshot(ref: SnapshotRef, who: Decider & { readonly comment: string }, clock: () => Date = () => new Date()): Promise<RejectionOutcome> {
-  if (!ref.manifest.review) throw new ReviewError('SNAPSHOT_NOT_DRAFT', `${nameOf(ref)} was not made for review (its job had no review:)`);
+  if (!ref.manifest.review) throw new ReviewError('SNAPSHOT_NOT_DRAFT', { snapshot: nameOf(ref) });
   const record: ApprovalRecord = { decision: 'rejected', by: who.by, role: who.role, at: clock().toISOString(), comment: who.comment, contentDigest: await snapshotDigest(ref) };
   try {
     await recordApproval(ref, record, (existing) => {
       const approved = existing.find((a) => a.decision === 'approved');
-      if (approved) throw new ReviewError('SNAPSHOT_APPROVED', `${nameOf(ref)} was approved by ${approved.by} on ${approved.at} and sent; it cannot be rejected (make a corrected version)`);
+      if (approved) throw new ReviewError('SNAPSHOT_APPROVED', { snapshot: nameOf(ref), by: approved.by, at: approved.at });
       const rejected = existing.find((a) => a.decision === 'rejected');
       if (rejected) throw new AlreadyDecided(rejected);
     });
