@@ -3,7 +3,7 @@ import type { Block, Run } from './markup.ts';
 import { fontRoleOf, fontRuns, type FontRole, type FontSet } from './fonts.ts';
 import { checkGlyphs, type PageText } from './glyphs.ts';
 import { BODY_SIZE, BOTTOM, Cursor, LINE_PITCH, MM, PAGE, RED, SMALL_SIZE, TITLE_SIZE } from './page.ts';
-import { balanceLines, drawLine, Measure } from './text.ts';
+import { balanceLines, drawLine, Measure, paragraphLines } from './text.ts';
 import { drawTable, layoutTable, type LaidTable } from './tables.ts';
 import { chartLead, drawCompletionChart, drawStatusChart } from './charts.ts';
 
@@ -234,23 +234,25 @@ class Layout {
     this.y = d.y;
   }
 
-  private paragraph(runs: readonly Run[], size: number, opts: { indent?: number; color?: string } = {}): void {
+  /** Body text at a fixed line pitch, broken by paragraphLines and continued on the next page line by line. */
+  private paragraph(runs: readonly Run[], size: number): void {
     if (runs.length === 0) return;
     const d = this.doc;
     const pitch = size === BODY_SIZE ? LINE_PITCH : size * 1.6;
-    const gap = this.gapFor('body', size, pitch);
-    const indent = opts.indent ?? size * 2;
-    this.ensure(pitch);
-    d.fillColor(opts.color ?? 'black');
-    d.x = PAGE.left;
-    d.y = this.y;
-    runs.forEach((r, i) => {
-      const continued = i < runs.length - 1;
-      const role = fontRoleOf({ run: r, in: 'body' });
-      if (i === 0) this.write(r.text, role, size, { width: PAGE.textWidth, indent, lineGap: gap, continued }, { x: PAGE.left, y: this.y });
-      else this.write(r.text, role, size, { continued, lineGap: gap });
+    d.font('body').fontSize(size);
+    const lineHeight = Math.min(pitch, d.currentLineHeight(true));
+    const indent = size * 2;
+    const lines = paragraphLines(this.m, runs.map((run) => ({ text: run.text, role: fontRoleOf({ run, in: 'body' }) })), size, PAGE.textWidth, indent);
+    d.fillColor('black');
+    lines.forEach((line, i) => {
+      if (this.y + lineHeight > BOTTOM + 0.5) this.cur.newPage();
+      let x = PAGE.left + (i === 0 ? indent : 0);
+      for (const piece of line) {
+        drawLine(d, this.fonts, piece.text, piece.role, size, x, this.y);
+        x += this.m.width(piece.text, piece.role, size);
+      }
+      this.y += pitch;
     });
-    this.y = d.y;
   }
 
   private notice(runs: readonly Run[]): void {

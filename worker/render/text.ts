@@ -13,10 +13,12 @@ const HAN = /^\p{Script=Han}+$/u;
 const NO_LINE_START = /^[，。、；：！？）」』》”’%％‰*,.;:!?)\]}]/;
 /** Characters that may not end a line (opening punctuation). */
 const NO_LINE_END = /[（「『《“‘([{]$/;
+const NO_LINE_START_ALL = /[，。、；：！？）」』》”’%％‰*,.;:!?)\]}（「『《“‘([{]/g;
 /** Visible ASCII, the minus sign and the like: numbers, codes and Latin words, kept whole. */
 const LATIN = /^[\x21-\x7e\u2212\u00b7\u2014~～]+$/;
 const NUMBERISH = /^[+\-\u2212]?\d/;
 /** One-character endings of Chinese unit and office names (区…局, 市…委): never left alone on a line. */
+const SPLIT_WORDS = new Set(['百分点', '千分点', '百分比']);
 const NAME_SUFFIX = /^[局委办院所站会厅队馆组部处司署社室科府段中]$/;
 
 /** How a cell's text breaks: as its role says, or (a status label such as 严重滞后) not at all unless it must. */
@@ -75,6 +77,8 @@ function segmentTokens(text: string): Token[] {
     const joinable = last !== undefined && !space;
     // Digits and Latin split by ICU (1 - 9, 1.00e + 23, − 6.2) are one run.
     if (joinable && LATIN.test(last) && LATIN.test(segment)) segs[n] = last + segment;
+    // Words ICU splits that a reader does not (百分 点).
+    else if (joinable && SPLIT_WORDS.has(last + segment)) segs[n] = last + segment;
     // Single Han characters ICU could not group (玉 泉, 住 建): one word, up to four characters.
     else if (joinable && segment.length === 1 && HAN.test(segment) && singles[n] && last.length < 4 && !NAME_SUFFIX.test(segment)) segs[n] = last + segment;
     else {
@@ -231,4 +235,77 @@ export function balanceLines(doc: PDFKit.PDFDocument, text: string, width: numbe
   out.push(line);
   // A line still wider than the type area (one very long word) is left to the normal wrapping.
   return out.join('\n');
+}
+
+/** A stretch of one line in one font role. */
+export interface Piece {
+  readonly text: string;
+  readonly role: FontRole;
+}
+
+/**
+ * Body text as lines of `width` (the first indented): Chinese breaks between any two characters of a
+ * long word as in print, but never inside a word of up to four characters (百分点), a number with its
+ * unit (14.81亿元), a Latin word, or before closing / after opening punctuation. Each run keeps its role (strong runs in the heading face).
+ */
+export function paragraphLines(m: Measure, runs: readonly { text: string; role: FontRole }[], size: number, width: number, indent: number): Piece[][] {
+  const tokens: { text: string; role: FontRole; glue: boolean }[] = [];
+  for (const run of runs) {
+    for (const para of run.text.split('\n')) {
+      if (para !== run.text.split('\n')[0]) tokens.push({ text: '\n', role: run.role, glue: false });
+      for (const t of tokenize(para, 'name')) {
+        const glueFirst = NO_LINE_START.test(t.text) && tokens.length > 0;
+        const pieces = /^[+\-\u2212]?\d|^[\x21-\x7e]/.test(t.text) || t.text.replace(NO_LINE_START_ALL, '').length <= 4 ? [t.text] : splitHan(t.text);
+        pieces.forEach((p, i) => tokens.push({ text: (i === 0 && t.spaceBefore ? ' ' : '') + p, role: run.role, glue: i === 0 && glueFirst }));
+      }
+    }
+  }
+  const lines: Piece[][] = [];
+  let line: Piece[] = [];
+  let lw = 0;
+  let limit = width - indent;
+  const flush = () => {
+    lines.push(line);
+    line = [];
+    lw = 0;
+    limit = width;
+  };
+  const push = (text: string, role: FontRole, w: number) => {
+    const last = line.at(-1);
+    if (last && last.role === role) line[line.length - 1] = { text: last.text + text, role };
+    else line.push({ text, role });
+    lw += w;
+  };
+  // Glued tokens (closing punctuation) travel with the token before them.
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.text === '\n') { flush(); continue; }
+    let j = i + 1;
+    let w = m.width(t.text, t.role, size);
+    while (j < tokens.length && tokens[j]!.glue) w += m.width(tokens[j++]!.text, tokens[j - 1]!.role, size);
+    if (lw + w > limit && line.length > 0) flush();
+    for (let k = i; k < j; k++) {
+      const g = tokens[k]!;
+      const text = line.length === 0 ? g.text.trimStart() : g.text;
+      const gw = m.width(text, g.role, size);
+      if (lw + gw > limit && line.length > 0) flush(); // a single token wider than the line
+      push(text, g.role, gw);
+    }
+    i = j - 1;
+  }
+  if (line.length > 0) lines.push(line);
+  return lines;
+}
+
+/** A Chinese word as its characters, punctuation kept with the character before it (or after, if opening). */
+function splitHan(word: string): string[] {
+  const out: string[] = [];
+  let carry = '';
+  for (const ch of word) {
+    if (NO_LINE_END.test(ch)) { carry += ch; continue; }
+    if (NO_LINE_START.test(ch) && out.length > 0 && carry === '') out[out.length - 1] += ch;
+    else { out.push(carry + ch); carry = ''; }
+  }
+  if (carry) out.push(carry);
+  return out;
 }
