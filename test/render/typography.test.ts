@@ -95,6 +95,8 @@ async function render(jobsDir: string) {
   const p = ready.prepared;
   const fonts = await loadFonts(settings.fontsDir);
   const out = await renderBriefing({ templatesDir: settings.templatesDir, template: p.job.template, model: p.model, fonts, creationDate: p.issuedAt });
+  // To look at the pages: JIBAO_TYPO_OUT=/some/dir npx vitest run test/render/typography.test.ts
+  if (process.env.JIBAO_TYPO_OUT) await writeFile(path.join(process.env.JIBAO_TYPO_OUT, `typo-${p.model.counts.total}.pdf`), out.pdf);
   return { ...out, model: p.model, pages: await pageItems(out.pdf) };
 }
 
