@@ -246,10 +246,18 @@ class Layout {
     d.fillColor('black');
     lines.forEach((line, i) => {
       if (this.y + lineHeight > BOTTOM + 0.5) this.cur.newPage();
-      let x = PAGE.left + (i === 0 ? indent : 0);
-      for (const piece of line) {
-        drawLine(d, this.fonts, piece.text, piece.role, size, x, this.y);
-        x += this.m.width(piece.text, piece.role, size);
+      const left = PAGE.left + (i === 0 ? indent : 0);
+      // Justified as print sets Chinese: the slack spread between the Chinese characters of every line
+      // but the last, numbers and Latin kept tight (not when a line is short for want of a break).
+      const parts = line.flatMap((p) => p.text.split(/([\x21-\x7e\u2212]+)/).filter(Boolean).map((text) => ({ text, role: p.role, tight: /^[\x21-\x7e\u2212]/.test(text) })));
+      const gaps = parts.reduce((n, p) => n + (p.tight ? 0 : [...p.text].length), 0) - (parts.at(-1)?.tight ? 0 : 1);
+      const slack = PAGE.left + PAGE.textWidth - left - parts.reduce((w, p) => w + this.m.width(p.text, p.role, size), 0);
+      const spacing = i < lines.length - 1 && gaps > 0 && slack > 0 && slack / gaps < size * 0.25 ? slack / gaps : 0;
+      let x = left;
+      for (const p of parts) {
+        const cs = p.tight ? 0 : spacing;
+        drawLine(d, this.fonts, p.text, p.role, size, x, this.y, cs);
+        x += this.m.width(p.text, p.role, size) + [...p.text].length * cs;
       }
       this.y += pitch;
     });

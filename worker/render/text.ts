@@ -198,12 +198,12 @@ export function breakLines(m: Measure, text: string, role: FontRole, size: numbe
  * One line of text at (x, y) in the role's font, the fallback font for characters the role lacks;
  * never wrapped and never paginated by pdfkit (no width is passed).
  */
-export function drawLine(doc: PDFKit.PDFDocument, fonts: FontSet, text: string, role: FontRole, size: number, x: number, y: number): void {
+export function drawLine(doc: PDFKit.PDFDocument, fonts: FontSet, text: string, role: FontRole, size: number, x: number, y: number, characterSpacing = 0): void {
   if (text === '') return;
   const runs = fontRuns(fonts, role, text);
   runs.forEach((r, i) => {
     doc.font(r.font).fontSize(size);
-    const o = { lineBreak: false, continued: i < runs.length - 1 };
+    const o = { lineBreak: false, continued: i < runs.length - 1, ...(characterSpacing ? { characterSpacing } : {}) };
     if (i === 0) doc.text(r.text, x, y, o);
     else doc.text(r.text, o);
   });
@@ -244,9 +244,9 @@ export interface Piece {
 }
 
 /**
- * Body text as lines of `width` (the first indented): Chinese breaks between any two characters of a
- * long word as in print, but never inside a word of up to four characters (百分点), a number with its
- * unit (14.81亿元), a Latin word, or before closing / after opening punctuation. Each run keeps its role (strong runs in the heading face).
+ * Body text as lines of `width` (the first indented): Chinese breaks between characters as in print,
+ * but never inside a number with its unit (14.81亿元), a Latin word, a two-character word, 百分点,
+ * an office name (统计局), or before closing / after opening punctuation. Each run keeps its role (strong runs in the heading face).
  */
 export function paragraphLines(m: Measure, runs: readonly { text: string; role: FontRole }[], size: number, width: number, indent: number): Piece[][] {
   const tokens: { text: string; role: FontRole; glue: boolean }[] = [];
@@ -255,7 +255,7 @@ export function paragraphLines(m: Measure, runs: readonly { text: string; role: 
       if (para !== run.text.split('\n')[0]) tokens.push({ text: '\n', role: run.role, glue: false });
       for (const t of tokenize(para, 'name')) {
         const glueFirst = NO_LINE_START.test(t.text) && tokens.length > 0;
-        const pieces = /^[+\-\u2212]?\d|^[\x21-\x7e]/.test(t.text) || t.text.replace(NO_LINE_START_ALL, '').length <= 4 ? [t.text] : splitHan(t.text);
+        const pieces = keepWhole(t.text) ? [t.text] : splitHan(t.text);
         pieces.forEach((p, i) => tokens.push({ text: (i === 0 && t.spaceBefore ? ' ' : '') + p, role: run.role, glue: i === 0 && glueFirst }));
       }
     }
@@ -295,6 +295,13 @@ export function paragraphLines(m: Measure, runs: readonly { text: string; role: 
   }
   if (line.length > 0) lines.push(line);
   return lines;
+}
+
+/** In body text: a number with its unit, Latin, 百分点, an office name (统计局) or a two-character word. */
+function keepWhole(token: string): boolean {
+  if (/^[+\-\u2212]?\d|^[\x21-\x7e]/.test(token)) return true;
+  const bare = token.replace(NO_LINE_START_ALL, '');
+  return bare.length <= 2 || SPLIT_WORDS.has(bare) || (bare.length <= 5 && NAME_SUFFIX.test(bare.at(-1)!));
 }
 
 /** A Chinese word as its characters, punctuation kept with the character before it (or after, if opening). */
