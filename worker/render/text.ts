@@ -16,7 +16,7 @@ const NO_LINE_END = /[（「『《“‘([{]$/;
 const NO_LINE_START_ALL = /[，。、；：！？）」』》”’%％‰*,.;:!?)\]}（「『《“‘([{]/g;
 /** Visible ASCII, the minus sign and the like: numbers, codes and Latin words, kept whole. */
 const LATIN = /^[\x21-\x7e\u2212\u00b7\u2014~～]+$/;
-const NUMBERISH = /^[+\-\u2212]?\d/;
+const NUMBERISH = /^[（「『《“‘([{]*[+\-\u2212]?\d/;
 /** One-character endings of Chinese unit and office names (区…局, 市…委): never left alone on a line. */
 const SPLIT_WORDS = new Set(['百分点', '千分点', '百分比']);
 const NAME_SUFFIX = /^[局委办院所站会厅队馆组部处司署社室科府段中]$/;
@@ -96,6 +96,8 @@ function segmentTokens(text: string): Token[] {
     const attached = cur !== undefined && !spaces.has(i);
     if (attached && (NO_LINE_START.test(seg) || NO_LINE_END.test(lastPart))) {
       cur.parts[cur.parts.length - 1] = lastPart + seg; // punctuation holds to its word
+      if (NO_LINE_START.test(seg)) unitChars = 99; // and ends a number's unit
+      return;
     } else if (attached && NUMBERISH.test(cur.parts[0]!) && HAN.test(seg) && unitChars + seg.length <= (unitChars === 0 ? 3 : 2)) {
       cur.parts.push(seg); // a number's unit: a soft part
       unitChars += seg.length;
@@ -299,8 +301,8 @@ export function paragraphLines(m: Measure, runs: readonly { text: string; role: 
 
 /** In body text: a number with its unit, Latin, 百分点, an office name (统计局) or a two-character word. */
 function keepWhole(token: string): boolean {
-  if (/^[+\-\u2212]?\d|^[\x21-\x7e]/.test(token)) return true;
   const bare = token.replace(NO_LINE_START_ALL, '');
+  if (/^[+\-\u2212]?\d|^[\x21-\x7e]/.test(bare)) return true;
   return bare.length <= 2 || SPLIT_WORDS.has(bare) || (bare.length <= 5 && NAME_SUFFIX.test(bare.at(-1)!));
 }
 
