@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
 import { parsePeriod } from '../../worker/domain/period.ts';
@@ -7,6 +7,7 @@ import { prepareBriefing } from '../../worker/pipeline/prepare.ts';
 import { settingsFromEnv } from '../../worker/pipeline/settings.ts';
 import { loadFonts } from '../../worker/render/fonts.ts';
 import { renderBriefing } from '../../worker/render/briefing.ts';
+import { issueNumber } from '../../worker/render/briefing-model.ts';
 import { BOTTOM, PAGE } from '../../worker/render/page.ts';
 import { tempDir } from '../support/cli.ts';
 
@@ -186,4 +187,35 @@ describe('long briefings', () => {
       for (const p of chartPages) expect(p.some((i) => i.str === '100%')).toBe(true);
     }, 240_000);
   }
+});
+
+describe('issue numbers (第N期)', () => {
+  const P = parsePeriod;
+  it('per kind: a quarter by its quarter, a month by its month', () => {
+    expect(issueNumber(P('2023Q4'), 'per-kind', [P('2023-06')])).toBe(4);
+    expect(issueNumber(P('2023-06'), 'per-kind', [])).toBe(6);
+  });
+
+  it('sequential: every briefing of the year in period order, whatever its kind, stable on a rerun', () => {
+    const briefed = [P('2022Q4'), P('2023-06'), P('2023Q2'), P('2023Q3'), P('2023-11')];
+    expect(issueNumber(P('2023-06'), 'sequential', briefed)).toBe(1);
+    expect(issueNumber(P('2023Q2'), 'sequential', briefed)).toBe(2);
+    expect(issueNumber(P('2023Q3'), 'sequential', briefed)).toBe(3);
+    expect(issueNumber(P('2023Q4'), 'sequential', briefed)).toBe(5);
+    expect(issueNumber(P('2023Q1'), 'sequential', [])).toBe(1);
+  });
+
+  it('a job that says issue_numbering: sequential counts the periods its archive holds', async () => {
+    const jobsDir = await jobsWith(DEFECTS.slice(0, 3));
+    const job = path.join(jobsDir, 'typo-2023/job.yaml');
+    await writeFile(job, (await readFile(job, 'utf8')).replace('briefing: { name: 目标任务推进情况,', 'briefing: { name: 目标任务推进情况, issue_numbering: sequential,'));
+    const archiveDir = await tempDir('typo-archive');
+    for (const p of ['2023-05', '2023-06', '2023Q2']) await mkdir(path.join(archiveDir, 'typo-2023', p, 'v1'), { recursive: true });
+    const settings = { ...settingsFromEnv(), jobsDir, archiveDir };
+    const ready = await prepareBriefing({ reportId: 'typo-2023', period: parsePeriod('2023Q3') }, settings);
+    expect(ready.kind === 'ready' && ready.prepared.model.briefing.issueNumber).toBe(4);
+    // The same archive under the default scheme: Q3 is 第3期.
+    const perKind = await prepareBriefing({ reportId: 'typo-2023', period: parsePeriod('2023Q3') }, { ...settings, jobsDir: await jobsWith(DEFECTS.slice(0, 3)) });
+    expect(perKind.kind === 'ready' && perKind.prepared.model.briefing.issueNumber).toBe(3);
+  });
 });

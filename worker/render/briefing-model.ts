@@ -4,7 +4,7 @@ import type { Figures } from '../domain/figures.ts';
 import { TASK_STATUS_LABELS, type TaskStatus } from '../domain/figures.ts';
 import type { InputIssue } from '../domain/issues.ts';
 import type { Period } from '../domain/period.ts';
-import { monthRangeLabel, periodId, periodName, periodTitle } from '../domain/period.ts';
+import { monthRangeLabel, monthsElapsed, periodId, periodName, periodTitle } from '../domain/period.ts';
 import type { Indicator, Report } from '../domain/report.ts';
 import { chineseDate, decimalsFor, formatNumber, formatPoints, formatQuantity, formatSigned } from '../domain/format.ts';
 
@@ -138,6 +138,13 @@ export interface TaskRow {
   readonly lead: string;
 }
 
+/**
+ * How a report numbers its briefings (第N期), one scheme per report: `per-kind` counts quarters and
+ * months apart (Q3 is 第3期, 2023-06 第6期); `sequential` counts every briefing of the year in the
+ * order of the periods, whatever their kind (2023-06 then 2023Q3 are 第1期 and 第2期).
+ */
+export type IssueNumbering = 'per-kind' | 'sequential';
+
 export interface BriefingMeta {
   /** The date printed on the masthead and the closing block (ISO). */
   readonly issueDate: string;
@@ -147,6 +154,9 @@ export interface BriefingMeta {
   readonly note?: string;
   readonly version?: number;
   readonly warnings?: readonly InputIssue[];
+  readonly issueNumbering?: IssueNumbering;
+  /** The report's periods already briefed (any year, any kind): what `sequential` numbering counts. */
+  readonly briefedPeriods?: readonly Period[];
 }
 
 const DASH = '—';
@@ -161,7 +171,7 @@ export function buildBriefingModel(report: Report, figures: Figures, evaluation:
   return {
     briefing: {
       name: meta.name,
-      issueNumber: issueNumber(period),
+      issueNumber: issueNumber(period, meta.issueNumbering ?? 'per-kind', meta.briefedPeriods ?? []),
       office: report.office,
       date: chineseDate(meta.issueDate),
       title: briefingTitle(report.title, period),
@@ -225,9 +235,16 @@ function reportingUnits(f: Figures): string[] {
   return [...units];
 }
 
-/** A quarterly series numbers its issues by quarter; a monthly one by month. */
-function issueNumber(p: Period): number {
-  return p.kind === 'quarter' ? p.quarter : p.month;
+/**
+ * The issue number of a briefing on `p`. Sequential: the distinct periods of p's year among those
+ * briefed, with p itself, that end no later than p (a month before the quarter ending with it), so a
+ * period keeps its number however often it is rerun.
+ */
+export function issueNumber(p: Period, numbering: IssueNumbering, briefed: readonly Period[]): number {
+  if (numbering === 'per-kind') return p.kind === 'quarter' ? p.quarter : p.month;
+  const key = (x: Period) => monthsElapsed(x) * 2 + (x.kind === 'quarter' ? 1 : 0);
+  const ids = new Set([p, ...briefed].filter((x) => x.year === p.year && key(x) <= key(p)).map(periodId));
+  return ids.size;
 }
 
 function periodModel(p: Period, schedule: number, yearEnd: boolean): PeriodModel {
