@@ -109,9 +109,9 @@ export function drawCompletionChart(cur: Cursor, fonts: FontSet, m: Measure, b: 
     }
     for (let y = top; y < bottom; y += ROW, i++) {
       const item = b.items[i]!;
-      const label = fitLabel(m, item.label, BAR.labelWidth - 6);
+      const { label, size } = fitLabel(m, item.label, BAR.labelWidth - 6);
       d.fillColor('black');
-      drawLine(d, fonts, label, 'body', BAR.size, plotX - 6 - m.width(label, 'body', BAR.size), y + (BAR.height - BAR.size) / 2 - 1);
+      drawLine(d, fonts, label, 'body', size, plotX - 6 - m.width(label, 'body', size), y + (BAR.height - size) / 2 - 1);
       fillStatus(d, plotX, y, xOf(item.value) - plotX, BAR.height, item.status);
       if (item.value > axis.max) barBreak(d, xOf(axis.max), y, BAR.height);
       if (item.value < 0) belowZero(d, plotX, y, BAR.height);
@@ -136,12 +136,15 @@ export function drawCompletionChart(cur: Cursor, fonts: FontSet, m: Measure, b: 
   cur.y = Math.min(BOTTOM, cur.y + LINE_PITCH * 0.4);
 }
 
-/** A label cut to the width with "…", so a long indicator name never runs into the bars. */
-function fitLabel(m: Measure, label: string, width: number): string {
-  if (m.width(label, 'body', BAR.size) <= width) return label;
+/** A label in smaller type (down to 7 pt) to fit the width, and only then cut with "…", so it never runs into the bars. */
+function fitLabel(m: Measure, label: string, width: number): { label: string; size: number } {
+  const w = m.width(label, 'body', BAR.size);
+  if (w <= width) return { label, size: BAR.size };
+  const size = Math.max(7, (BAR.size * width) / w);
+  if (m.width(label, 'body', size) <= width) return { label, size };
   const chars = [...label];
-  while (chars.length > 1 && m.width(`${chars.join('')}…`, 'body', BAR.size) > width) chars.pop();
-  return `${chars.join('')}…`;
+  while (chars.length > 1 && m.width(`${chars.join('')}…`, 'body', size) > width) chars.pop();
+  return { label: `${chars.join('')}…`, size };
 }
 
 /** Status counts as one stacked bar, each part labelled with its name and count in a legend under it. */

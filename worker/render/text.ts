@@ -18,6 +18,8 @@ const NO_LINE_START_ALL = /[，。、；：！？）」』》”’%％‰*,.;:!
 const LATIN = /^[\x21-\x7e\u2212\u00b7\u2014~～]+$/;
 const NUMBERISH = /^[（「『《“‘([{]*[+\-\u2212]?\d/;
 /** One-character endings of Chinese unit and office names (区…局, 市…委): never left alone on a line. */
+/** One-character beginnings of office names (区财政局, 市委): kept with the word after them. */
+const NAME_PREFIX = /^[区市县镇乡]$/;
 const SPLIT_WORDS = new Set(['百分点', '千分点', '百分比']);
 const NAME_SUFFIX = /^[局委办院所站会厅队馆组部处司署社室科府段中]$/;
 
@@ -102,8 +104,17 @@ function segmentTokens(text: string): Token[] {
       cur.parts.push(seg); // a number's unit: a soft part
       unitChars += seg.length;
       return;
+    } else if (attached && cur.parts.length === 1 && NAME_PREFIX.test(lastPart) && HAN.test(seg)) {
+      cur.parts[0] = lastPart + seg; // 区 | 工业: a district's prefix stays with the name it starts
     } else if (attached && NAME_SUFFIX.test(seg) && HAN.test(lastPart) && lastPart.length <= 5) {
       cur.parts[cur.parts.length - 1] = lastPart + seg;
+      // 信息 化 局: a lone character before the suffix belongs to the word before it (信息化局).
+      const before = tokens.at(-2);
+      const prev = before?.parts.at(-1) ?? '';
+      if (lastPart.length === 1 && before && before.parts.length === 1 && HAN.test(prev) && prev.length + 2 <= 5 && !spaces.has(i - 1)) {
+        before.parts[0] = prev + lastPart + seg;
+        tokens.pop();
+      }
     } else tokens.push({ parts: [seg], spaceBefore: spaces.has(i) });
     unitChars = 0;
   });
