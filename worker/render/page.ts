@@ -20,17 +20,14 @@ export const TABLE_SIZE = 9; // 小五
 export const SMALL_SIZE = 12; // 小四
 export const RED = '#c8161d';
 
-/** The vertical position on the current page; the one place pages are opened. */
+/** The vertical position on the current page, and where the layout opens the next page. */
 export class Cursor {
   y = PAGE.top;
-  /** Pages opened so far (the first is opened by pdfkit). */
-  pages = 1;
 
   constructor(readonly doc: PDFKit.PDFDocument) {}
 
   newPage(): void {
     this.doc.addPage();
-    this.pages++;
     this.y = PAGE.top;
   }
 
