@@ -155,7 +155,7 @@ class Layout {
         case 'masthead': this.masthead(b); break;
         case 'title': this.title(b.text); break;
         case 'heading': this.heading(b.level, b.text, blocks.slice(i + 1)); break;
-        case 'paragraph': this.paragraph(b.runs, b.classes.includes('small') ? SMALL_SIZE : BODY_SIZE); break;
+        case 'paragraph': this.paragraph(b.runs, b.classes.includes('small') ? SMALL_SIZE : BODY_SIZE, blocks[i + 1]?.type === 'table' ? blocks.slice(i + 1) : []); break;
         case 'notice': this.notice(b.runs); break;
         case 'table': { const t = this.table(b); if (t) drawTable(this.cur, this.fonts, this.m, t); break; }
         case 'closing': this.closing(b); break;
@@ -235,7 +235,7 @@ class Layout {
   }
 
   /** Body text at a fixed line pitch, broken by paragraphLines and continued on the next page line by line. */
-  private paragraph(runs: readonly Run[], size: number): void {
+  private paragraph(runs: readonly Run[], size: number, introduces: readonly Block[]): void {
     if (runs.length === 0) return;
     const d = this.doc;
     const pitch = size === BODY_SIZE ? LINE_PITCH : size * 1.6;
@@ -243,6 +243,8 @@ class Layout {
     const lineHeight = Math.min(pitch, d.currentLineHeight(true));
     const indent = size * 2;
     const lines = paragraphLines(this.m, runs.map((run) => ({ text: run.text, role: fontRoleOf({ run, in: 'body' }) })), size, PAGE.textWidth, indent);
+    // A short paragraph that introduces a table (监测指标。以下…) stays with the table's start.
+    if (introduces.length > 0 && lines.length <= 3) this.ensure(lines.length * pitch + Math.min(this.lead(introduces), PAGE.textHeight / 2));
     d.fillColor('black');
     lines.forEach((line, i) => {
       if (this.y + lineHeight > BOTTOM + 0.5) this.cur.newPage();
