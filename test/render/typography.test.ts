@@ -142,6 +142,8 @@ describe('a briefing with the names, units and numbers of a real district', () =
     expect(all).not.toContain('重点任务（项）');
     expect(all).toMatch(/四、\s*数据说明/);
     expect(all).not.toMatch(/figures|\.csv|\//);
+    // Justified lines still read as words: copy and search find no spaces between the characters.
+    expect(r.pages.map((p) => p.map((i) => i.str).join('')).join('')).not.toMatch(/\p{Script=Han} \p{Script=Han} \p{Script=Han} \p{Script=Han}/u);
     // No heading is the last line of a page: something of its section stands under it.
     for (const page of r.pages) {
       const b = body(page);

@@ -107,6 +107,9 @@ function decoratePages(doc: PDFKit.PDFDocument, meta: PdfMeta): void {
   }
 }
 
+/** Widest spacing (in em) justification may add between characters: below what PDF text extraction reads as a space. */
+const JUSTIFY_MAX = 0.08;
+
 /**
  * Lays the blocks out page by page: body text through pdfkit's paragraph wrapping (fixed line
  * pitch), tables and charts through their own modules (lines decided here, never below the type
@@ -250,11 +253,12 @@ class Layout {
       if (this.y + lineHeight > BOTTOM + 0.5) this.cur.newPage();
       const left = PAGE.left + (i === 0 ? indent : 0);
       // Justified as print sets Chinese: the slack spread between the Chinese characters of every line
-      // but the last, numbers and Latin kept tight (not when a line is short for want of a break).
+      // but the last, numbers and Latin kept tight; only up to JUSTIFY_MAX, beyond which a reader's
+      // copy or search of the PDF would find spaces between the characters (ragged right instead).
       const parts = line.flatMap((p) => p.text.split(/([\x21-\x7e\u2212]+)/).filter(Boolean).map((text) => ({ text, role: p.role, tight: /^[\x21-\x7e\u2212]/.test(text) })));
       const gaps = parts.reduce((n, p) => n + (p.tight ? 0 : [...p.text].length), 0) - (parts.at(-1)?.tight ? 0 : 1);
       const slack = PAGE.left + PAGE.textWidth - left - parts.reduce((w, p) => w + this.m.width(p.text, p.role, size), 0);
-      const spacing = i < lines.length - 1 && gaps > 0 && slack > 0 && slack / gaps < size * 0.25 ? slack / gaps : 0;
+      const spacing = i < lines.length - 1 && gaps > 0 && slack > 0 && slack / gaps <= size * JUSTIFY_MAX ? slack / gaps : 0;
       let x = left;
       for (const p of parts) {
         const cs = p.tight ? 0 : spacing;
