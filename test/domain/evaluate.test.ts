@@ -18,7 +18,7 @@ describe('cumulative indicators', () => {
     expect(e.schedule).toBe(75);
     expect(e.gap).toBe(-6.2);
     expect(e.status).toBe('lagging');
-    expect(e.explanation).toBe('1-9月完成14.8亿元，完成年度目标的68.8%，低于时序进度6.2个百分点');
+    expect(e.explanation).toBe('1-9月完成14.80亿元，完成年度目标的68.8%，低于时序进度6.2个百分点');
   });
 
   it('is on track at exactly 时序进度, lagging up to 10 points behind, severe beyond', () => {

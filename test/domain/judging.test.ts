@@ -33,7 +33,7 @@ describe('monitor indicators (监测指标)', () => {
     const e = evaluate(report, figuresOf(Q3, { revenue: { value: 15 }, retail: { value: 97.5, yoy: 7.3 } }));
     expect(e.indicators.map((i) => i.indicator.id)).toEqual(['revenue']);
     expect(e.monitors).toHaveLength(1);
-    expect(e.monitors[0]!.explanation).toBe('1-9月为97.5亿元，同比增长7.3%');
+    expect(e.monitors[0]!.explanation).toBe('1-9月为97.50亿元，同比增长7.3%');
     expect(e.counts).toEqual({ ...emptyCounts(), on_track: 1 });
     expect(e.sections[0]!.counts).toEqual(e.counts);
     expect(e.sections[0]!.monitors.map((m) => m.indicator.id)).toEqual(['retail']);
@@ -180,7 +180,7 @@ describe('the year’s last period', () => {
     expect(judge(revenue, { value: 20 }, Q4)).toMatchObject({ status: 'completed', completion: 100, schedule: 100, gap: 0 });
     const short = judge(revenue, { value: 19 }, Q4);
     expect(short).toMatchObject({ status: 'not_completed', completion: 95, gap: -5 });
-    expect(short.explanation).toBe('1-12月完成19亿元，完成年度目标的95.0%，未完成年度目标，差5.0个百分点');
+    expect(short.explanation).toBe('1-12月完成19.00亿元，完成年度目标的95.0%，未完成年度目标，差5.0个百分点');
     expect(judge(revenue, { value: 21 }, Q4).status).toBe('completed');
     expect(judge(revenue, { value: 21 }, Q4, { yearEnd: { exceeded: true } })).toMatchObject({ status: 'exceeded' });
     expect(judge(revenue, { value: 20 }, Q4, { yearEnd: { exceeded: true } }).status).toBe('completed');

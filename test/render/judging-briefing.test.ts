@@ -22,7 +22,7 @@ describe('the sample briefing at year end (2023Q4)', () => {
     const { p, markup, email, html } = await sample('2023Q4');
     expect(p.model.period.yearEnd).toBe(true);
     expect(html).toContain('纳入考核的24项指标中：完成<strong>22</strong>项，未完成<strong>2</strong>项，缺数据<strong>0</strong>项。');
-    expect(html).toContain('<li>社会消费品零售总额：1-12月为139.6亿元，同比增长7.4%</li>');
+    expect(html).toContain('<li>社会消费品零售总额：1-12月为139.60亿元，同比增长7.4%</li>');
     expect(html).not.toMatch(/达序时|严重滞后/);
     expect(p.model.statuses.map((s) => `${s.label}${s.count}`)).toEqual(['完成22', '未完成2', '缺数据0']);
     expect(markup).toContain('纳入考核的24项指标中，<strong>完成22项</strong>，未完成2项。');
@@ -35,13 +35,13 @@ describe('the sample briefing at year end (2023Q4)', () => {
     expect(p.evaluation.indicators.find((e) => e.indicator.id === 'income-sync')).toMatchObject({ status: 'completed', reference: 5.8, gap: 0.6 });
     expect(email).toContain('2023年全年纳入考核的24项指标中：完成22项，未完成2项，缺数据0项。');
     expect(email).toContain('未完成指标：');
-    expect(email).toContain('社会消费品零售总额：1-12月为139.6亿元，同比增长7.4%');
+    expect(email).toContain('社会消费品零售总额：1-12月为139.60亿元，同比增长7.4%');
     expect(email).not.toMatch(/达序时|严重滞后/);
   });
 
   it('shows monitor indicators in their own table, outside the counts', async () => {
     const { p, markup } = await sample('2023Q4');
-    expect(p.model.monitors.map((m) => [m.name, m.actual, m.yoy, m.baseline])).toEqual([['社会消费品零售总额', '139.6', '7.4', '130']]);
+    expect(p.model.monitors.map((m) => [m.name, m.actual, m.yoy, m.baseline])).toEqual([['社会消费品零售总额', '139.60', '7.4', '130.00']]);
     expect(markup).toContain('<table class="monitors">');
     expect(p.model.counts.total).toBe(24);
     expect(p.evaluation.indicators.some((e) => e.indicator.id === 'retail-sales')).toBe(false);

@@ -117,8 +117,10 @@ export const jobDefinitionSchema = z.strictObject({
       name: text.default('政府工作报告目标任务推进情况'),
       sent_to: text.optional(),
       copied_to: text.optional(),
+      // 第N期: per-kind (Q3 第3期, 2023-06 第6期) or sequential over all of the year's briefings.
+      issue_numbering: z.enum(['per-kind', 'sequential'], { error: 'expected issue_numbering: per-kind or sequential' }).default('per-kind'),
     })
-    .default({ name: '政府工作报告目标任务推进情况' }),
+    .default({ name: '政府工作报告目标任务推进情况', issue_numbering: 'per-kind' }),
   recipients: z.strictObject({
     to: z.array(email).min(1, 'expected at least one recipient'),
     cc: z.array(email).default([]),

@@ -24,6 +24,8 @@ const base = {
   aliases: z.array(text).default([]),
   // 左右: ± percentage points for "%" units, ± percent of the target for amounts.
   tolerance: z.number({ error: 'expected a number' }).finite().nonnegative('a tolerance is 0 or more').optional(),
+  // Decimal places this indicator's numbers are printed with (table, text, chart, email); default by unit.
+  decimals: z.number({ error: 'expected a number' }).int('expected a whole number of decimal places').min(0).max(6).optional(),
 };
 const num = z.number({ error: 'expected a number' }).finite();
 
@@ -169,6 +171,7 @@ export function toReport(f: TargetsFile): Report {
       ...(i.note ? { note: i.note } : {}),
       ...(i.part_of ? { partOf: i.part_of } : {}),
       ...opt('tolerance', i.tolerance),
+      ...opt('decimals', i.decimals),
     };
     switch (i.kind) {
       case 'cumulative':

@@ -196,7 +196,7 @@ export function countStatuses(statuses: readonly Status[]): StatusCounts {
 export function evaluateMonitor(ind: MonitorIndicator, figure: IndicatorFigure | undefined, period: Period): MonitorEvaluation {
   const range = monthRangeLabel(period);
   const parts: string[] = [];
-  if (figure?.value !== undefined) parts.push(`${range}为${formatAmount(figure.value, ind.unit)}`);
+  if (figure?.value !== undefined) parts.push(`${range}为${formatAmount(figure.value, ind.unit, ind.decimals)}`);
   if (figure?.yoy !== undefined) parts.push(`${parts.length === 0 ? range : ''}${growthText(figure.yoy)}`);
   const explanation = parts.length > 0 ? parts.join('，') : `暂无${range}数据${figure?.note ? `（${figure.note}）` : ''}`;
   return { indicator: ind, ...(figure ? { figure } : {}), explanation };
@@ -252,7 +252,7 @@ export function evaluateIndicator(
         return missing('完成数据');
       }
       const completion = round1((figure.value / ind.target) * 100);
-      const head = `${range}完成${formatAmount(figure.value, ind.unit)}，完成年度目标的${completion.toFixed(1)}%`;
+      const head = `${range}完成${formatAmount(figure.value, ind.unit, ind.decimals)}，完成年度目标的${completion.toFixed(1)}%`;
       if (seasonalYearEnd) {
         return { indicator: ind, figure, completion, ...tolerance, status: 'not_judged', explanation: `${head}；该指标年底考核，不按时序进度评价` };
       }
@@ -318,7 +318,7 @@ export function evaluateIndicator(
         gap,
         ...tolerance,
         status,
-        explanation: `${end ? `${range}为` : '当前为'}${formatAmount(figure.value, ind.unit)}，${better}${gap === 0 ? '' : differenceText(gap, ind.unit)}${within}`,
+        explanation: `${end ? `${range}为` : '当前为'}${formatAmount(figure.value, ind.unit, ind.decimals)}，${better}${gap === 0 ? '' : differenceText(gap, ind.unit)}${within}`,
       };
     }
     case 'ceiling': {
@@ -335,7 +335,7 @@ export function evaluateIndicator(
         gap,
         ...tolerance,
         status,
-        explanation: `${end ? `${range}为` : '当前为'}${formatAmount(figure.value, ind.unit)}，${where}${gap === 0 ? '' : differenceText(gap, ind.unit)}${within}`,
+        explanation: `${end ? `${range}为` : '当前为'}${formatAmount(figure.value, ind.unit, ind.decimals)}，${where}${gap === 0 ? '' : differenceText(gap, ind.unit)}${within}`,
       };
     }
     case 'qualitative': {
@@ -385,8 +385,8 @@ function evaluateRelative(
   }
   // Name the reference indicator only when its figure is what was compared.
   const refName = figure?.reference === undefined && refInd ? refInd.name : '参照值';
-  const show = (v: number) => (growth ? growthText(v) : `为${formatAmount(v, ind.unit)}`);
-  const diff = gap === 0 ? '两者持平' : `${gap > 0 ? '高' : '低'}${growth ? `${formatPoints(Math.abs(gap))}个百分点` : formatAmount(Math.abs(gap), ind.unit)}`;
+  const show = (v: number) => (growth ? growthText(v) : `为${formatAmount(v, ind.unit, ind.decimals)}`);
+  const diff = gap === 0 ? '两者持平' : `${gap > 0 ? '高' : '低'}${growth ? `${formatPoints(Math.abs(gap))}个百分点` : formatAmount(Math.abs(gap), ind.unit, ind.decimals)}`;
   const within = !met || gap >= 0 ? '' : `，在允许范围（±${growth || ind.unit === '%' ? `${formatPoints(tol)}个百分点` : `${formatPoints(tol)}%`}）内`;
   const word = end ? `，${VERDICT_TEXT[status]}` : `，${met ? '符合' : '未达到'}目标要求`;
   return {

@@ -39,6 +39,8 @@ interface IndicatorBase {
    * default applies to targets written 左右 (see `toleranceOf`).
    */
   readonly tolerance?: number;
+  /** Decimal places of this indicator's numbers wherever printed; unset: by unit (see `unitDecimals`). */
+  readonly decimals?: number;
 }
 
 /** A YTD amount measured against an annual total (固定资产投资完成额). */

@@ -11,7 +11,9 @@ import { fetchFigures, type SourceInput } from '../sources/index.ts';
 import { checkPlausibility } from '../domain/plausibility.ts';
 import type { IgnoredRow, RawTable } from '../domain/figure-table.ts';
 import { InputError } from '../domain/issues.ts';
-import { previousPeriod } from '../domain/period.ts';
+import { parsePeriod, previousPeriod } from '../domain/period.ts';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { Settings } from './settings.ts';
 import { checkNote, checkPeriodInYear } from './request-checks.ts';
 
@@ -71,11 +73,25 @@ export async function prepareBriefing(req: BriefingRequest, settings: Settings, 
     ...(job.briefing.copied_to ? { copiedTo: job.briefing.copied_to } : {}),
     ...(req.note ? { note: req.note } : {}),
     warnings,
+    issueNumbering: job.briefing.issue_numbering,
+    ...(job.briefing.issue_numbering === 'sequential' ? { briefedPeriods: await briefedPeriods(settings.archiveDir, req.reportId) } : {}),
   });
   return {
     kind: 'ready',
     prepared: { job, report, figures: read.figures, inputs: read.inputs, warnings, ignored: read.ignored ?? [], evaluation, model, issuedAt },
   };
+}
+
+/** The periods the archive holds a briefing of for this report (its folders are named by period). */
+async function briefedPeriods(archiveDir: string, reportId: string): Promise<Period[]> {
+  const names = await readdir(path.join(archiveDir, reportId)).catch(() => [] as string[]);
+  return names.flatMap((n) => {
+    try {
+      return [parsePeriod(n)];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /**

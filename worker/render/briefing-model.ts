@@ -4,9 +4,9 @@ import type { Figures } from '../domain/figures.ts';
 import { TASK_STATUS_LABELS, type TaskStatus } from '../domain/figures.ts';
 import type { InputIssue } from '../domain/issues.ts';
 import type { Period } from '../domain/period.ts';
-import { monthRangeLabel, periodId, periodName, periodTitle } from '../domain/period.ts';
+import { monthRangeLabel, monthsElapsed, periodId, periodName, periodTitle } from '../domain/period.ts';
 import type { Indicator, Report } from '../domain/report.ts';
-import { chineseDate, decimalPlaces, formatNumber, formatPoints, formatSigned } from '../domain/format.ts';
+import { chineseDate, decimalsFor, formatNumber, formatPoints, formatQuantity, formatSigned } from '../domain/format.ts';
 
 /**
  * Everything a briefing template can show, with numbers already formatted the way the
@@ -138,6 +138,13 @@ export interface TaskRow {
   readonly lead: string;
 }
 
+/**
+ * How a report numbers its briefings (第N期), one scheme per report: `per-kind` counts quarters and
+ * months apart (Q3 is 第3期, 2023-06 第6期); `sequential` counts every briefing of the year in the
+ * order of the periods, whatever their kind (2023-06 then 2023Q3 are 第1期 and 第2期).
+ */
+export type IssueNumbering = 'per-kind' | 'sequential';
+
 export interface BriefingMeta {
   /** The date printed on the masthead and the closing block (ISO). */
   readonly issueDate: string;
@@ -147,6 +154,9 @@ export interface BriefingMeta {
   readonly note?: string;
   readonly version?: number;
   readonly warnings?: readonly InputIssue[];
+  readonly issueNumbering?: IssueNumbering;
+  /** The report's periods already briefed (any year, any kind): what `sequential` numbering counts. */
+  readonly briefedPeriods?: readonly Period[];
 }
 
 const DASH = '—';
@@ -161,7 +171,7 @@ export function buildBriefingModel(report: Report, figures: Figures, evaluation:
   return {
     briefing: {
       name: meta.name,
-      issueNumber: issueNumber(period),
+      issueNumber: issueNumber(period, meta.issueNumbering ?? 'per-kind', meta.briefedPeriods ?? []),
       office: report.office,
       date: chineseDate(meta.issueDate),
       title: briefingTitle(report.title, period),
@@ -215,16 +225,26 @@ export function briefingTitle(reportTitle: string, p: Period): string {
   return reportTitle.includes(year) ? reportTitle.replace(year, periodTitle(p)) : `${periodTitle(p)}${reportTitle}`;
 }
 
-/** The units that reported the figures (区统计局, 区财政局 …), in order of first appearance. */
+/**
+ * The units that reported the figures (区统计局, 区财政局 …, the figures' 来源), in order of first
+ * appearance; empty when the figures name none. Never the files they came from: a leader reads this.
+ */
 function reportingUnits(f: Figures): string[] {
   const units = new Set<string>();
   for (const x of [...f.indicators.values(), ...f.tasks.values()]) if (x.source) units.add(x.source);
-  return units.size > 0 ? [...units] : [...f.sources];
+  return [...units];
 }
 
-/** A quarterly series numbers its issues by quarter; a monthly one by month. */
-function issueNumber(p: Period): number {
-  return p.kind === 'quarter' ? p.quarter : p.month;
+/**
+ * The issue number of a briefing on `p`. Sequential: the distinct periods of p's year among those
+ * briefed, with p itself, that end no later than p (a month before the quarter ending with it), so a
+ * period keeps its number however often it is rerun.
+ */
+export function issueNumber(p: Period, numbering: IssueNumbering, briefed: readonly Period[]): number {
+  if (numbering === 'per-kind') return p.kind === 'quarter' ? p.quarter : p.month;
+  const key = (x: Period) => monthsElapsed(x) * 2 + (x.kind === 'quarter' ? 1 : 0);
+  const ids = new Set([p, ...briefed].filter((x) => x.year === p.year && key(x) <= key(p)).map(periodId));
+  return ids.size;
 }
 
 function periodModel(p: Period, schedule: number, yearEnd: boolean): PeriodModel {
@@ -243,11 +263,15 @@ function taskStatusCounts(tasks: readonly TaskEvaluation[]): { label: string; co
   return out.filter((x) => x.count > 0);
 }
 
+/** A target as the work report writes it (6左右, 300以上), in the indicator's decimals when it sets them. */
 function targetText(ind: IndicatorEvaluation['indicator']): string {
   const q = ind.qualifier && !['同步', '完成上级下达任务'].includes(ind.qualifier) ? ind.qualifier : '';
   if (ind.kind === 'qualitative' || ind.kind === 'relative') return ind.targetText;
-  return `${formatNumber(ind.target)}${q}`;
+  return `${formatNumber(ind.target, ind.decimals)}${q}`;
 }
+
+/** The unit column: a growth row's target and 同比 are rates, its amount carries its own unit. */
+const GROWTH_UNIT = '增速（%）';
 
 function monitorRow(e: MonitorEvaluation): MonitorRow {
   const ind = e.indicator;
@@ -256,9 +280,9 @@ function monitorRow(e: MonitorEvaluation): MonitorRow {
     id: ind.id,
     name: ind.name,
     unit: ind.unit || DASH,
-    actual: f?.value !== undefined ? formatNumber(f.value) : DASH,
+    actual: f?.value !== undefined ? formatQuantity(f.value, ind.unit, ind.decimals) : DASH,
     yoy: f?.yoy !== undefined ? formatPoints(f.yoy) : DASH,
-    baseline: ind.baseline !== undefined ? formatNumber(ind.baseline) : DASH,
+    baseline: ind.baseline !== undefined ? formatQuantity(ind.baseline, ind.unit, ind.decimals) : DASH,
     lead: ind.lead.join('、'),
     explanation: e.explanation,
     note: f?.note ?? null,
@@ -269,9 +293,11 @@ function indicatorRow(e: IndicatorEvaluation): IndicatorRow {
   const ind = e.indicator;
   const f = e.figure;
   let actual = DASH;
-  if (ind.kind === 'growth' || (ind.kind === 'relative' && ind.measure === 'growth')) {
-    actual = f?.value !== undefined && ind.valueUnit ? `${formatNumber(f.value)}${ind.valueUnit}` : DASH;
-  } else if (ind.kind !== 'qualitative') actual = f?.value !== undefined ? formatNumber(f.value) : DASH;
+  const growth = ind.kind === 'growth' || (ind.kind === 'relative' && ind.measure === 'growth');
+  if (growth) {
+    // The YTD amount in its own unit and that unit's decimals (263.50亿元); the row's rates are in %.
+    actual = f?.value !== undefined && ind.valueUnit ? `${formatQuantity(f.value, ind.valueUnit)}${ind.valueUnit}` : DASH;
+  } else if (ind.kind !== 'qualitative') actual = f?.value !== undefined ? formatQuantity(f.value, ind.unit, ind.decimals) : DASH;
   const showsYoy = ind.kind === 'growth' || (ind.kind === 'relative' && ind.measure === 'growth') || (ind.kind === 'cumulative' && f?.yoy !== undefined);
   const yoy = showsYoy ? (f?.yoy !== undefined ? formatPoints(f.yoy) : DASH) : DASH;
   const inPoints = ind.kind === 'cumulative' || ind.kind === 'growth' || (ind.kind === 'relative' && ind.measure === 'growth');
@@ -279,14 +305,14 @@ function indicatorRow(e: IndicatorEvaluation): IndicatorRow {
     id: ind.id,
     name: ind.name,
     kind: ind.kind,
-    unit: ind.unit || DASH,
+    unit: growth ? GROWTH_UNIT : ind.unit || DASH,
     target: targetText(ind),
     actual,
     yoy,
     completion: e.completion !== undefined ? formatPoints(e.completion) : DASH,
     // Last year's progress stands in for 时序进度 for seasonal indicators: marked, and explained under the table.
     schedule: e.schedule !== undefined ? `${formatPoints(e.schedule)}${e.scheduleBasis === 'last_year' ? '*' : ''}` : DASH,
-    gap: e.gap !== undefined ? (inPoints ? formatSigned(e.gap) : formatSigned(e.gap, decimalPlaces(e.gap, 2))) : DASH,
+    gap: e.gap !== undefined ? (inPoints ? formatSigned(e.gap) : formatSigned(e.gap, decimalsFor(e.gap, ind.unit, ind.decimals))) : DASH,
     status: e.status,
     statusLabel: STATUS_LABELS[e.status],
     lead: ind.lead.join('、'),

@@ -5,6 +5,7 @@ import * as fontkit from 'fontkit';
 import { z } from 'zod';
 import { InputError } from '../domain/issues.ts';
 import { loadYamlFile } from '../config/yaml-file.ts';
+import type { Cell, Row, Run } from './markup.ts';
 
 export const FONT_ROLES = ['title', 'body', 'heading', 'kai', 'number'] as const;
 export type FontRole = (typeof FONT_ROLES)[number];
@@ -96,4 +97,17 @@ export function fontRuns(fonts: FontSet, role: FontRole, text: string): { text: 
     else runs.push({ text: ch, font });
   }
   return runs;
+}
+
+/** What the layout draws text for; `fontRoleOf` names its font role. */
+export type Drawn =
+  | { readonly cell: Cell; readonly row: Row }
+  | { readonly run: Run; readonly in: FontRole }
+  | { readonly heading: 2 | 3 };
+
+/** The font role of a piece of the briefing: the one rule both the glyph check and the layout follow. */
+export function fontRoleOf(x: Drawn): FontRole {
+  if ('cell' in x) return x.cell.header || x.row.group ? 'heading' : x.cell.role === 'num' ? 'number' : 'body';
+  if ('run' in x) return x.run.strong ? 'heading' : x.in;
+  return x.heading === 2 ? 'heading' : 'kai';
 }

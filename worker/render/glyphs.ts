@@ -1,6 +1,6 @@
 import type { Block, Run } from './markup.ts';
 import type { FontRole, FontSet } from './fonts.ts';
-import { missingGlyphs } from './fonts.ts';
+import { fontRoleOf, missingGlyphs } from './fonts.ts';
 
 /** Text the layout adds to every page, beyond the blocks. */
 export interface PageText {
@@ -30,18 +30,18 @@ function textsByRole(blocks: readonly Block[], meta: PageText): Map<FontRole, st
     if (list) list.push(text);
     else out.set(role, [text]);
   };
-  const runs = (rs: readonly Run[], role: FontRole) => rs.forEach((r) => add(r.strong ? 'heading' : role, r.text));
+  const runs = (rs: readonly Run[], role: FontRole) => rs.forEach((run) => add(fontRoleOf({ run, in: role }), run.text));
   add('body', '— 0123456789 —');
   if (meta.pageBanner) add('body', meta.pageBanner);
   for (const b of blocks) {
     switch (b.type) {
       case 'masthead': add('title', b.name); add('body', `${b.issue}${b.office}${b.date}`); break;
       case 'title': add('title', b.text); break;
-      case 'heading': add(b.level === 2 ? 'heading' : 'kai', b.text); break;
+      case 'heading': add(fontRoleOf({ heading: b.level }), b.text); break;
       case 'paragraph': case 'notice': runs(b.runs, 'body'); break;
-      case 'table': for (const r of [...b.head, ...b.body]) for (const c of r.cells) runs(c.runs, c.header || r.classes.includes('group') ? 'heading' : c.classes.includes('num') ? 'number' : 'body'); break;
+      case 'table': for (const row of [...b.head, ...b.body]) for (const cell of row.cells) add(fontRoleOf({ cell, row }), cell.runs.map((r) => r.text).join('')); break;
       case 'closing': add('body', b.office + b.date); b.lines.forEach((l) => add('body', l.label + l.text)); break;
-      case 'chart': add('body', `${b.title}时序进度%0123456789.${b.items.map((i) => i.label).join('')}`); break;
+      case 'chart': add('heading', `${b.title}（续）`); add('body', `${b.title}时序进度（续）…%0123456789.+\u2212e${b.items.map((i) => i.label).join('')}`); break;
       case 'pagebreak': break;
     }
   }

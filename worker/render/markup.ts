@@ -1,4 +1,5 @@
 import { Parser } from 'htmlparser2';
+import { STATUSES, type Status } from '../domain/evaluate.ts';
 
 /** A lean tree: htmlparser2's streaming parser feeds it, so a 10,000-row table builds no full DOM. */
 interface Element {
@@ -46,17 +47,27 @@ export interface Run {
   readonly strong?: boolean;
 }
 
+/** What a cell holds, from its class: `name` (an indicator's name, left-aligned), `num`, or plain text. */
+export type CellRole = 'name' | 'num' | 'text';
+
 export interface Cell {
   readonly runs: readonly Run[];
   readonly header: boolean;
   readonly colspan: number;
-  readonly classes: readonly string[];
+  readonly role: CellRole;
+  /** From class="status-…": drawn as that status's fill. */
+  readonly status?: Status;
 }
 
 export interface Row {
   readonly cells: readonly Cell[];
-  readonly classes: readonly string[];
+  /** class="group": a section caption spanning the table, kept with the row after it. */
+  readonly group: boolean;
 }
+
+/** The table's class: `summary` is set larger; the others only name what the table lists. */
+export type TableVariant = 'indicators' | 'monitors' | 'tasks' | 'summary' | 'plain';
+const TABLE_VARIANTS: readonly TableVariant[] = ['indicators', 'monitors', 'tasks', 'summary'];
 
 export type Block =
   | { readonly type: 'masthead'; readonly name: string; readonly issue: string; readonly office: string; readonly date: string }
@@ -64,7 +75,7 @@ export type Block =
   | { readonly type: 'heading'; readonly level: 2 | 3; readonly text: string }
   | { readonly type: 'paragraph'; readonly runs: readonly Run[]; readonly classes: readonly string[] }
   | { readonly type: 'notice'; readonly runs: readonly Run[] }
-  | { readonly type: 'table'; readonly classes: readonly string[]; readonly head: readonly Row[]; readonly body: readonly Row[] }
+  | { readonly type: 'table'; readonly variant: TableVariant; readonly head: readonly Row[]; readonly body: readonly Row[] }
   | { readonly type: 'closing'; readonly lines: readonly { label: string; text: string }[]; readonly office: string; readonly date: string }
   | { readonly type: 'pagebreak' }
   | { readonly type: 'chart'; readonly chart: 'completion' | 'status'; readonly title: string; readonly schedule?: number; readonly items: readonly ChartItem[] };
@@ -72,8 +83,8 @@ export type Block =
 export interface ChartItem {
   readonly label: string;
   readonly value: number;
-  /** on_track | lagging | severe | missing: drawn as a fill pattern and named, not colour alone. */
-  readonly status: string;
+  /** Drawn as a fill pattern and named, not colour alone. */
+  readonly status?: Status;
 }
 
 export class MarkupError extends Error {
@@ -125,7 +136,9 @@ export function parseMarkup(html: string): Block[] {
         const items = elements(node.children).map((el) => {
           const value = Number(el.attribs['data-value']);
           if (!Number.isFinite(value)) fail(el, `data-value="${el.attribs['data-value'] ?? ''}" is not a number`);
-          return { label: el.attribs['data-label'] ?? '', value, status: el.attribs['data-status'] ?? '' };
+          const status = el.attribs['data-status'] || undefined;
+          if (status !== undefined && !STATUSES.includes(status as Status)) fail(el, `data-status="${status}": expected one of ${STATUSES.join(', ')}`);
+          return { label: el.attribs['data-label'] ?? '', value, ...(status ? { status: status as Status } : {}) };
         });
         const schedule = node.attribs['data-schedule'] === undefined ? undefined : Number(node.attribs['data-schedule']);
         if (schedule !== undefined && !Number.isFinite(schedule)) fail(node, `data-schedule="${node.attribs['data-schedule']}" is not a number`);
@@ -234,13 +247,18 @@ function tableOf(el: Element, fail: (el: Element, msg: string) => never): Block 
   const head: Row[] = [];
   const body: Row[] = [];
   const rowOf = (tr: Element): Row => ({
-    classes: classes(tr),
-    cells: elements(tr.children).map((c) => {
+    group: classes(tr).includes('group'),
+    cells: elements(tr.children).map((c): Cell => {
       if (c.name !== 'td' && c.name !== 'th') fail(c, `<${c.name}> inside <tr>; expected <td> or <th>`);
       if (c.attribs['rowspan'] !== undefined && c.attribs['rowspan'] !== '1') fail(c, 'rowspan is not supported; repeat the cell or use a group row (<tr class="group">)');
       const span = Number(c.attribs['colspan'] ?? '1');
       if (!Number.isInteger(span) || span < 1) fail(c, `colspan="${c.attribs['colspan']}" is not a positive whole number`);
-      return { runs: runsOf(c, fail), header: c.name === 'th', colspan: span, classes: classes(c) };
+      const cls = c.attribs['class'] ? classes(c) : [];
+      const role: CellRole = cls.includes('num') ? 'num' : cls.includes('name') ? 'name' : 'text';
+      const statusClass = cls.find((k) => k.startsWith('status-'));
+      const status = statusClass?.slice(7) as Status | undefined;
+      if (status !== undefined && !STATUSES.includes(status)) fail(c, `class "${statusClass}": expected status- followed by one of ${STATUSES.join(', ')}`);
+      return { runs: runsOf(c, fail), header: c.name === 'th', colspan: span, role, ...(status ? { status } : {}) };
     }),
   });
   for (const part of elements(el.children)) {
@@ -257,5 +275,6 @@ function tableOf(el: Element, fail: (el: Element, msg: string) => never): Block 
   for (const r of [...head, ...body]) {
     if (width(r) !== cols) fail(el, `a table row has ${width(r)} columns where the table has ${cols}`);
   }
-  return { type: 'table', classes: classes(el), head, body };
+  const variant = TABLE_VARIANTS.find((v) => classes(el).includes(v)) ?? 'plain';
+  return { type: 'table', variant, head, body };
 }
