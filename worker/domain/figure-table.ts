@@ -1,6 +1,6 @@
 import type { Figures, IndicatorFigure, QualitativeStatus, TaskFigure, TaskStatus } from './figures.ts';
 import { QUALITATIVE_STATUS_LABELS, TASK_STATUS_LABELS } from './figures.ts';
-import type { InputIssue } from './issues.ts';
+import { InputError, type InputIssue } from './issues.ts';
 import { parseNumberCell, toHalfWidth } from './numbers.ts';
 import type { Period } from './period.ts';
 import { parsePeriod, periodEndDate, periodId, PeriodError, samePeriod } from './period.ts';
@@ -536,17 +536,36 @@ function editDistance(a: string, b: string): number {
 
 /**
  * Merges the figures of several tables (files or revisions) for one period: for each
- * indicator or task the row with the newest as-of date wins, ties going to the later table.
+ * indicator or task the row with the newest as-of date wins. Two files that report the same
+ * one as of the same date (or both without a date) cannot be told apart: that is an error
+ * naming both (FIGURE_REPORTED_TWICE), thrown as an InputError with every such pair.
  */
 export function mergeFigures(reportId: string, period: Period, tables: readonly (TableFigures & { file: string })[]): Figures {
   const indicators = new Map<string, IndicatorFigure>();
   const tasks = new Map<string, TaskFigure>();
-  const newer = (a: { asOf?: string }, b: { asOf?: string } | undefined) => !b || (a.asOf ?? '') >= (b.asOf ?? '');
+  const issues: InputIssue[] = [];
   const used = new Set<string>();
+  const take = <F extends { asOf?: string; origin: { file: string; row: number } }>(into: Map<string, F>, key: string, f: F) => {
+    const had = into.get(key);
+    const a = f.asOf ?? '';
+    const b = had?.asOf ?? '';
+    if (had && a === b && had.origin.file !== f.origin.file) {
+      issues.push({
+        severity: 'error',
+        file: f.origin.file,
+        row: f.origin.row,
+        message: `${key} is reported twice for ${periodId(period)}: in ${had.origin.file} (row ${had.origin.row}) and in ${f.origin.file} (row ${f.origin.row}), ${a ? `both as of ${a}` : 'neither with an as-of date (数据截至)'}; remove one, or give the newer one a later 数据截至`,
+        code: 'FIGURE_REPORTED_TWICE',
+      });
+      return;
+    }
+    if (!had || a > b) into.set(key, f);
+  };
   for (const t of tables) {
-    for (const f of t.indicators) if (newer(f, indicators.get(f.indicatorId))) indicators.set(f.indicatorId, f);
-    for (const f of t.tasks) if (newer(f, tasks.get(f.taskId))) tasks.set(f.taskId, f);
+    for (const f of t.indicators) take(indicators, f.indicatorId, f);
+    for (const f of t.tasks) take(tasks, f.taskId, f);
   }
+  if (issues.length > 0) throw new InputError(issues);
   let asOf: string | undefined;
   for (const f of [...indicators.values(), ...tasks.values()]) {
     used.add(f.origin.file);
