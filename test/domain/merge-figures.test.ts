@@ -42,3 +42,18 @@ describe('mergeFigures: one indicator in two files', () => {
     expect(mergeFigures('test-2023', Q3, [b, a]).indicators.get('revenue')!.value).toBe(14.8);
   });
 });
+
+describe('mergeFigures: a blank row reports nothing', () => {
+  const report = sampleReport();
+  const read = (file: string, rows: string[][]) => ({ ...readFigureTable(table(file, rows), report, Q3), file });
+
+  it('neither conflicts with nor replaces a figure of another file', () => {
+    const stats = read('stats.csv', [['revenue', '2023Q3', '14.0', '', '', '', '', '']]);
+    const blank = read('区统计局_2023Q3_报送模板.xlsx', [['revenue', '2023Q3', '', '', '', '', '', '区统计局']]);
+    for (const order of [[stats, blank], [blank, stats]]) {
+      const merged = mergeFigures('test-2023', Q3, order);
+      expect(merged.indicators.get('revenue')).toMatchObject({ value: 14, origin: { file: 'stats.csv' } });
+      expect(merged.sources).toEqual(['stats.csv']);
+    }
+  });
+});

@@ -547,6 +547,9 @@ export function mergeFigures(reportId: string, period: Period, tables: readonly 
   const used = new Set<string>();
   const take = <F extends { asOf?: string; origin: { file: string; row: number } }>(into: Map<string, F>, key: string, f: F) => {
     const had = into.get(key);
+    // A row left blank (a returned template's unfilled line) reports nothing: it neither wins nor conflicts.
+    if (had && !carries(f)) return;
+    if (had && !carries(had)) { into.set(key, f); return; }
     const a = f.asOf ?? '';
     const b = had?.asOf ?? '';
     if (had && a === b && had.origin.file !== f.origin.file) {
@@ -572,4 +575,10 @@ export function mergeFigures(reportId: string, period: Period, tables: readonly 
     if (f.asOf && (!asOf || f.asOf > asOf)) asOf = f.asOf;
   }
   return { reportId, period, indicators, tasks, ...(asOf ? { asOf } : {}), sources: [...used].sort() };
+}
+
+/** Whether a figure says anything: a number, a status, a reference, or (a task) a note. */
+export function carries(f: IndicatorFigure | TaskFigure): boolean {
+  if ('taskId' in f) return f.status !== undefined || f.note !== undefined;
+  return f.value !== undefined || f.yoy !== undefined || f.status !== undefined || f.reference !== undefined;
 }
