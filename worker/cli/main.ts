@@ -17,6 +17,7 @@ import { EXIT, reportError } from './errors.ts';
 import { countsLine, figuresOption, guarded, out, periodOption, rel, reportOption, toOption } from './common.ts';
 import { registerQueueCommands } from './queue-commands.ts';
 import { registerArchiveCommands } from './archive-commands.ts';
+import { registerFiguresCommands } from './figures-commands.ts';
 import { InputError } from '../domain/issues.ts';
 import { decodeText } from '../sources/table-file.ts';
 
@@ -204,6 +205,7 @@ async function writeAtomically(file: string, data: Uint8Array | string): Promise
 
 registerQueueCommands(program);
 registerArchiveCommands(program);
+registerFiguresCommands(program);
 
 program.exitOverride((err) => {
   // commander's own usage errors: print nothing more, exit 1 (bad input); help and version exit 0.

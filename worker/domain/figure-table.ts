@@ -545,7 +545,7 @@ export function mergeFigures(reportId: string, period: Period, tables: readonly 
   const tasks = new Map<string, TaskFigure>();
   const issues: InputIssue[] = [];
   const used = new Set<string>();
-  const take = <F extends { asOf?: string; origin: { file: string; row: number } }>(into: Map<string, F>, key: string, f: F) => {
+  const take = <F extends IndicatorFigure | TaskFigure>(into: Map<string, F>, key: string, f: F) => {
     const had = into.get(key);
     // A row left blank (a returned template's unfilled line) reports nothing: it neither wins nor conflicts.
     if (had && !carries(f)) return;
