@@ -19,6 +19,7 @@ import { errorCode, type ErrorCode } from '../error-codes.ts';
 import { checkNote, checkPeriodInYear } from '../pipeline/request-checks.ts';
 import { redactText } from '../redact.ts';
 import { createMetrics } from './metrics.ts';
+import { registerReturnsRoutes } from './returns.ts';
 
 export interface ApiDeps {
   readonly settings: Settings;
@@ -376,6 +377,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       .header('content-disposition', `attachment; filename="${req.params.id}.pdf"; filename*=UTF-8''${encodeURIComponent(name)}`)
       .send(createReadStream(path.join(snap.dir, PDF_NAME)));
   });
+
+  registerReturnsRoutes(app, { settings: deps.settings, need, report });
 
   app.get<{ Params: { id: string } }>('/api/snapshots/:id/manifest', { preHandler: need('viewer') }, async (req) => (await snapshotFor(req.params.id)).manifest);
 
