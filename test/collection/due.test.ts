@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { dueDate, periodCollectedIn } from '../../worker/collection/index.ts';
+import { jobDefinitionSchema } from '../../worker/config/job-definition.ts';
+import { parsePeriod, periodId } from '../../worker/domain/period.ts';
+
+describe('dueDate', () => {
+  it('is the Nth working day of the month after the period, the year turning after Q4', () => {
+    // Weekdays only until the holiday calendar is in: 2023-07-03 is a Monday.
+    expect(dueDate(parsePeriod('2023Q2'), { working_day: 5 })).toBe('2023-07-07');
+    expect(dueDate(parsePeriod('2023Q2'), { working_day: 6 })).toBe('2023-07-10');
+    expect(dueDate(parsePeriod('2023Q4'), { working_day: 1 })).toBe('2024-01-01');
+    expect(dueDate(parsePeriod('2023-11'), { working_day: 2 })).toBe('2023-12-04');
+  });
+});
+
+describe('periodCollectedIn', () => {
+  it("is the quarter that ended with last month, or last month's period", () => {
+    expect(periodId(periodCollectedIn('2023-10-06', 'previous-quarter')!)).toBe('2023Q3');
+    expect(periodId(periodCollectedIn('2024-01-05', 'previous-quarter')!)).toBe('2023Q4');
+    expect(periodCollectedIn('2023-11-06', 'previous-quarter')).toBeUndefined();
+    expect(periodId(periodCollectedIn('2023-11-06', 'previous-month')!)).toBe('2023-10');
+  });
+});
+
+describe('the collection: block of a job definition', () => {
+  const base = {
+    id: 'x-2023',
+    title: 't',
+    schedule: { cron: '0 9 20 1,4,7,10 *' },
+    source: { type: 'files', path: 'figures' },
+    recipients: { to: ['a@example.org'] },
+    mail: { from: 'j@example.org' },
+  };
+  it('takes a working-day rule, a time, unit and office addresses', () => {
+    const ok = jobDefinitionSchema.parse({ ...base, collection: { due: { working_day: 5 }, units: { 区发改委: ['fgw@example.org'] }, office: ['o@example.org'] } });
+    expect(ok.collection).toEqual({ due: { working_day: 5 }, remind_at: '09:00', units: { 区发改委: ['fgw@example.org'] }, office: ['o@example.org'] });
+  });
+  it('refuses a bad time, a bad address and a working day past the month, each at its path', () => {
+    const r = jobDefinitionSchema.safeParse({ ...base, collection: { due: { working_day: 25 }, remind_at: '9点', units: { 区发改委: ['not-an-address'] } } });
+    expect(r.success).toBe(false);
+    const paths = r.error!.issues.map((i) => i.path.join('.')).sort();
+    expect(paths).toEqual(['collection.due.working_day', 'collection.remind_at', 'collection.units.区发改委.0']);
+  });
+});
