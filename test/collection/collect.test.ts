@@ -38,7 +38,9 @@ describe('collecting the sample report from its lead units', () => {
     env = { JIBAO_JOBS_DIR: jobs, JIBAO_ARCHIVE_DIR: path.join(root, 'archive'), JIBAO_OUTBOX_DIR: path.join(root, 'outbox') };
   });
 
-  it('writes one template per lead unit, named after the unit and period', async () => {
+  it("writes one template per lead unit, named after the unit and period, with last period's figures from the archive", async () => {
+    const q2 = await runCli(['run', '--report', 'yuquan-2023', '--period', '2023Q2', '--no-send'], { env });
+    expect(q2.code).toBe(0);
     const r = await runCli(['figures', 'template', '--report', 'yuquan-2023', '--period', '2023Q3', '--out', out], { env });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -46,7 +48,7 @@ describe('collecting the sample report from its lead units', () => {
     const targets = await readFile(path.join(ROOT, 'jobs/yuquan-2023/targets.yaml'), 'utf8');
     const leads = new Set([...targets.matchAll(/lead: \[([^\],]+)/g)].map((m) => m[1]!));
     expect(names).toEqual([...leads].map((u) => `${u}_2023Q3_报送模板.xlsx`).sort());
-    expect(r.stdout).toMatch(/2023Q2 from files/);
+    expect(r.stdout).toMatch(/2023Q2 from archive v1/);
   });
 
   it("lists exactly the unit's rows, with the figure header, locked cells, validation and the unit's mark", async () => {
@@ -62,7 +64,7 @@ describe('collecting the sample report from its lead units', () => {
     const gdp = rows.get('地区生产总值')!;
     expect(gdp.getCell(3).value).toBe('亿元'); // the value is read in the amount's unit, not %
     expect(gdp.getCell(4).value).toMatch(/^增长6(\.\d+)?%/);
-    expect(gdp.getCell(5).value).not.toBe('—'); // 2023Q2's figure from the figure files
+    expect(gdp.getCell(5).value).toMatch(/^\d+(\.\d+)?亿元，同比[+−]\d+\.\d%$/); // 2023Q2's figure as briefed
     // Names, targets and last period locked; value, 同比, date, note open and validated.
     for (const c of [1, 2, 3, 4, 5]) expect(locked(gdp.getCell(c))).toBe(true);
     for (const c of [6, 7, 9, 10]) expect(locked(gdp.getCell(c))).toBe(false);
@@ -122,6 +124,7 @@ describe('collecting the sample report from its lead units', () => {
     expect(status.otherFiles).toEqual([expect.stringContaining('2023年1-9月主要经济指标.csv')]);
     const text = await runCli(['figures', 'status', '--report', 'yuquan-2023', '--period', '2023Q3'], { env });
     expect(text.stdout).toMatch(/^ {2}missing +区水务局/m);
+    expect(text.stdout).not.toContain('warning'); // every lead unit of the sample has an address
 
     const check = await runCli(['check', '--report', 'yuquan-2023', '--period', '2023Q3'], { env });
     expect(check.stderr).toBe('');
@@ -132,6 +135,7 @@ describe('collecting the sample report from its lead units', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const snap = path.join(root, 'archive/yuquan-2023/2023Q3/v1');
+    expect(run.stdout).toContain('2023Q3/v1');
     const f = JSON.parse(await readFile(path.join(snap, 'data/figures.json'), 'utf8')) as {
       indicators: Record<string, { value?: number; yoy?: number; origin: { file: string } }>;
       tasks: Record<string, { status?: string }>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dueDate, periodCollectedIn } from '../../worker/collection/index.ts';
+import { dueDate, periodCollectedIn, reportingUnits, unknownUnits } from '../../worker/collection/index.ts';
+import { sampleReport } from '../support/report.ts';
 import { jobDefinitionSchema } from '../../worker/config/job-definition.ts';
 import { parsePeriod, periodId } from '../../worker/domain/period.ts';
 
@@ -40,5 +41,14 @@ describe('the collection: block of a job definition', () => {
     expect(r.success).toBe(false);
     const paths = r.error!.issues.map((i) => i.path.join('.')).sort();
     expect(paths).toEqual(['collection.due.working_day', 'collection.remind_at', 'collection.units.区发改委.0']);
+  });
+});
+
+describe('reporting units', () => {
+  it('give each item to its first lead unit, and tell which configured names lead nothing', () => {
+    const report = sampleReport();
+    const two = { ...report, tasks: [{ ...report.tasks[0]!, lead: ['区教育局', '区住建局'] }] };
+    expect(reportingUnits(two).map((u) => [u.unit, u.indicators.length, u.tasks.length])).toEqual([['区统计局', 6, 0], ['区教育局', 0, 1]]);
+    expect(unknownUnits(['区统计局', '区住建局', '区统计厅'], two)).toEqual(['区住建局', '区统计厅']);
   });
 });

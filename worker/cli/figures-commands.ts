@@ -7,7 +7,7 @@ import { isoDateInZone } from '../domain/format.ts';
 import { periodId, type Period } from '../domain/period.ts';
 import { settingsFromEnv } from '../pipeline/settings.ts';
 import { checkPeriodInYear } from '../pipeline/request-checks.ts';
-import { dueDate, lastPeriodFigures, reportingUnits, returnsStatus, writeTemplate, type ReturnState } from '../collection/index.ts';
+import { dueDate, lastPeriodFigures, reportingUnits, returnsStatus, unknownUnits, writeTemplate, type ReturnState } from '../collection/index.ts';
 import { guarded, out, periodOption, rel, reportOption } from './common.ts';
 
 const STATE_LABELS: Record<ReturnState, string> = { returned: '已报送', incomplete: '已报送（有空项）', errors: '报送有误', missing: '未报送' };
@@ -66,6 +66,8 @@ export function registerFiguresCommands(program: Command): void {
           for (const i of u.issues) out(`      ${formatIssue(i)}`);
         }
         if (s.otherFiles.length) out(`  other sources: ${s.otherFiles.join(', ')}`);
+        for (const u of unknownUnits(Object.keys(job.collection?.units ?? {}), report)) out(`  warning: collection.units names "${u}", which leads no indicator or task of ${report.id}; it gets no reminder`);
+        for (const u of s.units) if (job.collection && !job.collection.units[u.unit]) out(`  warning: ${u.unit} has no address under collection.units; it gets no reminder`);
         for (const i of s.otherIssues) out(`      ${formatIssue(i)}`);
         const count = (st: ReturnState) => s.units.filter((u) => u.state === st).length;
         out(`  ${s.units.length} units: ${count('returned') + count('incomplete')} returned (${count('incomplete')} with blank rows), ${count('errors')} with errors, ${count('missing')} missing`);

@@ -32,3 +32,9 @@ export function unitFileName(unit: string): string {
 export function templateFileName(unit: string, periodId: string): string {
   return `${unitFileName(unit)}_${periodId}_报送模板.xlsx`;
 }
+
+/** Names under `collection.units` that lead nothing in the report: a typo there silences a unit's reminder. */
+export function unknownUnits(named: readonly string[], report: Report): string[] {
+  const leads = new Set(reportingUnits(report).map((u) => u.unit));
+  return named.filter((n) => !leads.has(n));
+}
