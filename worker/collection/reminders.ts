@@ -68,9 +68,12 @@ export async function remindPass(deps: ReminderDeps, now: Date = deps.settings.c
     const today = isoDateInZone(now, tz);
     const period = periodCollectedIn(today, job.schedule.period);
     if (!period || dueDate(period, c.due) !== today || localTime(now, tz) < c.remind_at) continue;
+    const pid = periodId(period);
+    // Once a pass has sent everything, the rest of the day's passes read no files at all.
+    const doneKey = markKey(job.id, pid, 'pass-done');
+    if ((await deps.redis.exists(doneKey)) === 1) continue;
     const report = await loadTargets(job.targetsFile, job.id);
     if (period.year !== report.year) continue; // another year's report: its collection is over
-    const pid = periodId(period);
     const status = await returnsStatus(job, report, period, today);
     const outcome = { report: job.id, period: pid, sent: [] as string[], alreadySent: [] as string[], failed: [] as string[] };
     const once = async (who: string, send: () => Promise<unknown>) => {
@@ -119,6 +122,7 @@ export async function remindPass(deps: ReminderDeps, now: Date = deps.settings.c
         }),
       );
     }
+    if (outcome.failed.length === 0) await deps.redis.set(doneKey, now.toISOString(), 'EX', MARK_TTL_SECONDS);
     outcomes.push(outcome);
   }
   return outcomes;
