@@ -101,9 +101,11 @@ describe('file problems', () => {
     expect(await issuesOf(readTableFile(path.join(dir, 'figures.txt')))).toEqual(['unsupported file type ".txt"; expected .csv or .xlsx']);
   });
 
-  it("maps a statistics office's own column names", async () => {
+  it("reads a statistics office's own column names unmapped, and keeps `columns:` as an override", async () => {
     const file = path.join(dir, 'office.csv');
     await writeFile(file, '指标名称,本期累计,比上年同期增长\n一般公共预算收入,14.8,2.1\n');
+    const unmapped = await readFigureFiles(file, report, Q3, {}, dir);
+    expect(unmapped.kind === 'ready' && unmapped.figures.indicators.get('revenue')).toMatchObject({ value: 14.8, yoy: 2.1 });
     const r = await readFigureFiles(file, report, Q3, { columns: { indicator: '指标名称', value: '本期累计', yoy: '比上年同期增长' } }, dir);
     expect(r.kind).toBe('ready');
     if (r.kind === 'ready') expect(r.figures.indicators.get('revenue')).toMatchObject({ value: 14.8, yoy: 2.1 });
