@@ -6,11 +6,12 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { FsArchive, PDF_NAME } from '../archive/fs-archive.ts';
-import { listReportIds, loadJobDefinition } from '../config/job-definition.ts';
+import { listReportIds, loadJobDefinition, scheduleOf } from '../config/job-definition.ts';
+import { loadWorkCalendar } from '../config/work-calendar.ts';
 import { loadTargets } from '../config/targets-file.ts';
 import { InputError } from '../domain/issues.ts';
 import { parsePeriod, periodId, PeriodError } from '../domain/period.ts';
-import { nextFires, periodForFire } from '../domain/schedule.ts';
+import { firesAfter, periodForFire, usesCalendar } from '../domain/schedule.ts';
 import type { Logger } from '../log.ts';
 import type { Settings } from '../pipeline/settings.ts';
 import { JOB_NAME, JOB_OPTIONS, rerunJobId, type BriefingJobData, type BriefingProgress } from '../queue/briefing-job.ts';
@@ -246,7 +247,20 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       const def = await report(id);
       const year = (await loadTargets(def.targetsFile, def.id)).year;
       // The next fire that reports on a period of the targets' year, if any is left.
-      const next = nextFires(def.schedule.cron, def.schedule.timezone, now, 13).find((d) => periodForFire(d, def.schedule.timezone, def.schedule.period).year === year);
+      // From the scheduler's own definition; a calendar year missing shows as no next run (start refuses it).
+      const cal = usesCalendar(def.schedule.rule) ? await loadWorkCalendar(deps.settings.jobsDir) : undefined;
+      const next = (() => {
+        try {
+          // Lazily, stopping at the first fire for the targets' year: later years need not be in the calendar.
+          for (const f of firesAfter(scheduleOf(def), cal, now, new Date(Date.UTC(year + 2, 0, 1)))) {
+            if (periodForFire(f.at, def.schedule.timezone, def.schedule.period, f.movedFrom).year === year) return f;
+          }
+          return undefined;
+        } catch (e) {
+          if (e instanceof InputError) return undefined;
+          throw e;
+        }
+      })();
       const all = await archive.list(id);
       const latest = all.at(-1);
       out.push({
@@ -254,7 +268,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         title: def.title,
         year,
         schedule: { cron: def.schedule.cron, timezone: def.schedule.timezone },
-        nextRun: next ? { at: next.toISOString(), period: periodId(periodForFire(next, def.schedule.timezone, def.schedule.period)) } : null,
+        nextRun: next ? { at: next.at.toISOString(), period: periodId(periodForFire(next.at, def.schedule.timezone, def.schedule.period, next.movedFrom)), ...(next.movedFrom ? { movedFrom: next.movedFrom } : {}) } : null,
         latestSnapshot: latest ? `${latest.report}_${latest.period}_v${latest.version}` : null,
       });
     }

@@ -2,11 +2,12 @@ import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import { loadAllJobs, loadJobDefinition } from '../config/job-definition.ts';
+import { loadAllJobs, loadJobDefinition, scheduleOf } from '../config/job-definition.ts';
 import { loadTargets } from '../config/targets-file.ts';
 import { InputError } from '../domain/issues.ts';
 import { periodId, type Period } from '../domain/period.ts';
-import { nextFires, periodForFire } from '../domain/schedule.ts';
+import { describeFire, describeRule, firesAfter, periodForFire, usesCalendar, zonedInstant } from '../domain/schedule.ts';
+import { loadWorkCalendar } from '../config/work-calendar.ts';
 import { settingsFromEnv } from '../pipeline/settings.ts';
 import { checkNote, checkPeriodInYear, MAX_NOTE_CHARS } from '../pipeline/request-checks.ts';
 import { redactText } from '../redact.ts';
@@ -27,6 +28,12 @@ function positiveInt(name: string) {
     if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number ≥ 0`);
     return n;
   };
+}
+
+function isoDateArg(v: string): string {
+  const t = Date.parse(`${v}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(t) || !new Date(t).toISOString().startsWith(v)) throw new InvalidArgumentError('--from expects a date YYYY-MM-DD');
+  return v;
 }
 
 export function registerQueueCommands(program: Command): void {
@@ -142,22 +149,30 @@ export function registerQueueCommands(program: Command): void {
 
   program
     .command('schedule')
-    .description("print each report's next scheduled runs in its time zone, and the period each reports on")
+    .description("print each report's next scheduled runs in its time zone, the period each reports on, and fires moved off holidays and weekends")
     .option('-r, --report <id>', 'only this report')
     .addOption(new Option('-n, --count <n>', 'how many fires').argParser(positiveInt('--count')).default(4))
-    .action((o: { report?: string; count: number }) =>
+    .addOption(new Option('--from <date>', 'list fires from this date (YYYY-MM-DD, in the schedule\'s time zone) instead of now').argParser(isoDateArg))
+    .action((o: { report?: string; count: number; from?: string }) =>
       guarded(async () => {
         const settings = settingsFromEnv();
         const jobs = o.report ? [await loadJobDefinition(settings.jobsDir, o.report)] : await loadAllJobs(settings.jobsDir);
-        const now = settings.clock();
+        // The scheduler's own definition and calendar: what is printed here is what fires.
+        const cal = jobs.some((d) => usesCalendar(d.schedule.rule)) ? await loadWorkCalendar(settings.jobsDir) : undefined;
         for (const def of jobs) {
           const tz = def.schedule.timezone;
           const year = (await loadTargets(def.targetsFile, def.id)).year;
-          out(`${def.id}  ${def.schedule.cron}  (${tz}; targets for ${year})`);
-          for (const fire of nextFires(def.schedule.cron, tz, now, o.count)) {
-            const local = new Intl.DateTimeFormat('sv-SE', { timeZone: tz, dateStyle: 'short', timeStyle: 'short' }).format(fire);
-            const period = periodForFire(fire, tz, def.schedule.period);
-            out(`  ${local}  → ${periodId(period)}${period.year === year ? '' : `  (outside ${year}: not run)`}`);
+          // Just before local midnight of --from, so a fire at 00:00 that day is listed.
+          const from = o.from ? new Date(zonedInstant(tz, o.from, 0)!.getTime() - 1) : settings.clock();
+          out(`${def.id}  ${describeRule(def.schedule.rule)}  (${tz}; targets for ${year})`);
+          // Lazily: the fires the calendar covers are printed before a missing year stops the listing.
+          let shown = 0;
+          if (o.count > 0) {
+            for (const fire of firesAfter(scheduleOf(def), cal, from)) {
+              const period = periodForFire(fire.at, tz, def.schedule.period, fire.movedFrom);
+              out(`  ${describeFire(fire)}  → ${periodId(period)}${period.year === year ? '' : `  (outside ${year}: not run)`}`);
+              if (++shown >= o.count) break;
+            }
           }
         }
       }),

@@ -6,6 +6,7 @@ import { InputError, type InputIssue } from '../domain/issues.ts';
 import { loadYamlFile } from './yaml-file.ts';
 import { CodedInputError, withCode } from '../error-codes.ts';
 import { urlCredentials } from '../redact.ts';
+import type { Schedule, ScheduleRule } from '../domain/schedule.ts';
 
 const text = z.string().trim().min(1, 'expected a non-empty text');
 const email = z.email({ error: 'expected an email address' });
@@ -40,21 +41,35 @@ export const jobDefinitionSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected an id of lowercase letters, digits and hyphens'),
   title: text,
   targets: text.default('targets.yaml'),
-  schedule: z.strictObject({
-    cron: text.refine((c) => cron.validate(c), { error: 'expected a cron expression, e.g. "0 9 20 1,4,7,10 *"' }),
-    timezone: timeZone.default('Asia/Shanghai'),
-    /** Which period a fire reports on. */
-    period: z.enum(['previous-quarter', 'previous-month']).default('previous-quarter'),
-    /** A fire missed while the scheduler was down is run once on start if it is this recent. */
-    catch_up_hours: z.number().nonnegative().default(72),
-    /** When the figures are not out yet: try again every … until … after the fire, then alert. */
-    not_ready: z
-      .strictObject({
-        retry_every_seconds: z.number().positive().default(3600),
-        give_up_after_hours: z.number().positive().default(14 * 24),
-      })
-      .default({ retry_every_seconds: 3600, give_up_after_hours: 14 * 24 }),
-  }),
+  schedule: z
+    .strictObject({
+      /** node-cron syntax; when day-of-month and day-of-week are both restricted, both must match. */
+      cron: text.refine((c) => cron.validate(c), { error: 'expected a cron expression, e.g. "0 9 20 1,4,7,10 *"' }).optional(),
+      /** next: a cron fire on a holiday or weekend moves to the next working day, same time (调休 counted). */
+      workday: z.enum(['any', 'next']).default('any'),
+      /** Instead of cron: the Nth working day of each of `months`, at `at`. */
+      working_day: z.number().int().min(1).max(15).optional(),
+      months: z.array(z.number().int().min(1).max(12)).min(1).optional(),
+      at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM, e.g. "09:00"').optional(),
+      timezone: timeZone.default('Asia/Shanghai'),
+      /** Which period a fire reports on. */
+      period: z.enum(['previous-quarter', 'previous-month']).default('previous-quarter'),
+      /** A fire missed while the scheduler was down is run once on start if it is this recent. */
+      catch_up_hours: z.number().nonnegative().default(72),
+      /** When the figures are not out yet: try again every … until … after the fire, then alert. */
+      not_ready: z
+        .strictObject({
+          retry_every_seconds: z.number().positive().default(3600),
+          give_up_after_hours: z.number().positive().default(14 * 24),
+        })
+        .default({ retry_every_seconds: 3600, give_up_after_hours: 14 * 24 }),
+    })
+    .superRefine((s, ctx) => {
+      if ((s.cron === undefined) === (s.working_day === undefined)) ctx.addIssue({ code: 'custom', path: ['cron'], message: 'expected either cron or working_day (the Nth working day of the month), not both or neither' });
+      if (s.working_day === undefined && (s.months !== undefined || s.at !== undefined)) ctx.addIssue({ code: 'custom', path: [s.months !== undefined ? 'months' : 'at'], message: 'goes with working_day only' });
+      if (s.working_day !== undefined && s.workday === 'next') ctx.addIssue({ code: 'custom', path: ['workday'], message: 'goes with cron only (a working_day fire is on a working day already)' });
+    })
+    .transform((s) => ({ ...s, rule: scheduleRule(s) })),
   source: z.discriminatedUnion(
     'type',
     [
@@ -135,6 +150,20 @@ export const jobDefinitionSchema = z.strictObject({
     })
     .optional(),
 });
+
+/** The schedule's one definition (worker/domain/schedule.ts), from the validated block. */
+function scheduleRule(s: { cron?: string | undefined; workday: 'any' | 'next'; working_day?: number | undefined; months?: number[] | undefined; at?: string | undefined }): ScheduleRule {
+  if (s.working_day !== undefined) {
+    const [h, m] = (s.at ?? '09:00').split(':').map(Number) as [number, number];
+    return { kind: 'working-day', n: s.working_day, months: s.months ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], hour: h, minute: m };
+  }
+  // superRefine has refused a block with neither; the empty string never reaches here.
+  const c = s.cron ?? '';
+  return { kind: 'cron', cron: c, fields: cron.parse(c), workday: s.workday };
+}
+
+/** A job's schedule as the domain sees it. */
+export const scheduleOf = (def: { schedule: { rule: ScheduleRule; timezone: string } }): Schedule => ({ rule: def.schedule.rule, timeZone: def.schedule.timezone });
 
 export type JobDefinitionFile = z.output<typeof jobDefinitionSchema>;
 

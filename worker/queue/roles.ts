@@ -45,9 +45,11 @@ export async function startRoles(opts: StartOptions): Promise<{ stop(): Promise<
   const stops: (() => Promise<void>)[] = [];
   if (opts.roles.includes('scheduler')) {
     const jobs = await loadAllJobs(opts.settings.jobsDir);
+    // Refused here, before any connection keeps the process alive: a calendar year a schedule needs.
+    const calendar = await Scheduler.prepareCalendar(jobs, opts.settings.clock());
     const redis = redisConnection(opts.redisUrl, 'worker');
     const queue = new Queue(BRIEFINGS_QUEUE, { connection: redis });
-    const scheduler = new Scheduler({ jobs, queue, redis, log: opts.log, clock: opts.settings.clock });
+    const scheduler = new Scheduler({ jobs, queue, redis, log: opts.log, clock: opts.settings.clock, ...(calendar ? { calendar } : {}) });
     await scheduler.start();
     const reminders = startReminders({ jobs, redis, settings: opts.settings, log: opts.log.child({ role: 'reminders' }) });
     stops.push(async () => {

@@ -1,11 +1,14 @@
 import os from 'node:os';
-import cron, { type ScheduledTask } from 'node-cron';
+import path from 'node:path';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { JobDefinition } from '../config/job-definition.ts';
+import { scheduleOf, type JobDefinition } from '../config/job-definition.ts';
+import { checkCalendarCovers, loadWorkCalendar } from '../config/work-calendar.ts';
+import type { WorkCalendar } from '../domain/calendar.ts';
+import { InputError } from '../domain/issues.ts';
 import { periodId } from '../domain/period.ts';
 import { loadTargets } from '../config/targets-file.ts';
-import { lastFireWithin, periodForFire } from '../domain/schedule.ts';
+import { dueFires, lastFireWithin, nextFires, periodForFire, usesCalendar } from '../domain/schedule.ts';
 import type { Logger } from '../log.ts';
 import { JOB_NAME, JOB_OPTIONS, scheduledJobId, type BriefingJobData } from './briefing-job.ts';
 
@@ -18,46 +21,105 @@ export interface SchedulerDeps {
   readonly redis: Redis;
   readonly log: Logger;
   readonly clock: () => Date;
+  /** The working-day calendar; loaded from the shipped file and the jobs folder's own when not given. */
+  readonly calendar?: WorkCalendar;
 }
+
+/** The longest a scheduler sleeps before it looks at the clock again (a clock set forward, a VM resumed). */
+const MAX_SLEEP_MS = 15 * 60_000;
 
 export type FireOutcome = 'enqueued' | 'duplicate' | 'outside-year';
 
 /**
- * node-cron fires each job definition in its time zone; a fire enqueues report × period under a
- * deterministic job id and marks the period as fired in Redis, so any number of schedulers (and
- * restarts) make one job per report × period. A fire missed while down is caught up once on start.
+ * Each job definition fires from its one schedule definition (worker/domain/schedule.ts): the
+ * scheduler sleeps until the next predicted fire, then runs every fire due since it last looked, so
+ * firing, `jibao schedule`, the API's next run and catch-up can never disagree. A fire enqueues
+ * report × period under a deterministic job id and marks the period as fired in Redis, so any number
+ * of schedulers (and restarts) make one job per report × period. A fire missed while down is
+ * caught up once on start.
  */
 export class Scheduler {
-  private readonly tasks: ScheduledTask[] = [];
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly lastTick = new Map<string, Date>();
   private readonly log: Logger;
+  private calendar: WorkCalendar | undefined;
+  private stopped = false;
 
   constructor(private readonly deps: SchedulerDeps) {
     this.log = deps.log.child({ role: 'scheduler' });
+    this.calendar = deps.calendar;
   }
 
+  /**
+   * The working-day calendar the jobs need, loaded and checked before anything connects: a year a
+   * schedule needs now and the calendar lacks is CALENDAR_YEAR_MISSING, naming the year and the file.
+   */
+  static async prepareCalendar(jobs: readonly JobDefinition[], now: Date): Promise<WorkCalendar | undefined> {
+    if (!jobs.some((d) => usesCalendar(d.schedule.rule))) return undefined;
+    const cal = await loadWorkCalendar(path.dirname(jobs[0]!.dir));
+    checkCalendarCovers(cal, jobs.map((def) => ({ id: def.id, schedule: scheduleOf(def), catchUpMs: def.schedule.catch_up_hours * 3600_000 })), now);
+    return cal;
+  }
+
+  /** Checks the calendar (if not given already), catches up, then arms the timers. */
   async start(): Promise<void> {
+    const now = this.deps.clock();
+    this.calendar ??= await Scheduler.prepareCalendar(this.deps.jobs, now);
+    const cal = this.calendar;
+    await this.catchUp(now);
     for (const def of this.deps.jobs) {
-      const task = cron.schedule(def.schedule.cron, (ctx) => void this.fire(def, ctx?.date ?? this.deps.clock()).catch((e: Error) => this.log.error({ report: def.id, err: e.message }, 'fire failed')), {
-        timezone: def.schedule.timezone,
-        name: `jibao-${def.id}`,
-        noOverlap: true,
-      });
-      this.tasks.push(task);
-      this.log.info({ report: def.id, cron: def.schedule.cron, timezone: def.schedule.timezone }, 'scheduled');
+      this.lastTick.set(def.id, now);
+      this.arm(def);
+      const next = nextFires(scheduleOf(def), cal, now, 1)[0];
+      this.log.info({ report: def.id, schedule: def.schedule.cron ?? `working_day ${def.schedule.working_day}`, workday: def.schedule.workday, timezone: def.schedule.timezone, next: next?.at.toISOString() }, 'scheduled');
     }
-    await this.catchUp(this.deps.clock());
   }
 
   stop(): void {
-    for (const t of this.tasks) void t.stop();
-    this.tasks.length = 0;
+    this.stopped = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  /** Fires every fire of `def` due in (last look, now]; older ones than the catch-up window are logged as missed. */
+  async tick(def: JobDefinition, now: Date): Promise<void> {
+    const last = this.lastTick.get(def.id) ?? now;
+    const { due, missed } = dueFires(scheduleOf(def), this.calendar, last, now, def.schedule.catch_up_hours * 3600_000);
+    this.lastTick.set(def.id, now);
+    for (const f of missed) this.log.warn({ report: def.id, fireTime: f.at.toISOString(), windowHours: def.schedule.catch_up_hours }, 'missed fire outside the catch-up window; skipped (use jibao rerun)');
+    for (const f of due) await this.fire(def, f.at, 'cron', f.movedFrom);
+  }
+
+  private arm(def: JobDefinition): void {
+    if (this.stopped) return;
+    const now = this.deps.clock();
+    let delay = MAX_SLEEP_MS;
+    try {
+      const next = nextFires(scheduleOf(def), this.calendar, now, 1)[0];
+      if (next) delay = Math.min(MAX_SLEEP_MS, Math.max(0, next.at.getTime() - now.getTime()));
+    } catch (e) {
+      // A calendar year ran out while running: say so loudly, look again later (the office may add it and restart).
+      this.log.error({ report: def.id, err: e instanceof Error ? e.message : String(e), code: e instanceof InputError ? e.issues[0]?.code : undefined }, 'cannot predict the next fire');
+    }
+    const t = setTimeout(() => {
+      void this.tick(def, this.deps.clock())
+        .catch((e: Error) => this.log.error({ report: def.id, err: e.message }, 'fire failed'))
+        .finally(() => this.arm(def));
+    }, delay + 5);
+    this.timers.set(def.id, t);
+  }
+
+  private async loadCalendar(): Promise<WorkCalendar | undefined> {
+    if (this.calendar || !this.deps.jobs.some((d) => usesCalendar(d.schedule.rule))) return this.calendar;
+    this.calendar = await loadWorkCalendar(path.dirname(this.deps.jobs[0]!.dir));
+    return this.calendar;
   }
 
   /** Enqueues the period a fire at `fireTime` reports on, once. */
-  async fire(def: JobDefinition, fireTime: Date, reason: 'cron' | 'catch-up' = 'cron'): Promise<FireOutcome> {
-    const period = periodId(periodForFire(fireTime, def.schedule.timezone, def.schedule.period));
+  async fire(def: JobDefinition, fireTime: Date, reason: 'cron' | 'catch-up' = 'cron', movedFrom?: { date: string; reason: string }): Promise<FireOutcome> {
+    const period = periodId(periodForFire(fireTime, def.schedule.timezone, def.schedule.period, movedFrom));
     const jobId = scheduledJobId(def.id, period);
-    const log = this.log.child({ report: def.id, period, jobId, fireTime: fireTime.toISOString(), reason });
+    const log = this.log.child({ report: def.id, period, jobId, fireTime: fireTime.toISOString(), reason, ...(movedFrom ? { movedFrom } : {}) });
     const year = (await loadTargets(def.targetsFile, def.id)).year;
     if (Number(period.slice(0, 4)) !== year) {
       log.info({ year }, "the period is outside the report's year; not run");
@@ -85,18 +147,26 @@ export class Scheduler {
 
   /** Runs the most recent fire once if it is inside the catch-up window; logs an older missed one. */
   async catchUp(now: Date): Promise<void> {
+    const cal = await this.loadCalendar();
     for (const def of this.deps.jobs) {
       const windowMs = def.schedule.catch_up_hours * 3600_000;
-      const recent = lastFireWithin(def.schedule.cron, def.schedule.timezone, now, windowMs);
+      const recent = lastFireWithin(scheduleOf(def), cal, now, windowMs);
       if (recent) {
-        await this.fire(def, recent, 'catch-up');
+        await this.fire(def, recent.at, 'catch-up', recent.movedFrom);
         continue;
       }
-      const older = lastFireWithin(def.schedule.cron, def.schedule.timezone, now, Number.POSITIVE_INFINITY);
+      // An older missed fire is only reported: look back a year at most (and within the calendar's years).
+      let older;
+      try {
+        older = lastFireWithin(scheduleOf(def), cal, now, 400 * 86_400_000);
+      } catch (e) {
+        if (e instanceof InputError) continue; // looking back past the calendar's first year: nothing to report
+        throw e;
+      }
       if (!older) continue;
-      const period = periodId(periodForFire(older, def.schedule.timezone, def.schedule.period));
+      const period = periodId(periodForFire(older.at, def.schedule.timezone, def.schedule.period, older.movedFrom));
       if (!(await this.deps.redis.exists(firedKey(def.id, period)))) {
-        this.log.warn({ report: def.id, period, fireTime: older.toISOString(), windowHours: def.schedule.catch_up_hours }, 'missed fire outside the catch-up window; skipped (use jibao rerun)');
+        this.log.warn({ report: def.id, period, fireTime: older.at.toISOString(), windowHours: def.schedule.catch_up_hours }, 'missed fire outside the catch-up window; skipped (use jibao rerun)');
       }
     }
   }
