@@ -1,16 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { dueDate, periodCollectedIn, reportingUnits, unknownUnits } from '../../worker/collection/index.ts';
 import { sampleReport } from '../support/report.ts';
+import { loadWorkCalendar } from '../../worker/config/work-calendar.ts';
+import { buildCalendar } from '../../worker/domain/calendar.ts';
 import { jobDefinitionSchema } from '../../worker/config/job-definition.ts';
 import { parsePeriod, periodId } from '../../worker/domain/period.ts';
 
 describe('dueDate', () => {
-  it('is the Nth working day of the month after the period, the year turning after Q4', () => {
-    // Weekdays only until the holiday calendar is in: 2023-07-03 is a Monday.
-    expect(dueDate(parsePeriod('2023Q2'), { working_day: 5 })).toBe('2023-07-07');
-    expect(dueDate(parsePeriod('2023Q2'), { working_day: 6 })).toBe('2023-07-10');
-    expect(dueDate(parsePeriod('2023Q4'), { working_day: 1 })).toBe('2024-01-01');
-    expect(dueDate(parsePeriod('2023-11'), { working_day: 2 })).toBe('2023-12-04');
+  it('is the Nth working day of the month after the period by the holiday calendar, 调休 included', async () => {
+    const cal = await loadWorkCalendar(undefined);
+    expect(dueDate(parsePeriod('2023Q2'), { working_day: 5 }, cal)).toBe('2023-07-07');
+    expect(dueDate(parsePeriod('2023Q2'), { working_day: 6 }, cal)).toBe('2023-07-10');
+    // National Day 2023: 09-29 to 10-06 off; Saturday 10-07 and Sunday 10-08 are make-up working days.
+    expect(dueDate(parsePeriod('2023Q3'), { working_day: 1 }, cal)).toBe('2023-10-07');
+    expect(dueDate(parsePeriod('2023Q3'), { working_day: 5 }, cal)).toBe('2023-10-11');
+    // The year turns after Q4; 2024-01-01 is 元旦.
+    expect(dueDate(parsePeriod('2023Q4'), { working_day: 1 }, cal)).toBe('2024-01-02');
+    expect(dueDate(parsePeriod('2023-11'), { working_day: 2 }, cal)).toBe('2023-12-04');
+  });
+
+  it('is CALENDAR_YEAR_MISSING for a year the calendar lacks, never a weekday guess', () => {
+    const cal = buildCalendar([], ['calendar/cn-holidays.yaml']);
+    expect(() => dueDate(parsePeriod('2023Q3'), { working_day: 5 }, cal)).toThrow(/CALENDAR_YEAR_MISSING/);
   });
 });
 

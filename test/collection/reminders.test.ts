@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAllJobs } from '../../worker/config/job-definition.ts';
 import { loadTargets } from '../../worker/config/targets-file.ts';
-import { dueDate, lastPeriodFigures, remindPass, reportingUnits, writeTemplate } from '../../worker/collection/index.ts';
+import { dueDate, jobCalendar, lastPeriodFigures, remindPass, reportingUnits, writeTemplate } from '../../worker/collection/index.ts';
 import { parsePeriod } from '../../worker/domain/period.ts';
 import { createLogger } from '../../worker/log.ts';
 import { settingsFromEnv, type Settings } from '../../worker/pipeline/settings.ts';
@@ -63,7 +63,10 @@ describe('reminders on the due day', () => {
 
   it('sends nothing before the due day or before remind_at', async () => {
     const jobs = await loadAllJobs(jobsDir);
-    const due = dueDate(Q3, jobs[0]!.collection!.due);
+    const due = dueDate(Q3, jobs[0]!.collection!.due, await jobCalendar(jobs[0]!));
+    expect(due).toBe('2023-10-11'); // the 5th working day of October 2023, after National Day and its two make-up days
+    // The 5th weekday (10-06) is a holiday: no reminder then.
+    expect(await remindPass({ jobs, redis: clients[0]!, settings, log }, at('2023-10-06', '09:30'))).toEqual([]);
     const dayBefore = new Date(at(due, '10:00').getTime() - 24 * 3600_000);
     expect(await remindPass({ jobs, redis: clients[0]!, settings, log }, dayBefore)).toEqual([]);
     expect(await remindPass({ jobs, redis: clients[0]!, settings, log }, at(due, '08:59'))).toEqual([]);
@@ -73,7 +76,7 @@ describe('reminders on the due day', () => {
   it('reaches each late unit and the office once, through a real SMTP server, however many schedulers and passes run', async () => {
     const jobs = await loadAllJobs(jobsDir);
     const c = jobs[0]!.collection!;
-    const due = dueDate(Q3, c.due);
+    const due = dueDate(Q3, c.due, await jobCalendar(jobs[0]!));
     const late = Object.keys(c.units).filter((u) => !RETURNED.includes(u));
     expect(late).toHaveLength(13);
     // Two schedulers at once, then a later pass of one of them.
@@ -102,7 +105,7 @@ describe('reminders on the due day', () => {
     const down = await startSmtp({ down: true });
     try {
       const jobs = await loadAllJobs(jobsDir);
-      const due = dueDate(Q3, jobs[0]!.collection!.due);
+      const due = dueDate(Q3, jobs[0]!.collection!.due, await jobCalendar(jobs[0]!));
       const deps = { jobs, redis: clients[0]!, settings: { ...settings, smtpUrl: down.url }, log };
       const failed = await remindPass(deps, at(due, '09:05'));
       expect(failed[0]).toMatchObject({ sent: [], alreadySent: [] });

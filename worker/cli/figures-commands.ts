@@ -7,7 +7,7 @@ import { isoDateInZone } from '../domain/format.ts';
 import { periodId, type Period } from '../domain/period.ts';
 import { settingsFromEnv } from '../pipeline/settings.ts';
 import { checkPeriodInYear } from '../pipeline/request-checks.ts';
-import { dueDate, lastPeriodFigures, reportingUnits, returnsStatus, unknownUnits, writeTemplate, type ReturnState } from '../collection/index.ts';
+import { jobDueDate, lastPeriodFigures, reportingUnits, returnsStatus, unknownUnits, writeTemplate, type ReturnState } from '../collection/index.ts';
 import { guarded, out, periodOption, rel, reportOption } from './common.ts';
 
 const STATE_LABELS: Record<ReturnState, string> = { returned: '已报送', incomplete: '已报送（有空项）', errors: '报送有误', missing: '未报送' };
@@ -32,7 +32,7 @@ export function registerFiguresCommands(program: Command): void {
         const chosen = o.unit ? units.filter((u) => u.unit === o.unit) : units;
         if (chosen.length === 0) throw new InvalidArgumentError(`"${o.unit}" is not a lead unit of ${report.id}; lead units: ${units.map((u) => u.unit).join('、')}`);
         const last = await lastPeriodFigures(settings.archiveDir, job, report, o.period);
-        const due = job.collection ? dueDate(o.period, job.collection.due) : undefined;
+        const due = await jobDueDate(job, o.period);
         for (const items of chosen) {
           const file = await writeTemplate({ report, period: o.period, items, last, ...(due ? { due } : {}), generatedAt: settings.clock() }, path.resolve(o.out));
           out(`wrote ${rel(file)} (${items.indicators.length} indicators, ${items.tasks.length} tasks)`);

@@ -8,7 +8,9 @@ import { monthPeriod, periodId, periodTitle, quarterPeriod, type Period } from '
 import type { Logger } from '../log.ts';
 import type { Settings } from '../pipeline/settings.ts';
 import { redactText } from '../redact.ts';
-import { dueDate } from './due.ts';
+import { dueDate, jobCalendar } from './due.ts';
+import type { WorkCalendar } from '../domain/calendar.ts';
+import { InputError } from '../domain/issues.ts';
 import { returnsStatus, type ReturnsStatus } from './status.ts';
 import { templateFileName } from './units.ts';
 
@@ -19,7 +21,11 @@ export interface ReminderDeps {
   readonly log: Logger;
   /** Defaults to SMTP_URL, or the outbox. */
   readonly mailer?: Mailer;
+  /** Defaults to the shipped calendar plus the office's own beside the job folders. */
+  readonly calendar?: WorkCalendar;
 }
+
+const calendarWarned = new Set<string>();
 
 /** What a pass did for one report × period (for logs and tests). */
 export interface ReminderOutcome {
@@ -61,19 +67,33 @@ function localTime(now: Date, timeZone: string): string {
 export async function remindPass(deps: ReminderDeps, now: Date = deps.settings.clock()): Promise<ReminderOutcome[]> {
   const outcomes: ReminderOutcome[] = [];
   let mailer = deps.mailer;
+  let cal: WorkCalendar | undefined = deps.calendar;
   for (const job of deps.jobs) {
     const c = job.collection;
     if (!c) continue;
     const tz = job.schedule.timezone;
     const today = isoDateInZone(now, tz);
     const period = periodCollectedIn(today, job.schedule.period);
-    if (!period || dueDate(period, c.due) !== today || localTime(now, tz) < c.remind_at) continue;
+    if (!period || localTime(now, tz) < c.remind_at) continue;
+    const report = await loadTargets(job.targetsFile, job.id);
+    if (period.year !== report.year) continue; // another year's report: its collection is over
+    let due: string;
+    try {
+      cal ??= await jobCalendar(job);
+      due = dueDate(period, c.due, cal);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      // A calendar without the year: said, not guessed by weekdays (and said once per process, not every minute).
+      const said = `${job.id}:${periodId(period)}`;
+      if (!calendarWarned.has(said)) deps.log.error({ code: e.issues[0]?.code, report: job.id, period: periodId(period), err: e.message }, 'cannot tell the due day of the returns; no reminders');
+      calendarWarned.add(said);
+      continue;
+    }
+    if (due !== today) continue;
     const pid = periodId(period);
     // Once a pass has sent everything, the rest of the day's passes read no files at all.
     const doneKey = markKey(job.id, pid, 'pass-done');
     if ((await deps.redis.exists(doneKey)) === 1) continue;
-    const report = await loadTargets(job.targetsFile, job.id);
-    if (period.year !== report.year) continue; // another year's report: its collection is over
     const status = await returnsStatus(job, report, period, today);
     const outcome = { report: job.id, period: pid, sent: [] as string[], alreadySent: [] as string[], failed: [] as string[] };
     const once = async (who: string, send: () => Promise<unknown>) => {

@@ -4,7 +4,7 @@ import { periodId, type Period } from '../domain/period.ts';
 import type { Report } from '../domain/report.ts';
 import type { JobDefinition } from '../config/job-definition.ts';
 import { readFolder } from './returns.ts';
-import { dueDate } from './due.ts';
+import { jobDueDate } from './due.ts';
 import { reportingUnits } from './units.ts';
 
 /**
@@ -36,6 +36,7 @@ export interface ReturnsStatus {
 
 /** Which lead units have returned their figures for `period`, which have not, which with errors. */
 export async function returnsStatus(job: JobDefinition, report: Report, period: Period, today: string): Promise<ReturnsStatus> {
+  const due = await jobDueDate(job, period);
   const files = await readFolder(job, report, period, today);
   const errorsOf = (issues: readonly InputIssue[]) => issues.filter((i) => i.severity === 'error');
   // Clashes between files (one figure in two files as of the same date) belong to both.
@@ -65,7 +66,7 @@ export async function returnsStatus(job: JobDefinition, report: Report, period: 
   return {
     report: report.id,
     period: periodId(period),
-    ...(job.collection ? { due: dueDate(period, job.collection.due) } : {}),
+    ...(due ? { due } : {}),
     units,
     otherFiles: others.map((f) => f.label),
     otherIssues: [...others.flatMap((f) => errorsOf(f.read?.issues ?? [])), ...clashes.filter((c) => !claimed.has(c))],
