@@ -23,6 +23,12 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'TOO_MANY_CONNECTIONS',
   'INTERNAL',
+  // Review (审核、签发), issue 12.
+  'SNAPSHOT_SUPERSEDED',
+  'SNAPSHOT_REJECTED',
+  'SNAPSHOT_APPROVED',
+  'SNAPSHOT_NOT_DRAFT',
+  'REPORT_OUT_OF_SCOPE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

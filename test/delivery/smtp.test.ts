@@ -14,6 +14,7 @@ import { startBriefingWorker } from '../../worker/queue/briefing-worker.ts';
 import { DELIVERIES_QUEUE, DELIVERY_JOB_NAME, DELIVERY_JOB_OPTIONS } from '../../worker/queue/delivery-job.ts';
 import { deliveryProcessor } from '../../worker/queue/delivery-processor.ts';
 import { ROOT, runCli, tempDir } from '../support/cli.ts';
+import { jobsWithoutReview } from '../support/jobs.ts';
 import { startRedis } from '../support/redis.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 import type { Job } from 'bullmq';
@@ -39,7 +40,7 @@ describe('delivery through a real SMTP server process', () => {
 
   it('`jibao run` sends each recipient one message whose subject and attachment name decode exactly, with the archived PDF', async () => {
     const archive = await tempDir('s-archive');
-    const r = await runCli(['run', '-r', 'yuquan-2023', '-p', '2023Q3'], { env: { SMTP_URL: smtp.url, JIBAO_ARCHIVE_DIR: archive } });
+    const r = await runCli(['run', '-r', 'yuquan-2023', '-p', '2023Q3'], { env: { SMTP_URL: smtp.url, JIBAO_ARCHIVE_DIR: archive, JIBAO_JOBS_DIR: await jobsWithoutReview() } });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/email\s+leadership@example\.org \(to\) sent, <delivery_yuquan-2023_2023Q3_v1_[0-9a-f]{16}_[0-9a-f]{16}@jibao>/);

@@ -2,13 +2,14 @@ import path from 'node:path';
 import { appendFile, chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../support/cli.ts';
+import { jobsWithoutReview } from '../support/jobs.ts';
 
 describe('jibao archive list | show | verify', () => {
   let env: Record<string, string>;
   let archive: string;
   beforeAll(async () => {
     archive = await tempDir('a-archive');
-    env = { JIBAO_ARCHIVE_DIR: archive, JIBAO_OUTBOX_DIR: await tempDir('a-outbox'), JIBAO_USER: '李明' };
+    env = { JIBAO_ARCHIVE_DIR: archive, JIBAO_OUTBOX_DIR: await tempDir('a-outbox'), JIBAO_USER: '李明', JIBAO_JOBS_DIR: await jobsWithoutReview() };
     expect((await runCli(['run', '-r', 'yuquan-2023', '-p', '2023Q3'], { env })).code).toBe(0);
     expect((await runCli(['run', '-r', 'yuquan-2023', '-p', '2023Q3', '--no-send', '--note', '修正'], { env })).code).toBe(0);
   });

@@ -3,13 +3,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir } from '../support/cli.ts';
+import { jobsWithoutReview } from '../support/jobs.ts';
 import { pdfPages } from '../support/pdf.ts';
 
 describe('a corrected rerun states what changed (更正说明)', () => {
   it('lists the figures and statuses that differ from the previous version, in the briefing and the email', async () => {
     const archive = await tempDir('c-archive');
     const outbox = await tempDir('c-outbox');
-    const env = { JIBAO_ARCHIVE_DIR: archive, JIBAO_OUTBOX_DIR: outbox };
+    const env = { JIBAO_ARCHIVE_DIR: archive, JIBAO_OUTBOX_DIR: outbox, JIBAO_JOBS_DIR: await jobsWithoutReview() };
     expect((await runCli(['run', '-r', 'yuquan-2023', '-p', '2023Q3', '--no-send'], { env })).code).toBe(0);
     const original = await readFile(path.join(ROOT, 'jobs/yuquan-2023/figures/2023Q3.csv'), 'utf8');
     const corrected = original

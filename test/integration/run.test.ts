@@ -4,6 +4,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../support/cli.ts';
+import { jobsWithoutReview } from '../support/jobs.ts';
 import { pdfAttachments, pdfPages } from '../support/pdf.ts';
 import { spawnSync } from 'node:child_process';
 
@@ -18,7 +19,8 @@ describe('jibao run (embedded, no Redis)', () => {
   beforeAll(async () => {
     archive = await tempDir('archive');
     outbox = await tempDir('outbox');
-    env = { JIBAO_ARCHIVE_DIR: archive, JIBAO_OUTBOX_DIR: outbox, JIBAO_USER: 'test-staff' };
+    // The sample without its review block: sent to its recipients at once (review: test/review/).
+    env = { JIBAO_ARCHIVE_DIR: archive, JIBAO_OUTBOX_DIR: outbox, JIBAO_USER: 'test-staff', JIBAO_JOBS_DIR: await jobsWithoutReview() };
     first = await runCli(['run', '--report', 'yuquan-2023', '--period', '2023Q3'], { env });
   }, 60_000);
 

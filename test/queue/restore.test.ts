@@ -8,7 +8,6 @@ import { FsArchive } from '../../worker/archive/fs-archive.ts';
 import { loadJobDefinition } from '../../worker/config/job-definition.ts';
 import { quarterPeriod } from '../../worker/domain/period.ts';
 import { createLogger } from '../../worker/log.ts';
-import type { Prepared } from '../../worker/pipeline/prepare.ts';
 import { settingsFromEnv, type Settings } from '../../worker/pipeline/settings.ts';
 import { BRIEFINGS_QUEUE, JOB_NAME, JOB_OPTIONS } from '../../worker/queue/briefing-job.ts';
 import { startBriefingWorker, type RunningWorker } from '../../worker/queue/briefing-worker.ts';
@@ -82,7 +81,7 @@ describe('a restored archive does not silence email (real Redis, real SMTP serve
     const snapshot = await new FsArchive(settings.archiveDir).read(fx.id, '2023Q3', 1);
     const job = await loadJobDefinition(fx.jobsDir, fx.id);
     await until('the acceptance to be logged', async () => (await (await deliveries.getJobs(['completed'])).length) >= 2, 10_000);
-    const again = await queueDeliveries(settings, deliveries)(snapshot, { job } as Prepared, { to: [LEADER], cc: [], bcc: [] });
+    const again = await queueDeliveries(settings, deliveries)(snapshot, job, { to: [LEADER], cc: [], bcc: [] });
     expect(again).toMatchObject({ kind: 'queued', jobs: 0, recipients: [{ address: LEADER, state: 'already-sent', evidence: { messageId: b!.mail.messageId, via: 'smtp' } }] });
     await new Promise((r) => setTimeout(r, 500));
     expect(await toLeader()).toHaveLength(2);

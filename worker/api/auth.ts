@@ -1,8 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-export type ApiRole = 'viewer' | 'staff' | 'admin';
-const RANK: Record<ApiRole, number> = { viewer: 0, staff: 1, admin: 2 };
+/** viewer < staff < approver (签发) < admin. */
+export type ApiRole = 'viewer' | 'staff' | 'approver' | 'admin';
+const RANK: Record<ApiRole, number> = { viewer: 0, staff: 1, approver: 2, admin: 3 };
 
 export interface ApiToken {
   readonly role: ApiRole;
@@ -13,6 +14,8 @@ export interface ApiToken {
   readonly email?: string;
   /** The first day (UTC, YYYY-MM-DD) on which the token is no longer accepted. */
   readonly expires?: string;
+  /** The reports this token may reach (`reports=r1|r2`); absent: every report. */
+  readonly reports?: readonly string[];
 }
 
 export class TokenConfigError extends Error {
@@ -34,7 +37,8 @@ function realDate(s: string): boolean {
 /**
  * Tokens from `JIBAO_API_TOKENS` (comma separated) or the file named by `JIBAO_API_TOKENS_FILE`
  * (one per line, # comments), each `role:token` or `role:name:token`, optionally followed by
- * `:email=ADDRESS` (the address `send: "me"` goes to) and `:expires=YYYY-MM-DD`.
+ * `:email=ADDRESS` (the address `send: "me"` goes to), `:expires=YYYY-MM-DD` and
+ * `:reports=r1|r2` (the only reports it may reach; 403 on any other).
  * Only digests are kept in memory; no message ever shows a secret.
  */
 export function loadTokens(env: NodeJS.ProcessEnv = process.env): ApiToken[] {
@@ -47,7 +51,7 @@ export function loadTokens(env: NodeJS.ProcessEnv = process.env): ApiToken[] {
     // Trailing email=/expires= fields; the secret is the last part before them (a secret such as
     // "abc…==" is not taken for a field: only these two names are).
     const fields: Record<string, string> = {};
-    while (parts.length > 2 && /^(email|expires)=/.test(parts.at(-1)!)) {
+    while (parts.length > 2 && /^(email|expires|reports)=/.test(parts.at(-1)!)) {
       const f = parts.pop()!;
       const eq = f.indexOf('=');
       fields[f.slice(0, eq)] = f.slice(eq + 1);
@@ -55,10 +59,14 @@ export function loadTokens(env: NodeJS.ProcessEnv = process.env): ApiToken[] {
     const role = parts[0] as ApiRole;
     const label = parts.length === 3 ? parts[1] : role;
     if (!(role in RANK) || parts.length < 2 || parts.length > 3) {
-      throw new TokenConfigError(`API token entry ${i + 1} is not "role:token" or "role:name:token" (then optionally ":email=…:expires=YYYY-MM-DD") with role viewer, staff or admin`);
+      throw new TokenConfigError(`API token entry ${i + 1} is not "role:token" or "role:name:token" (then optionally ":email=…:expires=YYYY-MM-DD") with role viewer, staff, approver or admin`);
     }
     if (fields['email'] !== undefined && !EMAIL.test(fields['email'])) throw new TokenConfigError(`API token entry ${i + 1} (${label}): email= is not an email address`);
     if (fields['expires'] !== undefined && !realDate(fields['expires'])) throw new TokenConfigError(`API token entry ${i + 1} (${label}): expires= is not a date YYYY-MM-DD`);
+    const reports = fields['reports']?.split('|').map((r) => r.trim());
+    if (reports !== undefined && (reports.length === 0 || !reports.every((r) => /^[a-z0-9][a-z0-9-]*$/.test(r)))) {
+      throw new TokenConfigError(`API token entry ${i + 1} (${label}): reports= is not a list of report ids separated by |, e.g. reports=yuquan-2023|yuexiu-2023`);
+    }
     const secret = parts.at(-1)!;
     if (secret.length < 16) throw new TokenConfigError(`API token entry ${i + 1} (${label}) is shorter than 16 characters`);
     tokens.push({
@@ -67,6 +75,7 @@ export function loadTokens(env: NodeJS.ProcessEnv = process.env): ApiToken[] {
       digest: digest(secret),
       ...(fields['email'] !== undefined ? { email: fields['email'].toLowerCase() } : {}),
       ...(fields['expires'] !== undefined ? { expires: fields['expires'] } : {}),
+      ...(reports !== undefined ? { reports } : {}),
     });
   });
   return tokens;
@@ -87,6 +96,11 @@ export function isExpired(token: ApiToken, now: Date): boolean {
 
 export function allows(token: ApiToken, needed: ApiRole): boolean {
   return RANK[token.role] >= RANK[needed];
+}
+
+/** Whether the token may reach this report: a token without `reports=` reaches every one. */
+export function mayAccessReport(token: ApiToken, report: string): boolean {
+  return token.reports === undefined || token.reports.includes(report);
 }
 
 /** `JIBAO_SEND_ME_DOMAINS=example.gov.cn,stats.example.org`: domains any staff token may send "me" to. */

@@ -395,6 +395,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerReturnsRoutes(app, { settings: deps.settings, need, report });
 
   app.get<{ Params: { id: string } }>('/api/snapshots/:id/manifest', { preHandler: need('viewer') }, async (req) => (await snapshotFor(req.params.id)).manifest);
+  await app.register((await import('./approvals.ts')).approvalsApi, deps);
 
   return app;
 }

@@ -1,5 +1,5 @@
 import { storeHolding } from './fs-archive.ts';
-import type { SnapshotRef } from './snapshot.ts';
+import type { ApprovalGuard, ApprovalRecord, SnapshotRef } from './snapshot.ts';
 
 /**
  * Records one line of a snapshot's delivery log through the store that holds the snapshot, so
@@ -8,4 +8,13 @@ import type { SnapshotRef } from './snapshot.ts';
  */
 export function recordDelivery(ref: SnapshotRef, record: object): Promise<void> {
   return storeHolding(ref).recordDelivery(ref, record);
+}
+
+/** Records an approval or rejection through the store that holds the snapshot (its digest enters the ledger). */
+export function recordApproval(ref: SnapshotRef, record: ApprovalRecord, guard?: ApprovalGuard): Promise<void> {
+  return storeHolding(ref).recordApproval(ref, record, guard);
+}
+
+export function readApprovals(ref: SnapshotRef): Promise<ApprovalRecord[]> {
+  return storeHolding(ref).readApprovals(ref);
 }

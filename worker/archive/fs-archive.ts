@@ -4,9 +4,9 @@ import { chmod, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promi
 import { parsePeriod, periodEndDate } from '../domain/period.ts';
 import { sha256 } from './digest.ts';
 import { withFileLock } from './file-lock.ts';
-import { appendLedger, appendSynced, LEDGER_LOCK_NAME, LEDGER_NAME, readLedger, type LedgerRecord, type ParsedLedger } from './ledger.ts';
+import { appendLedger, appendSynced, isVersionEntry, LEDGER_LOCK_NAME, LEDGER_NAME, readLedger, type LedgerRecord, type ParsedLedger } from './ledger.ts';
 import { SIGNATURE_NAME, signerFromEnv, type ManifestSignature, type Signer } from './signing.ts';
-import type { Manifest, ManifestChain, ManifestLink, SnapshotFile, SnapshotRef, SnapshotStore, VerifyReport, VerifyScope } from './snapshot.ts';
+import type { ApprovalGuard, ApprovalRecord, Manifest, ManifestChain, ManifestLink, SnapshotFile, SnapshotRef, SnapshotStore, VerifyReport, VerifyScope } from './snapshot.ts';
 import { verifyArchive } from './verify.ts';
 
 const VERSION_DIR = /^v(\d+)$/;
@@ -16,6 +16,11 @@ export const MANIFEST_NAME = 'manifest.json';
 /** A version's delivery log lives beside its folder, so the write-once folder never changes. */
 export function deliveryLogName(version: number): string {
   return `v${version}.deliveries.jsonl`;
+}
+
+/** A version's approvals and rejections, beside its folder like the delivery log. */
+export function approvalLogName(version: number): string {
+  return `v${version}.approvals.jsonl`;
 }
 
 export interface FsArchiveOptions {
@@ -99,15 +104,15 @@ export class FsArchive implements SnapshotStore {
 
   /** The digest the history knows for a version: the ledger's, else (legacy, or no ledger) its manifest on disk. */
   private async digestOf(report: string, period: string, version: number, ledger: ParsedLedger | null): Promise<string | undefined> {
-    const recorded = [...(ledger?.lines ?? [])].reverse().find((l) => l.entry && l.entry.kind !== 'delivery' && l.entry.period === period && l.entry.version === version)?.entry;
-    if (recorded && recorded.kind !== 'delivery' && recorded.manifest) return recorded.manifest;
+    const recorded = [...(ledger?.lines ?? [])].reverse().find((l) => l.entry && isVersionEntry(l.entry) && l.entry.period === period && l.entry.version === version)?.entry;
+    if (recorded && isVersionEntry(recorded) && recorded.manifest) return recorded.manifest;
     const text = await readFile(path.join(this.periodDir(report, period), `v${version}`, MANIFEST_NAME)).catch(() => undefined);
     return text ? sha256(text) : undefined;
   }
 
   /** Highest version of a period on disk or in the ledger: a deleted or pruned number is never reused. */
   private async highestVersion(report: string, period: string, ledger: ParsedLedger | null): Promise<number | null> {
-    const known = [...(await this.versions(report, period)), ...(ledger?.lines ?? []).flatMap((l) => (l.entry && l.entry.kind !== 'delivery' && l.entry.period === period ? [l.entry.version] : []))];
+    const known = [...(await this.versions(report, period)), ...(ledger?.lines ?? []).flatMap((l) => (l.entry && isVersionEntry(l.entry) && l.entry.period === period ? [l.entry.version] : []))];
     return known.length ? Math.max(...known) : null;
   }
 
@@ -184,6 +189,7 @@ export class FsArchive implements SnapshotStore {
       await rename(dir, gone);
       await removeTree(gone);
       await rm(path.join(this.periodDir(report, period), deliveryLogName(version)), { force: true });
+      await rm(path.join(this.periodDir(report, period), approvalLogName(version)), { force: true });
     });
   }
 
@@ -197,6 +203,21 @@ export class FsArchive implements SnapshotStore {
       await append([{ kind: 'delivery', period: ref.period, version: ref.version, sha256: sha256(line) }]);
       await appendSynced(path.join(this.periodDir(ref.report, ref.period), deliveryLogName(ref.version)), line + '\n');
     });
+  }
+
+  /** Ledger first, then the line, as for deliveries: a crash between shows as a deleted record, never a forged one. */
+  async recordApproval(ref: SnapshotRef, record: ApprovalRecord, guard?: ApprovalGuard): Promise<void> {
+    const line = JSON.stringify(record);
+    await this.history(ref.report, async (_ledger, append) => {
+      guard?.(await this.readApprovals(ref), await this.latestVersion(ref.report, ref.period));
+      await append([{ kind: 'approval', period: ref.period, version: ref.version, sha256: sha256(line) }]);
+      await appendSynced(path.join(this.periodDir(ref.report, ref.period), approvalLogName(ref.version)), line + '\n');
+    });
+  }
+
+  async readApprovals(ref: SnapshotRef): Promise<ApprovalRecord[]> {
+    const text = await readFile(path.join(this.periodDir(ref.report, ref.period), approvalLogName(ref.version)), 'utf8').catch(() => '');
+    return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as ApprovalRecord);
   }
 
   verify(scope: VerifyScope = {}): Promise<VerifyReport> {

@@ -16,7 +16,12 @@ export type LedgerRecord =
   /** A version was removed under retention (a tombstone). */
   | { readonly kind: 'pruned'; readonly period: string; readonly version: number; readonly manifest: string | null }
   /** A line was appended to a version's delivery log; `sha256` is of that line's text. */
-  | { readonly kind: 'delivery'; readonly period: string; readonly version: number; readonly sha256: string; readonly legacy?: true };
+  | { readonly kind: 'delivery'; readonly period: string; readonly version: number; readonly sha256: string; readonly legacy?: true }
+  /** A line was appended to a version's approval log (签发 or rejection); `sha256` is of that line's text. */
+  | { readonly kind: 'approval'; readonly period: string; readonly version: number; readonly sha256: string };
+
+/** Entries that store or remove a version (the others annotate one). */
+export const isVersionEntry = (e: LedgerRecord): e is Extract<LedgerRecord, { kind: 'snapshot' | 'pruned' }> => e.kind === 'snapshot' || e.kind === 'pruned';
 
 export type LedgerEntry = LedgerRecord & { readonly seq: number; readonly prev: string | null; readonly at: string };
 
@@ -50,7 +55,7 @@ export function parseLedger(text: string): ParsedLedger {
     let entry: LedgerEntry | undefined;
     try {
       entry = JSON.parse(t) as LedgerEntry;
-      if (typeof entry !== 'object' || entry === null || !['snapshot', 'pruned', 'delivery'].includes(entry.kind) || typeof entry.period !== 'string' || !Number.isInteger(entry.version)) {
+      if (typeof entry !== 'object' || entry === null || !['snapshot', 'pruned', 'delivery', 'approval'].includes(entry.kind) || typeof entry.period !== 'string' || !Number.isInteger(entry.version)) {
         breaks.push({ line: n, detail: 'not a ledger entry' });
         entry = undefined;
       }

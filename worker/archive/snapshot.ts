@@ -54,7 +54,32 @@ export interface Manifest {
   readonly files: readonly ManifestFile[];
   /** Absent in legacy (manifestVersion 1) snapshots. */
   readonly chain?: ManifestChain;
+  /** Present when the snapshot was made as a draft: it reaches the recipients only once approved. */
+  readonly review?: ManifestReview;
 }
+
+export interface ManifestReview {
+  readonly reviewers: readonly string[];
+  readonly approveWithinHours?: number;
+}
+
+/**
+ * One sign-off decision on a snapshot (`vN.approvals.jsonl` beside it), append-only: who, in
+ * which role, when, and on which content (the manifest's digest), with the approver's words.
+ */
+export interface ApprovalRecord {
+  readonly decision: 'approved' | 'rejected';
+  readonly by: string;
+  /** The API token's role, or `operator` for the CLI on the server. */
+  readonly role: string;
+  readonly at: string;
+  readonly comment?: string;
+  /** sha256 of the snapshot's manifest.json. */
+  readonly contentDigest: string;
+}
+
+/** Runs under the report's ledger lock before an approval record is appended; throws to refuse it. */
+export type ApprovalGuard = (existing: readonly ApprovalRecord[], latestVersion: number | undefined) => void;
 
 export interface SnapshotRef {
   readonly report: string;
@@ -95,6 +120,14 @@ export interface SnapshotStore {
    * forged, edited or deleted record is found by `verify`. The record is stored as one JSON line.
    */
   recordDelivery(ref: SnapshotRef, record: object): Promise<void>;
+  /**
+   * Appends an approval or rejection beside the snapshot and enters its digest in the history
+   * (like a delivery record). `guard` sees the records so far and the period's newest version
+   * under the same lock, so two approvers cannot both record conflicting decisions.
+   */
+  recordApproval(ref: SnapshotRef, record: ApprovalRecord, guard?: ApprovalGuard): Promise<void>;
+  /** The approval log of a snapshot, oldest first. */
+  readApprovals(ref: SnapshotRef): Promise<ApprovalRecord[]>;
   /** Checks the stored history: every finding by its code (see verify-codes.ts). */
   verify(scope?: VerifyScope): Promise<VerifyReport>;
 }

@@ -14,6 +14,8 @@ export const PROBLEM_CODES = [
   'SYMLINK', // a symbolic link inside the archive (never followed)
   'DELIVERY_FORGED', // a delivery record the history does not hold (added or edited)
   'DELIVERY_DELETED', // a delivery record the history holds, gone from the log
+  'APPROVAL_FORGED', // an approval or rejection the history does not hold (added or edited)
+  'APPROVAL_DELETED', // an approval or rejection the history holds, gone from the log
   'SIGNATURE_INVALID', // a signature that does not verify with the given public key
   'SIGNATURE_MISSING', // a public key was given, and something written under signing is unsigned
 ] as const;

@@ -11,6 +11,7 @@ import { compareDeliveryLog } from './verify-deliveries.ts';
 const MANIFEST = 'manifest.json';
 const VERSION_DIR = /^v(\d+)$/;
 const DELIVERY_LOG = /^v(\d+)\.deliveries\.jsonl$/;
+const APPROVAL_LOG = /^v(\d+)\.approvals\.jsonl$/;
 
 /**
  * Checks a filesystem archive against its own history: every file against its manifest, every
@@ -53,6 +54,7 @@ interface Recorded {
   snapshot?: { entry: Extract<LedgerEntry, { kind: 'snapshot' }>; line: number };
   pruned?: Extract<LedgerEntry, { kind: 'pruned' }>;
   deliveries: string[];
+  approvals: string[];
 }
 
 const key = (period: string, version: number) => `${period}/v${version}`;
@@ -63,9 +65,10 @@ function indexLedger(ledger: ParsedLedger | null): Map<string, Recorded> {
     const e = l.entry;
     if (!e) return;
     const k = key(e.period, e.version);
-    const r = index.get(k) ?? { deliveries: [] };
+    const r = index.get(k) ?? { deliveries: [], approvals: [] };
     if (e.kind === 'snapshot') r.snapshot = { entry: e, line };
     else if (e.kind === 'pruned') r.pruned = e;
+    else if (e.kind === 'approval') r.approvals.push(e.sha256);
     else r.deliveries.push(e.sha256);
     index.set(k, r);
   });
@@ -100,6 +103,7 @@ async function verifyReport(root: string, report: string, checker: SignatureChec
   // The folder as it is: periods, version folders, delivery logs; anything else is stray.
   const onDisk: { period: string; version: number }[] = [];
   const logs: { period: string; version: number }[] = [];
+  const approvalLogs: { period: string; version: number }[] = [];
   for (const p of await sortedEntries(dir)) {
     if (p.name === LEDGER_NAME || p.name === LEDGER_LOCK_NAME) continue;
     if (p.isSymbolicLink()) findings.push(problem('SYMLINK', { report, path: p.name }, 'a symbolic link where a period folder belongs; not followed'));
@@ -109,9 +113,11 @@ async function verifyReport(root: string, report: string, checker: SignatureChec
         const rel = `${p.name}/${e.name}`;
         const v = VERSION_DIR.exec(e.name);
         const log = DELIVERY_LOG.exec(e.name);
-        if (e.isSymbolicLink()) findings.push(problem('SYMLINK', { report, period: p.name, ...(v || log ? { version: Number((v ?? log)![1]) } : {}), path: rel }, 'a symbolic link inside the archive; not followed'));
+        const alog = APPROVAL_LOG.exec(e.name);
+        if (e.isSymbolicLink()) findings.push(problem('SYMLINK', { report, period: p.name, ...(v || log || alog ? { version: Number((v ?? log ?? alog)![1]) } : {}), path: rel }, 'a symbolic link inside the archive; not followed'));
         else if (v && e.isDirectory()) onDisk.push({ period: p.name, version: Number(v[1]) });
         else if (log && e.isFile()) logs.push({ period: p.name, version: Number(log[1]) });
+        else if (alog && e.isFile()) approvalLogs.push({ period: p.name, version: Number(alog[1]) });
         else findings.push(problem('FILE_STRAY', { report, period: p.name, path: rel }, 'neither a version folder nor a delivery log'));
       }
     }
@@ -122,7 +128,8 @@ async function verifyReport(root: string, report: string, checker: SignatureChec
   let chainedWithoutLedger = false;
   for (const s of onDisk) {
     snapshots.push(`${report}/${s.period}/v${s.version}`);
-    const chained = await verifyVersion(ctx, s.period, s.version, logs.some((l) => l.period === s.period && l.version === s.version));
+    const has = (list: typeof logs) => list.some((l) => l.period === s.period && l.version === s.version);
+    const chained = await verifyVersion(ctx, s.period, s.version, has(logs), has(approvalLogs));
     if (chained && !ledger) chainedWithoutLedger = true;
   }
   if (chainedWithoutLedger) findings.push(problem('LEDGER_BROKEN', { report, path: LEDGER_NAME }, 'no ledger, but chained snapshots exist: the ledger was deleted'));
@@ -135,7 +142,10 @@ async function verifyReport(root: string, report: string, checker: SignatureChec
     const where = { report, period, version };
     if (r.pruned) findings.push(info('PRUNED', where, `removed under the retention policy on ${r.pruned.at}; manifest SHA-256 ${r.pruned.manifest?.slice(0, 16) ?? 'unknown'}…`));
     else if (r.snapshot) findings.push(problem('VERSION_DELETED', where, `the ledger recorded it on ${r.snapshot.entry.at}, it is gone, and it was not pruned`));
-    else if (r.deliveries.length) findings.push(problem('VERSION_DELETED', where, 'the ledger holds delivery records for a version that is not on disk'));
+    else if (r.deliveries.length || r.approvals.length) findings.push(problem('VERSION_DELETED', where, 'the ledger holds delivery or approval records for a version that is not on disk'));
+  }
+  for (const l of approvalLogs) {
+    if (!onDisk.some((s) => s.period === l.period && s.version === l.version)) findings.push(problem('FILE_STRAY', { report, period: l.period, version: l.version, path: `${l.period}/v${l.version}.approvals.jsonl` }, 'an approval log for a version that is not on disk'));
   }
   for (const l of logs) {
     if (!onDisk.some((s) => s.period === l.period && s.version === l.version)) findings.push(problem('FILE_STRAY', { report, period: l.period, version: l.version, path: `${l.period}/v${l.version}.deliveries.jsonl` }, 'a delivery log for a version that is not on disk'));
@@ -168,7 +178,7 @@ function checkLedgerSignatures(ctx: ReportContext, ledger: ParsedLedger, checker
 }
 
 /** Checks one version folder; returns whether its manifest is chained. */
-async function verifyVersion(ctx: ReportContext, period: string, version: number, hasLog: boolean): Promise<boolean> {
+async function verifyVersion(ctx: ReportContext, period: string, version: number, hasLog: boolean, hasApprovals: boolean): Promise<boolean> {
   const where: Where = { report: ctx.report, period, version };
   const at = (p: string): Where => ({ ...where, path: `${period}/v${version}/${p}` });
   const vdir = path.join(ctx.dir, period, `v${version}`);
@@ -208,6 +218,14 @@ async function verifyVersion(ctx: ReportContext, period: string, version: number
       out.push(d.kind === 'deleted'
         ? problem('DELIVERY_DELETED', logWhere, `the ledger's delivery record ${d.record} for this version is not in the log`)
         : problem('DELIVERY_FORGED', { ...logWhere, path: `${logWhere.path}:${d.line}` }, d.kind === 'edited' ? 'the line differs from the record the ledger holds' : 'a line the ledger never recorded'));
+    }
+    // Approvals the same way: a sign-off written into the file by hand is forged.
+    const approvals = hasApprovals ? await readFile(path.join(ctx.dir, period, `v${version}.approvals.jsonl`), 'utf8') : '';
+    const aWhere: Where = { ...where, path: `${period}/v${version}.approvals.jsonl` };
+    for (const d of compareDeliveryLog(approvals, recorded?.approvals ?? [])) {
+      out.push(d.kind === 'deleted'
+        ? problem('APPROVAL_DELETED', aWhere, `the ledger's approval record ${d.record} for this version is not in the log`)
+        : problem('APPROVAL_FORGED', { ...aWhere, path: `${aWhere.path}:${d.line}` }, d.kind === 'edited' ? 'the line differs from the record the ledger holds' : 'a line the ledger never recorded'));
     }
   }
   return chained;

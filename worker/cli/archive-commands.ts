@@ -5,6 +5,7 @@ import { FsArchive } from '../archive/fs-archive.ts';
 import { loadChecker, SIGNING_KEY_ENV, signerFromEnv, SigningKeyError } from '../archive/signing.ts';
 import type { Finding, VerifyReport } from '../archive/verify-codes.ts';
 import { readDeliveryLog } from '../delivery/deliver.ts';
+import { reviewState } from '../pipeline/review.ts';
 import { settingsFromEnv } from '../pipeline/settings.ts';
 import { loadJobDefinition } from '../config/job-definition.ts';
 import { guarded, out } from './common.ts';
@@ -58,9 +59,14 @@ export function registerArchiveCommands(program: Command): void {
         for (const t of m.template) out(`  ${t.sha256}  ${t.path}`);
         out('fonts');
         for (const f of m.fonts) out(`  ${f.sha256}  ${f.role}: ${f.postscriptName} (${f.file})`);
+        const { state, approvals } = await reviewState(new FsArchive(settingsFromEnv().archiveDir), snap);
+        if (m.review) out(`review     ${state.kind}${state.kind === 'superseded' ? ` by v${state.by}` : ''} · reviewers ${m.review.reviewers.join(', ')}${m.review.approveWithinHours ? ` · within ${m.review.approveWithinHours} h` : ''}`);
+        else out('review     not required (sent when made)');
+        out(`approvals  ${approvals.length === 0 ? 'none' : ''}`);
+        for (const a of approvals) out(`  ${a.at}  ${a.decision.padEnd(8)}  ${a.by} (${a.role})${a.comment ? `  “${a.comment}”` : ''}`);
         const log = await readDeliveryLog(snap);
         out(`deliveries ${log.length === 0 ? 'none' : ''}`);
-        for (const r of log) out(`  ${r.at}  ${r.status.padEnd(6)}  ${r.kind.padEnd(3)} ${r.address}  ${r.via}  ${r.messageId}${r.reason ? `  ${r.reason}` : ''}`);
+        for (const r of log) out(`  ${r.at}  ${r.status.padEnd(6)}  ${r.kind.padEnd(3)} ${r.address}${r.purpose === 'review' ? ' [reviewer]' : ''}  ${r.via}  ${r.messageId}${r.reason ? `  ${r.reason}` : ''}`);
       }),
     );
 

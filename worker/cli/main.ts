@@ -18,6 +18,7 @@ import { countsLine, figuresOption, guarded, out, periodOption, rel, reportOptio
 import { registerQueueCommands } from './queue-commands.ts';
 import { registerArchiveCommands } from './archive-commands.ts';
 import { registerFiguresCommands } from './figures-commands.ts';
+import { registerReviewCommands } from './review-commands.ts';
 import { InputError } from '../domain/issues.ts';
 import { decodeText } from '../sources/table-file.ts';
 
@@ -66,6 +67,7 @@ program
       const pdf = snapshot.manifest.files.find((x) => x.path === 'briefing.pdf')!;
       out(`  snapshot  ${rel(snapshot.dir)} (version ${snapshot.version}${snapshot.manifest.supersedes ? `, supersedes v${snapshot.manifest.supersedes}` : ''})`);
       out(`  pdf       ${rel(snapshot.pdf)} (${Math.round(pdf.bytes / 1024)} KB, rendered in ${Math.round(result.renderMs)} ms)`);
+      if (result.draft) out(`  review    draft: mailed to the reviewers only; approve with \`jibao approve ${snapshot.report}/${snapshot.period}/v${snapshot.version}\``);
       if (!delivery) out('  email     not sent (--no-send)');
       else if (delivery.kind === 'inline') {
         for (const r of delivery.sent) out(`  email     ${r.address} (${r.kind}) ${r.file ? `→ ${rel(r.file)}` : `sent, ${r.messageId}`}`);
@@ -133,7 +135,9 @@ program
       out(`ok  targets         ${rel(job.targetsFile)} (${report.indicators.length} indicators, ${report.tasks.length} tasks, ${report.sections.length} sections)`);
       await compileTemplate(settings.templatesDir, job.template);
       await compileTemplate(settings.templatesDir, 'email-text');
-      out(`ok  templates       ${job.template}, email-text`);
+      // A report under review mails its drafts with the reviewers' templates.
+      if (job.review?.required) await Promise.all(['email-review-text', 'email-review-html'].map((t) => compileTemplate(settings.templatesDir, t)));
+      out(`ok  templates       ${job.template}, email-text${job.review?.required ? ', email-review-text, email-review-html' : ''}`);
       if (!o.period) {
         if (o.figures) throw new InvalidArgumentError('--figures needs --period');
         out('(give --period to check the figures of a period too)');
@@ -206,6 +210,7 @@ async function writeAtomically(file: string, data: Uint8Array | string): Promise
 registerQueueCommands(program);
 registerArchiveCommands(program);
 registerFiguresCommands(program);
+registerReviewCommands(program);
 
 program.exitOverride((err) => {
   // commander's own usage errors: print nothing more, exit 1 (bad input); help and version exit 0.

@@ -125,6 +125,18 @@ export const jobDefinitionSchema = z.strictObject({
     bcc: z.array(email).default([]),
   }),
   operators: z.array(email).default([]),
+  /**
+   * 审核、签发: every run is archived as a draft and mailed to the reviewers only; an approval
+   * (jibao approve, the API) delivers exactly that PDF to the recipients. Absent: sent at once.
+   */
+  review: z
+    .strictObject({
+      required: z.boolean().default(true),
+      reviewers: z.array(email).min(1, 'expected at least one reviewer'),
+      /** A draft not approved (or rejected) within this many hours alerts the operators, once. */
+      approve_within_hours: z.number().positive().optional(),
+    })
+    .optional(),
   mail: z.strictObject({
     from: email,
     /** Larger PDFs are sent as a download link when JIBAO_PUBLIC_URL is set (attached otherwise). */

@@ -42,7 +42,12 @@ export interface DeliveryRecord {
   readonly attempt?: string;
   /** This send follows an intent whose outcome is unknown (the one permitted resend). */
   readonly resend?: boolean;
+  /** `review`: the draft mailed to a reviewer (审核稿), not the briefing to a recipient. Absent: the briefing. */
+  readonly purpose?: MailPurpose;
 }
+
+/** The briefing to its recipients, or the draft to its reviewers: separate deliveries, separate ids. */
+export type MailPurpose = 'briefing' | 'review';
 
 export type DeliveryState = 'intent' | 'accepted' | 'failed';
 
@@ -98,8 +103,8 @@ export function deliveryTargets(r: Recipients): DeliveryTarget[] {
  * Deterministic per snapshot content × recipient: the queue's job id and the log's key. The
  * content digest makes a version number reused after an archive restore a new delivery.
  */
-export function deliveryId(s: { report: string; period: string; version: number }, contentDigest: string, address: string): string {
-  return `delivery_${s.report}_${s.period}_v${s.version}_${contentDigest.slice(0, 16)}_${sha256(address.trim().toLowerCase()).slice(0, 16)}`;
+export function deliveryId(s: { report: string; period: string; version: number }, contentDigest: string, address: string, purpose: MailPurpose = 'briefing'): string {
+  return `${purpose === 'review' ? 'review' : 'delivery'}_${s.report}_${s.period}_v${s.version}_${contentDigest.slice(0, 16)}_${sha256(address.trim().toLowerCase()).slice(0, 16)}`;
 }
 
 /** The id before content digests (logs written by earlier releases), so an upgrade does not resend. */
@@ -186,7 +191,43 @@ export async function composeBriefingMail(settings: Settings, snapshot: Snapshot
   };
 }
 
+/**
+ * The mail to a draft's reviewers: the draft PDF itself (the very bytes an approval sends on),
+ * its status counts, plausibility warnings and 更正说明, and how to sign it off or send it back.
+ */
+export async function composeReviewMail(settings: Settings, snapshot: SnapshotRef, mail: MailSettings, reviewers: Recipients, note?: string): Promise<BriefingMail> {
+  const model = JSON.parse(await readFile(path.join(snapshot.dir, 'data/model.json'), 'utf8')) as BriefingModel;
+  const pdf = await readFile(snapshot.pdf);
+  const idPart = encodeURIComponent(`${snapshot.report}_${snapshot.period}_v${snapshot.version}`);
+  const base = mail.publicUrl?.replace(/\/$/, '');
+  const link = pdf.byteLength > mail.maxAttachmentBytes && base ? `${base}/api/snapshots/${idPart}/pdf` : null;
+  const hours = snapshot.manifest.review?.approveWithinHours;
+  const deadline = hours ? new Date(Date.parse(snapshot.manifest.createdAt) + hours * 3600_000) : null;
+  const context = {
+    ...model,
+    note: note ?? model.note,
+    delivery: { link, archived: `${snapshot.report}/${snapshot.period}/v${snapshot.version}`, attached: link === null },
+    review: {
+      id: `${snapshot.report}/${snapshot.period}/v${snapshot.version}`,
+      supersedes: snapshot.manifest.supersedes,
+      deadline: deadline ? deadline.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : null,
+      api: base ? `${base}/api/snapshots/${idPart}` : null,
+    },
+  };
+  const [text, html] = await Promise.all([compileTemplate(settings.templatesDir, 'email-review-text'), compileTemplate(settings.templatesDir, 'email-review-html')]);
+  return {
+    from: mail.from,
+    recipients: { to: reviewers.to, cc: reviewers.cc, bcc: [] },
+    subject: `【待审核】${model.report.sampleData ? '【示例数据】' : ''}${model.briefing.title}（${model.briefing.name}第${model.briefing.issueNumber}期，第${snapshot.version}版）`,
+    text: text.render(context),
+    html: html.render(context),
+    ...(link ? {} : { attachment: { name: `【审核稿】${model.briefing.title}.pdf`, pdf } }),
+  };
+}
+
 export interface DeliverOptions {
+  /** `review`: a draft to a reviewer; its id and records stay apart from the briefing's. */
+  readonly purpose?: MailPurpose;
   readonly recorder?: DeliveryRecorder;
   /** Called right before the message goes out (a queued job checks it still holds its lock). */
   readonly beforeSend?: () => Promise<void>;
@@ -208,9 +249,10 @@ export async function deliverOne(snapshot: SnapshotRef, mail: BriefingMail, targ
   const recorder = opts.recorder ?? fileRecorder;
   const clock = opts.clock ?? (() => new Date());
   const contentDigest = await snapshotDigest(snapshot);
-  const id = deliveryId(snapshot, contentDigest, target.address);
+  const purpose = opts.purpose ?? 'briefing';
+  const id = deliveryId(snapshot, contentDigest, target.address, purpose);
   const legacy = legacyDeliveryId(snapshot, target.address);
-  const mine = (await readDeliveryLog(snapshot)).filter((r) => r.deliveryId === id || (r.contentDigest === undefined && r.deliveryId === legacy));
+  const mine = (await readDeliveryLog(snapshot)).filter((r) => r.deliveryId === id || (purpose === 'briefing' && r.contentDigest === undefined && r.deliveryId === legacy));
   const done = mine.find((r) => r.status === 'sent');
   if (done) return { kind: 'already-sent', evidence: done };
   const settled = new Set(mine.filter((r) => r.status === 'failed' && r.attempt).map((r) => r.attempt));
@@ -222,7 +264,7 @@ export async function deliverOne(snapshot: SnapshotRef, mail: BriefingMail, targ
   }
   await opts.beforeSend?.();
   const attempt = randomUUID();
-  const base = { deliveryId: id, ...target, via, messageId, contentDigest, attempt, ...(maybeSent.length > 0 ? { resend: true } : {}) };
+  const base = { deliveryId: id, ...target, via, messageId, contentDigest, attempt, ...(maybeSent.length > 0 ? { resend: true } : {}), ...(purpose === 'review' ? { purpose } : {}) };
   // If this line cannot be written, nothing has been sent yet: the error is an ordinary retry.
   await recorder.append(snapshot, { ...base, status: 'intent', state: 'intent', accepted: [], rejected: [], at: clock().toISOString() });
   let receipt;

@@ -11,7 +11,8 @@ import type { PdfAttachment } from '../render/pdf.ts';
 import { renderInProcess, type Renderer } from '../render/renderer.ts';
 import { describeChanges, type SnapshotFacts } from '../domain/changes.ts';
 import type { Recipients } from '../delivery/message.ts';
-import { composeBriefingMail, deliverInline, deliveryTargets, type DeliveryRecord, type DeliveryTarget, type RecipientOutcome } from '../delivery/deliver.ts';
+import { composeBriefingMail, composeReviewMail, deliverInline, deliveryTargets, type DeliveryRecord, type DeliveryTarget, type MailPurpose, type RecipientOutcome } from '../delivery/deliver.ts';
+import type { JobDefinition } from '../config/job-definition.ts';
 import { prepareBriefing, type BriefingRequest, type Prepared, type Stage } from './prepare.ts';
 import { PACKAGE_VERSION, type Settings } from './settings.ts';
 
@@ -19,7 +20,7 @@ export interface RunOptions extends BriefingRequest {
   readonly trigger: Trigger;
   /** false: archive only, send nothing. */
   readonly send?: boolean;
-  /** Replaces the job's recipients for this run. */
+  /** Replaces the job's recipients for this run (not for a report under review: its draft goes to the reviewers). */
   readonly recipients?: Recipients;
 }
 
@@ -32,6 +33,8 @@ export type RunResult =
       readonly renderMs: number;
       /** An earlier attempt of the same queued job had archived this snapshot already. */
       readonly reused: boolean;
+      /** Archived as a draft (the job requires review): mailed to the reviewers only. */
+      readonly draft: boolean;
     }
   | { readonly kind: 'not-ready'; readonly reason: string };
 
@@ -46,15 +49,24 @@ export type DeliveryOutcome =
   /** `jobs`: delivery jobs queued now; `recipients`: what became of each one. */
   | { readonly kind: 'queued'; readonly jobs: number; readonly recipients: readonly RecipientOutcome[] };
 
-/** How a snapshot reaches its recipients: sent here and now, or one queued job per recipient. */
-export type Deliver = (snapshot: SnapshotRef, p: Prepared, recipients: Recipients, note?: string) => Promise<DeliveryOutcome>;
+/**
+ * How a snapshot reaches its recipients (or, `purpose: 'review'`, a draft its reviewers): sent
+ * here and now, or one queued job per address.
+ */
+export type Deliver = (snapshot: SnapshotRef, job: JobDefinition, recipients: Recipients, note?: string, purpose?: MailPurpose) => Promise<DeliveryOutcome>;
 
-export const deliverNow = (settings: Settings): Deliver => async (snapshot, p, recipients, note) => {
-  const mail = await composeBriefingMail(settings, snapshot, mailSettings(settings, p.job), recipients, note);
-  return { kind: 'inline', ...(await deliverInline(settings, snapshot, mail, deliveryTargets(recipients))) };
+export const deliverNow = (settings: Settings): Deliver => async (snapshot, job, recipients, note, purpose = 'briefing') => {
+  const compose = purpose === 'review' ? composeReviewMail : composeBriefingMail;
+  const mail = await compose(settings, snapshot, mailSettings(settings, job), recipients, note);
+  return { kind: 'inline', ...(await deliverInline(settings, snapshot, mail, deliveryTargets(recipients), 3, 1000, { purpose })) };
 };
 
-export function mailSettings(settings: Settings, job: Prepared['job']) {
+/** A draft's reviewers, as the snapshot recorded them when it was made. */
+export function reviewersOf(snapshot: SnapshotRef): Recipients {
+  return { to: [...(snapshot.manifest.review?.reviewers ?? [])], cc: [], bcc: [] };
+}
+
+export function mailSettings(settings: Settings, job: JobDefinition) {
   return { from: job.mail.from, maxAttachmentBytes: job.mail.max_attachment_bytes, ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}) };
 }
 
@@ -144,14 +156,18 @@ export async function runBriefing(opts: RunOptions, settings: Settings, hooks: R
     }
   }
 
+  // The snapshot says whether it is a draft (a retried job reuses what the first attempt made).
+  const draft = snapshot.manifest.review !== undefined;
   let delivery: DeliveryOutcome | null = null;
   if (opts.send !== false) {
     await hooks.fence?.check('deliver');
     onStage('delivering');
+    const deliver = hooks.deliver ?? deliverNow(settings);
     // Each recipient's send is logged with the snapshot; a retried job skips those already sent.
-    delivery = await (hooks.deliver ?? deliverNow(settings))(snapshot, p, opts.recipients ?? p.job.recipients, opts.note);
+    // A draft goes to its reviewers and nobody else, whatever recipients the run named.
+    delivery = draft ? await deliver(snapshot, p.job, reviewersOf(snapshot), opts.note, 'review') : await deliver(snapshot, p.job, opts.recipients ?? p.job.recipients, opts.note);
   }
-  return { kind: 'done', snapshot, prepared: p, delivery, renderMs, reused: earlier !== undefined };
+  return { kind: 'done', snapshot, prepared: p, delivery, renderMs, reused: earlier !== undefined, draft };
 }
 
 /** A rerun states what differs from the version it supersedes (更正说明), in the briefing and the email. */
@@ -187,6 +203,9 @@ async function archiveSnapshot(archive: FsArchive, settings: Settings, p: Prepar
         template,
         fonts: fontDigests,
         generator: { name: 'jibao', version: PACKAGE_VERSION },
+        ...(p.job.review?.required
+          ? { review: { reviewers: p.job.review.reviewers, ...(p.job.review.approve_within_hours ? { approveWithinHours: p.job.review.approve_within_hours } : {}) } }
+          : {}),
       },
       files: [
         { path: PDF_NAME, data: rendered.pdf },

@@ -58,6 +58,8 @@ export interface BriefingJobResult {
   readonly deliveries?: number;
   /** True when an earlier attempt of this job had already archived the snapshot. */
   readonly reused: boolean;
+  /** Archived as a draft awaiting approval: `delivery` then describes the mail to its reviewers. */
+  readonly draft?: boolean;
   readonly renderMs: number;
 }
 

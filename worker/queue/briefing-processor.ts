@@ -79,6 +79,7 @@ export function briefingProcessor(deps: ProcessorDeps) {
         delivery: deliverySummary(result.delivery),
         ...(result.delivery?.kind === 'queued' ? { deliveries: result.delivery.jobs } : {}),
         reused: result.reused,
+        ...(result.draft ? { draft: true } : {}),
         renderMs: Math.round(result.renderMs),
       };
     } catch (e) {

@@ -13,6 +13,8 @@ export const deliveryJobSchema = z.strictObject({
   /** The To/Cc headers every recipient's copy shows. */
   headers: z.strictObject({ to: z.array(z.string()), cc: z.array(z.string()) }),
   note: z.string().optional(),
+  /** `review`: the draft to a reviewer (审核稿); absent: the briefing to a recipient. */
+  purpose: z.enum(['briefing', 'review']).optional(),
   /** sha256 of the snapshot's manifest.json when queued: a different snapshot under the same version is not sent. */
   contentDigest: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   /** The server's acceptance, kept here when the delivery log could not be written: a retry only records it. */

@@ -4,6 +4,7 @@ import { loadJobDefinition } from '../config/job-definition.ts';
 import {
   AcceptanceNotRecordedError,
   composeBriefingMail,
+  composeReviewMail,
   deliverOne,
   deliveryId,
   deliveryTargets,
@@ -28,15 +29,15 @@ import { DELIVERY_JOB_NAME, DELIVERY_JOB_OPTIONS, deliveryJobSchema, type Delive
  * log's acceptance as evidence), pending in an earlier job, or not sent (and why).
  */
 export function queueDeliveries(settings: Settings, queue: Queue): Deliver {
-  return async (snapshot, p, recipients, note) => {
+  return async (snapshot, job, recipients, note, purpose = 'briefing') => {
     // Composing once here surfaces a broken email template as the briefing job's failure.
-    await composeBriefingMail(settings, snapshot, mailSettings(settings, p.job), recipients, note);
+    await (purpose === 'review' ? composeReviewMail : composeBriefingMail)(settings, snapshot, mailSettings(settings, job), recipients, note);
     const contentDigest = await snapshotDigest(snapshot);
     const log = await readDeliveryLog(snapshot);
     const outcomes: RecipientOutcome[] = [];
     const add: Parameters<Queue['addBulk']>[0] = [];
     for (const t of deliveryTargets(recipients)) {
-      const id = deliveryId(snapshot, contentDigest, t.address);
+      const id = deliveryId(snapshot, contentDigest, t.address, purpose);
       const evidence = log.find((r) => r.deliveryId === id && r.status === 'sent');
       if (evidence) {
         outcomes.push({ ...t, deliveryId: id, state: 'already-sent', evidence: { messageId: evidence.messageId, at: evidence.at, via: evidence.via } });
@@ -63,6 +64,7 @@ export function queueDeliveries(settings: Settings, queue: Queue): Deliver {
           headers: { to: [...recipients.to], cc: [...recipients.cc] },
           contentDigest,
           ...(note ? { note } : {}),
+          ...(purpose === 'review' ? { purpose } : {}),
         } satisfies DeliveryJobData,
         opts: { ...DELIVERY_JOB_OPTIONS, jobId: id },
       });
@@ -102,12 +104,14 @@ export function deliveryProcessor(settings: Settings, log: Logger, opts: Deliver
       throw new UnrecoverableError(`SNAPSHOT_CHANGED: ${d.report}/${d.period}/v${d.version} is no longer the snapshot this delivery was queued for (archive restored?); not sent`);
     }
     const def = await loadJobDefinition(settings.jobsDir, d.report);
-    const mail = await composeBriefingMail(settings, snapshot, mailSettings(settings, def), { ...d.headers, bcc: [] }, d.note);
+    const purpose = d.purpose ?? 'briefing';
+    const mail = await (purpose === 'review' ? composeReviewMail : composeBriefingMail)(settings, snapshot, mailSettings(settings, def), { ...d.headers, bcc: [] }, d.note);
     const mailer = await createMailer({ smtpUrl: settings.smtpUrl, outboxDir: settings.outboxDir, clock: settings.clock });
     const lockMs = opts.lockDurationMs ?? 30_000;
     try {
       const r = await deliverOne(snapshot, mail, { address: d.address, kind: d.kind }, mailer, {
         recorder,
+        purpose,
         clock: settings.clock,
         // A worker frozen past its lock must not send what another worker is sending.
         beforeSend: async () => {

@@ -49,7 +49,8 @@ export async function startRoles(opts: StartOptions): Promise<{ stop(): Promise<
     const calendar = await Scheduler.prepareCalendar(jobs, opts.settings.clock());
     const redis = redisConnection(opts.redisUrl, 'worker');
     const queue = new Queue(BRIEFINGS_QUEUE, { connection: redis });
-    const scheduler = new Scheduler({ jobs, queue, redis, log: opts.log, clock: opts.settings.clock, ...(calendar ? { calendar } : {}) });
+    const reviewCheckMs = Number(process.env['JIBAO_REVIEW_CHECK_MS'] ?? '') || undefined;
+    const scheduler = new Scheduler({ jobs, queue, redis, log: opts.log, clock: opts.settings.clock, settings: opts.settings, ...(reviewCheckMs ? { reviewCheckMs } : {}), ...(calendar ? { calendar } : {}) });
     await scheduler.start();
     const reminders = startReminders({ jobs, redis, settings: opts.settings, log: opts.log.child({ role: 'reminders' }) });
     stops.push(async () => {

@@ -10,10 +10,15 @@ import { periodId } from '../domain/period.ts';
 import { loadTargets } from '../config/targets-file.ts';
 import { dueFires, lastFireWithin, nextFires, periodForFire, usesCalendar } from '../domain/schedule.ts';
 import type { Logger } from '../log.ts';
+import { alertOperators } from '../delivery/alert.ts';
+import { overdueDrafts } from '../pipeline/review.ts';
+import type { Settings } from '../pipeline/settings.ts';
 import { JOB_NAME, JOB_OPTIONS, scheduledJobId, type BriefingJobData } from './briefing-job.ts';
 
 const FIRED_TTL_SECONDS = 400 * 24 * 3600;
 const firedKey = (report: string, period: string) => `jibao:fired:${report}:${period}`;
+/** Set once per overdue draft by whichever scheduler alerts first (SET NX): the others stay quiet. */
+export const overdueKey = (report: string, period: string, version: number) => `jibao:review-overdue:${report}:${period}:v${version}`;
 
 export interface SchedulerDeps {
   readonly jobs: readonly JobDefinition[];
@@ -23,6 +28,9 @@ export interface SchedulerDeps {
   readonly clock: () => Date;
   /** The working-day calendar; loaded from the shipped file and the jobs folder's own when not given. */
   readonly calendar?: WorkCalendar;
+  /** With settings, drafts waiting past `approve_within_hours` are looked for every `reviewCheckMs` (default 5 min). */
+  readonly settings?: Settings;
+  readonly reviewCheckMs?: number;
 }
 
 /** The longest a scheduler sleeps before it looks at the clock again (a clock set forward, a VM resumed). */
@@ -44,6 +52,7 @@ export class Scheduler {
   private readonly log: Logger;
   private calendar: WorkCalendar | undefined;
   private stopped = false;
+  private reviewTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: SchedulerDeps) {
     this.log = deps.log.child({ role: 'scheduler' });
@@ -73,12 +82,56 @@ export class Scheduler {
       const next = nextFires(scheduleOf(def), cal, now, 1)[0];
       this.log.info({ report: def.id, schedule: def.schedule.cron ?? `working_day ${def.schedule.working_day}`, workday: def.schedule.workday, timezone: def.schedule.timezone, next: next?.at.toISOString() }, 'scheduled');
     }
+    if (this.deps.settings && this.deps.jobs.some((j) => j.review?.approve_within_hours)) {
+      const check = () => void this.checkOverdueDrafts(this.deps.clock()).catch((e: Error) => this.log.error({ err: e.message }, 'overdue draft check failed'));
+      this.reviewTimer = setInterval(check, this.deps.reviewCheckMs ?? 5 * 60_000);
+      check();
+    }
   }
 
   stop(): void {
     this.stopped = true;
+    if (this.reviewTimer) clearInterval(this.reviewTimer);
+    this.reviewTimer = undefined;
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+  }
+
+  /**
+   * Alerts a report's operators about each draft not approved in time, once: the Redis key is
+   * claimed with SET NX, so of several schedulers (and restarts) only one ever sends it.
+   */
+  async checkOverdueDrafts(now: Date): Promise<{ report: string; period: string; version: number }[]> {
+    const settings = this.deps.settings;
+    if (!settings) return [];
+    const alerted: { report: string; period: string; version: number }[] = [];
+    for (const d of await overdueDrafts(settings, this.deps.jobs, now)) {
+      const s = d.snapshot;
+      const key = overdueKey(s.report, s.period, s.version);
+      if ((await this.deps.redis.set(key, now.toISOString(), 'EX', FIRED_TTL_SECONDS, 'NX')) !== 'OK') continue;
+      const log = this.log.child({ report: s.report, period: s.period, version: s.version });
+      try {
+        await alertOperators(
+          settings,
+          d.job,
+          `简报稿逾期未签发：${s.report} ${s.period} 第${s.version}版`,
+          [
+            `简报稿 ${s.report}/${s.period}/v${s.version} 生成于 ${s.manifest.createdAt}，应于 ${d.dueAt.toISOString()} 前签发（${d.job.review?.approve_within_hours} 小时内），至今未签发也未退回。`,
+            `审核人：${(s.manifest.review?.reviewers ?? []).join('、')}`,
+            '',
+            `签发：jibao approve ${s.report}/${s.period}/v${s.version}`,
+            `退回：jibao reject ${s.report}/${s.period}/v${s.version} --reason "原因"`,
+          ].join('\n'),
+        );
+        log.warn({ code: 'REVIEW_OVERDUE', dueAt: d.dueAt.toISOString() }, 'draft not approved in time; operators alerted');
+        alerted.push({ report: s.report, period: s.period, version: s.version });
+      } catch (e) {
+        // Not sent: let a later check (here or in another scheduler) try again.
+        await this.deps.redis.del(key);
+        log.error({ err: (e as Error).message }, 'could not alert operators about an overdue draft');
+      }
+    }
+    return alerted;
   }
 
   /** Fires every fire of `def` due in (last look, now]; older ones than the catch-up window are logged as missed. */
