@@ -20,6 +20,7 @@ import { classify, readFailure, renderMessage, type MessageCode, type Params } f
 import { checkNote, checkPeriodInYear } from '../pipeline/request-checks.ts';
 import { redactText } from '../redact.ts';
 import { createMetrics } from './metrics.ts';
+import { registerReturnsRoutes } from './returns.ts';
 
 export interface ApiDeps {
   readonly settings: Settings;
@@ -449,6 +450,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       .header('content-disposition', `attachment; filename="${req.params.id}.pdf"; filename*=UTF-8''${encodeURIComponent(name)}`)
       .send(createReadStream(path.join(snap.dir, PDF_NAME)));
   });
+
+  registerReturnsRoutes(app, { settings: deps.settings, need, report });
 
   app.get<{ Params: { id: string } }>('/api/snapshots/:id/manifest', { preHandler: need('viewer') }, async (req) => (await snapshotFor(req.params.id)).manifest);
   await app.register((await import('./approvals.ts')).approvalsApi, deps);

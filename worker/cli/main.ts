@@ -17,6 +17,7 @@ import { EXIT, reportError } from './errors.ts';
 import { countsLine, figuresOption, guarded, out, periodOption, rel, reportOption, toOption, warningLine } from './common.ts';
 import { registerQueueCommands } from './queue-commands.ts';
 import { registerArchiveCommands } from './archive-commands.ts';
+import { registerFiguresCommands } from './figures-commands.ts';
 import { registerReviewCommands } from './review-commands.ts';
 import { InputError } from '../domain/issues.ts';
 import { decodeText } from '../sources/table-file.ts';
@@ -208,6 +209,7 @@ async function writeAtomically(file: string, data: Uint8Array | string): Promise
 
 registerQueueCommands(program);
 registerArchiveCommands(program);
+registerFiguresCommands(program);
 registerReviewCommands(program);
 
 program.exitOverride((err) => {

@@ -150,6 +150,19 @@ export const jobDefinitionSchema = z.strictObject({
       retention: z.union([z.literal('keep-all'), z.strictObject({ keep_versions: z.number().int().min(1) })]).default('keep-all'),
     })
     .default({ retention: 'keep-all' }),
+  /** Collecting the figures from the lead units (报送): when they are due and whom to remind. */
+  collection: z
+    .strictObject({
+      /** The Nth working day of the month after the period (the 5th working day of October for Q3). */
+      due: z.strictObject({ working_day: z.number().int().min(1).max(20) }),
+      /** Local time (the schedule's time zone) on the due day from which reminders go out. */
+      remind_at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day, e.g. "09:00"').default('09:00'),
+      /** Contact addresses per lead unit (牵头单位), named as in the targets file. */
+      units: z.record(text, z.array(email).min(1, 'expected at least one address')).default({}),
+      /** The office that collects: gets the list of late units on the due day. */
+      office: z.array(email).default([]),
+    })
+    .optional(),
 });
 
 /** The schedule's one definition (worker/domain/schedule.ts), from the validated block. */

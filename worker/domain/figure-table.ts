@@ -1,6 +1,6 @@
 import type { Figures, IndicatorFigure, QualitativeStatus, TaskFigure, TaskStatus } from './figures.ts';
 import { QUALITATIVE_STATUS_LABELS, TASK_STATUS_LABELS } from './figures.ts';
-import { catalogIssue, type InputIssue } from './issues.ts';
+import { catalogIssue, InputError, type InputIssue } from './issues.ts';
 import { renderMessage, type MessageCode, type Params } from './messages.ts';
 import { parseNumberCell, toHalfWidth } from './numbers.ts';
 import type { Period } from './period.ts';
@@ -545,21 +545,45 @@ function editDistance(a: string, b: string): number {
 
 /**
  * Merges the figures of several tables (files or revisions) for one period: for each
- * indicator or task the row with the newest as-of date wins, ties going to the later table.
+ * indicator or task the row with the newest as-of date wins. Two files that report the same
+ * one as of the same date (or both without a date) cannot be told apart: that is an error
+ * naming both (FIGURE_REPORTED_TWICE), thrown as an InputError with every such pair.
  */
 export function mergeFigures(reportId: string, period: Period, tables: readonly (TableFigures & { file: string })[]): Figures {
   const indicators = new Map<string, IndicatorFigure>();
   const tasks = new Map<string, TaskFigure>();
-  const newer = (a: { asOf?: string }, b: { asOf?: string } | undefined) => !b || (a.asOf ?? '') >= (b.asOf ?? '');
+  const issues: InputIssue[] = [];
   const used = new Set<string>();
+  const take = <F extends IndicatorFigure | TaskFigure>(into: Map<string, F>, key: string, f: F) => {
+    const had = into.get(key);
+    // A row left blank (a returned template's unfilled line) reports nothing: it neither wins nor conflicts.
+    if (had && !carries(f)) return;
+    if (had && !carries(had)) { into.set(key, f); return; }
+    const a = f.asOf ?? '';
+    const b = had?.asOf ?? '';
+    if (had && a === b && had.origin.file !== f.origin.file) {
+      issues.push(
+        catalogIssue('error', 'FIGURE_REPORTED_TWICE', { key, period: periodId(period), first: had.origin.file, firstRow: had.origin.row, second: f.origin.file, secondRow: f.origin.row, asOf: a }, { file: f.origin.file, row: f.origin.row }),
+      );
+      return;
+    }
+    if (!had || a > b) into.set(key, f);
+  };
   for (const t of tables) {
-    for (const f of t.indicators) if (newer(f, indicators.get(f.indicatorId))) indicators.set(f.indicatorId, f);
-    for (const f of t.tasks) if (newer(f, tasks.get(f.taskId))) tasks.set(f.taskId, f);
+    for (const f of t.indicators) take(indicators, f.indicatorId, f);
+    for (const f of t.tasks) take(tasks, f.taskId, f);
   }
+  if (issues.length > 0) throw new InputError(issues);
   let asOf: string | undefined;
   for (const f of [...indicators.values(), ...tasks.values()]) {
     used.add(f.origin.file);
     if (f.asOf && (!asOf || f.asOf > asOf)) asOf = f.asOf;
   }
   return { reportId, period, indicators, tasks, ...(asOf ? { asOf } : {}), sources: [...used].sort() };
+}
+
+/** Whether a figure says anything: a number, a status, a reference, or (a task) a note. */
+export function carries(f: IndicatorFigure | TaskFigure): boolean {
+  if ('taskId' in f) return f.status !== undefined || f.note !== undefined;
+  return f.value !== undefined || f.yoy !== undefined || f.status !== undefined || f.reference !== undefined;
 }

@@ -373,6 +373,11 @@ export const MESSAGES = {
     zh: () => '该地址打开的连接过多；请稍后再试',
     en: () => 'too many open connections from this address',
   },
+  FIGURE_REPORTED_TWICE: {
+    fault: 'input', status: 422, doc: 'Two files report the same indicator for the period with the same as-of date: the newer must say so.',
+    zh: (p) => `“${s(p.key)}”的${s(p.period)}数据重复报送：${s(p.first)}（第 ${s(p.firstRow)} 行）与 ${s(p.second)}（第 ${s(p.secondRow)} 行），${p.asOf ? `数据截至日期均为 ${s(p.asOf)}` : '均未填数据截至日期'}；请删去一份，或在较新的一份填写更晚的数据截至日期`,
+    en: (p) => `${s(p.key)} is reported twice for ${s(p.period)}: in ${s(p.first)} (row ${s(p.firstRow)}) and in ${s(p.second)} (row ${s(p.secondRow)}), ${p.asOf ? `both as of ${s(p.asOf)}` : 'neither with an as-of date (数据截至)'}; remove one, or give the newer one a later 数据截至`,
+  },
   SNAPSHOT_SUPERSEDED: {
     fault: 'input', status: 409, doc: 'A newer draft of the same report and period exists: approve that one.',
     zh: (p) => `${s(p.snapshot)} 已被第 ${s(p.newer)} 版取代，不能签发；请签发 ${s(p.report)}/${s(p.period)}/v${s(p.newer)}`,

@@ -12,6 +12,7 @@ import { Scheduler } from './scheduler.ts';
 import { DELIVERIES_QUEUE } from './delivery-job.ts';
 import { buildApi } from '../api/server.ts';
 import { loadTokens } from '../api/auth.ts';
+import { startReminders } from '../collection/reminders.ts';
 
 export interface StartOptions {
   readonly roles: readonly Role[];
@@ -51,7 +52,9 @@ export async function startRoles(opts: StartOptions): Promise<{ stop(): Promise<
     const reviewCheckMs = Number(process.env['JIBAO_REVIEW_CHECK_MS'] ?? '') || undefined;
     const scheduler = new Scheduler({ jobs, queue, redis, log: opts.log, clock: opts.settings.clock, settings: opts.settings, ...(reviewCheckMs ? { reviewCheckMs } : {}), ...(calendar ? { calendar } : {}) });
     await scheduler.start();
+    const reminders = startReminders({ jobs, redis, settings: opts.settings, log: opts.log.child({ role: 'reminders' }) });
     stops.push(async () => {
+      reminders.stop();
       scheduler.stop();
       await within(1000, queue.close());
       if (redis.status === 'ready') await within(1000, redis.quit());

@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { FsArchive } from '../archive/fs-archive.ts';
+import type { JobDefinition } from '../config/job-definition.ts';
+import { QUALITATIVE_STATUS_LABELS, TASK_STATUS_LABELS, type QualitativeStatus, type TaskStatus } from '../domain/figures.ts';
+import { formatNumber, formatSigned } from '../domain/format.ts';
+import { periodId, previousPeriod, type Period } from '../domain/period.ts';
+import type { Indicator, Report } from '../domain/report.ts';
+import { fetchFigures } from '../sources/index.ts';
+
+type LastIndicator = { value?: number; yoy?: number; status?: QualitativeStatus };
+type LastTask = { status?: TaskStatus };
+
+/** Last period's figures as the template shows them, and where they were taken from. */
+export interface LastPeriod {
+  readonly period?: Period;
+  /** `archive v3` (the period's newest snapshot), `files` (the source), or `none`. */
+  readonly from: string;
+  readonly indicators: ReadonlyMap<string, LastIndicator>;
+  readonly tasks: ReadonlyMap<string, LastTask>;
+}
+
+/**
+ * The previous period's figures: from the archive's newest snapshot of it (what was briefed),
+ * else from the job's source; none for a year's first period or when neither has them.
+ */
+export async function lastPeriodFigures(archiveDir: string, job: JobDefinition, report: Report, period: Period): Promise<LastPeriod> {
+  const prev = previousPeriod(period);
+  const none = (p?: Period): LastPeriod => ({ ...(p ? { period: p } : {}), from: 'none', indicators: new Map(), tasks: new Map() });
+  if (!prev) return none();
+  const archive = new FsArchive(archiveDir);
+  const version = await archive.latestVersion(report.id, periodId(prev)).catch(() => undefined);
+  if (version !== undefined) {
+    const snap = await archive.read(report.id, periodId(prev), version);
+    const f = JSON.parse(await readFile(path.join(snap.dir, 'data/figures.json'), 'utf8')) as { indicators: Record<string, LastIndicator>; tasks: Record<string, LastTask> };
+    return { period: prev, from: `archive v${version}`, indicators: new Map(Object.entries(f.indicators)), tasks: new Map(Object.entries(f.tasks)) };
+  }
+  try {
+    const r = await fetchFigures(job, report, prev, { http: { baseDelayMs: 0 } });
+    if (r.kind !== 'ready') return none(prev);
+    return { period: prev, from: 'files', indicators: r.figures.indicators, tasks: r.figures.tasks };
+  } catch {
+    return none(prev); // the previous period's own problems are its own run's to report
+  }
+}
+
+/** One indicator's last figure as a line of text (12.3亿元，同比+4.5%), or — when there is none. */
+export function lastIndicatorText(ind: Indicator, f: LastIndicator | undefined): string {
+  if (!f) return '—';
+  const parts: string[] = [];
+  const unit = ind.kind === 'growth' || ind.kind === 'relative' ? (ind.valueUnit ?? '') : ind.unit;
+  if (f.value !== undefined) parts.push(`${formatNumber(f.value)}${unit}`);
+  if (f.yoy !== undefined) parts.push(`同比${formatSigned(f.yoy)}%`);
+  if (f.status !== undefined) parts.push(QUALITATIVE_STATUS_LABELS[f.status]);
+  return parts.length > 0 ? parts.join('，') : '—';
+}
+
+export function lastTaskText(f: LastTask | undefined): string {
+  return f?.status ? TASK_STATUS_LABELS[f.status] : '—';
+}
