@@ -258,8 +258,8 @@ describe('更正说明 (describeChanges)', () => {
       evaluation: { indicators: [{ id: 'revenue', status }, { id: 'sync', status: 'completed' }] as never },
     });
     expect(describeChanges(report, facts(19, 'not_completed', 139.6, 5.8), facts(20.2, 'completed', 139.8, 5.7))).toEqual([
-      '一般公共预算收入：累计值由19亿元更正为20.2亿元，状态由未完成变为完成',
-      '社会消费品零售总额：累计值由139.6亿元更正为139.8亿元',
+      '一般公共预算收入：累计值由19.00亿元更正为20.20亿元，状态由未完成变为完成',
+      '社会消费品零售总额：累计值由139.60亿元更正为139.80亿元',
       '城乡居民收入增长与经济增长同步：参照值由5.8%更正为5.7%',
     ]);
   });

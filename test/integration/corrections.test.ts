@@ -23,11 +23,11 @@ describe('a corrected rerun states what changed (更正说明)', () => {
     expect(r.code).toBe(0);
     const text = (await pdfPages(await readFile(path.join(archive, 'yuquan-2023/2023Q3/v2/briefing.pdf')))).join('');
     expect(text).toContain('更正说明：财政局更正收入数据');
-    expect(text).toContain('与第1版相比：一般公共预算收入：累计值由14.8亿元更正为16.5亿元，状态由滞后变为达序时；环创富碳20万吨二氧化碳捕集项目：进展由滞后变为序时推进。');
+    expect(text).toContain('与第1版相比：一般公共预算收入：累计值由14.80亿元更正为16.50亿元，状态由滞后变为达序时；环创富碳20万吨二氧化碳捕集项目：进展由滞后变为序时推进。');
     const [eml] = (await (await import('node:fs/promises')).readdir(outbox)).filter((f) => f.endsWith('.eml'));
     const mail = await simpleParser(await readFile(path.join(outbox, eml!)));
     expect((mail.to as { text: string }).text).toBe('me@example.org');
     expect(mail.subject).toContain('【更正】');
-    expect(mail.text).toContain('- 一般公共预算收入：累计值由14.8亿元更正为16.5亿元，状态由滞后变为达序时');
+    expect(mail.text).toContain('- 一般公共预算收入：累计值由14.80亿元更正为16.50亿元，状态由滞后变为达序时');
   });
 });

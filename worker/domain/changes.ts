@@ -1,5 +1,5 @@
 import type { Report } from './report.ts';
-import { formatNumber } from './format.ts';
+import { formatAmount, formatNumber } from './format.ts';
 import { STATUS_LABELS, type Status } from './evaluate.ts';
 import { TASK_STATUS_LABELS, type TaskStatus } from './figures.ts';
 
@@ -29,9 +29,14 @@ export function describeChanges(report: Report, before: SnapshotFacts, after: Sn
       const x = a[key];
       const y = b[key];
       if (x === y) continue;
-      if (x === undefined) parts.push(`补报${label}${formatNumber(y!)}${suffix}`);
-      else if (y === undefined) parts.push(`撤回${label}（原为${formatNumber(x)}${suffix}）`);
-      else parts.push(`${label}由${formatNumber(x)}${suffix}更正为${formatNumber(y)}${suffix}`);
+      // As the table prints them (decimals per unit and indicator); all digits when that would hide the change.
+      const decimals = key === 'value' && 'decimals' in ind ? ind.decimals : undefined;
+      const fmt = (n: number) => formatAmount(n, suffix, decimals);
+      const same = x !== undefined && y !== undefined && fmt(x) === fmt(y);
+      const show = (n: number) => (same ? `${formatNumber(n)}${suffix}` : fmt(n));
+      if (x === undefined) parts.push(`补报${label}${show(y!)}`);
+      else if (y === undefined) parts.push(`撤回${label}（原为${show(x)}）`);
+      else parts.push(`${label}由${show(x)}更正为${show(y)}`);
     }
     const s1 = statusOf(before, ind.id);
     const s2 = statusOf(after, ind.id);
