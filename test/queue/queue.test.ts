@@ -134,7 +134,7 @@ describe('queue and scheduler on a real Redis', () => {
       expect(job.attemptsMade).toBe(1); // not retried: retrying cannot fix the figures
       expect(job.failedReason).toMatch(/2023Q2\.csv, row 2, column 指标: unknown indicator or task "不存在的指标"/);
       const alert = await until('the operator alert', async () => {
-        const files = (await readdir(settings.outboxDir).catch(() => [])).filter((f) => f.includes('alert.work-2023'));
+        const files = (await readdir(settings.outboxDir).catch(() => [])).filter((f) => f.includes('alert.work-2023') && f.endsWith('.eml')); // not the .eml.tmp before its rename
         return files[0];
       });
       const eml = await readFile(path.join(settings.outboxDir, alert), 'utf8');

@@ -83,7 +83,7 @@ describe('a runaway render on the queue', () => {
     expect(state).toBe('failed');
     expect(job.attemptsMade).toBe(1); // deterministic: not retried
     expect(job.failedReason).toMatch(/^RENDER_MEMORY\b/);
-    const alert = await until('the operator alert', async () => (await readdir(settings.outboxDir)).find((f) => f.includes('alert.huge-2023')));
+    const alert = await until('the operator alert', async () => (await readdir(settings.outboxDir)).find((f) => f.includes('alert.huge-2023') && f.endsWith('.eml'))); // not the .eml.tmp before its rename
     const mail = await simpleParser(await readFile(path.join(settings.outboxDir, alert)));
     expect(mail.to).toMatchObject({ text: 'ops@example.org' });
     expect(mail.text).toContain('RENDER_MEMORY');
