@@ -25,8 +25,7 @@ type TaskOf<K extends RenderTask['kind']> = Omit<Extract<RenderTask, { kind: K }
  * the next render.
  */
 export function createRenderPool(threads = Math.max(1, availableParallelism() - 1), budget: RenderBudget = DEFAULT_RENDER_BUDGET): RenderPool {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const filename = new URL(fromSource ? './render-thread-entry.mjs' : './render-thread.js', import.meta.url).href;
+  const filename = new URL('./render-thread-entry.cjs', import.meta.url).href; // why CommonJS: see that file
   // Node 22 and later abort the whole process, not just the thread, when a thread's heap limit is
   // below what its start-up snapshot needs (≤ 2 MB here); no render fits in the floor anyway, so a
   // smaller budget still fails as RENDER_MEMORY with the configured limit.
