@@ -101,7 +101,8 @@ describe('queue and scheduler on a real Redis', () => {
     const finished = (id: string) => until(`job ${id} to finish`, async () => {
       const job = await queue.getJob(id);
       const state = await job?.getState();
-      return state === 'completed' || state === 'failed' ? { job: job as Job, state } : undefined;
+      // Fetched again: the job read before its state may predate its result.
+      return state === 'completed' || state === 'failed' ? { job: (await queue.getJob(id)) as Job, state } : undefined;
     });
 
     it('waits for figures that are not ready, then completes when they appear, reporting stages', async () => {
