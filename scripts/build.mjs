@@ -14,5 +14,5 @@ try {
 }
 mkdirSync('dist', { recursive: true });
 // Plain-JS files that tsc does not copy.
-for (const f of ['worker/render/render-thread-entry.mjs', 'worker/api/staff-page.html']) cpSync(f, `dist/${f}`);
+for (const f of ['worker/render/render-thread-entry.mjs', 'worker/render/render-thread-entry.cjs', 'worker/api/staff-page.html']) cpSync(f, `dist/${f}`);
 writeFileSync('dist/.built', new Date().toISOString() + '\n');

@@ -137,7 +137,7 @@ describe('queue and scheduler on a real Redis', () => {
       expect(job.failedReason).toMatch(/^FIGURE_UNKNOWN_INDICATOR: /);
       expect(job.failedReason).toMatch(/2023Q2\.csv，第 2 行，“指标”列：没有名为“不存在的指标”的指标或任务.*\[FIGURE_UNKNOWN_INDICATOR\]/);
       const alert = await until('the operator alert', async () => {
-        const files = (await readdir(settings.outboxDir).catch(() => [])).filter((f) => f.includes('alert.work-2023'));
+        const files = (await readdir(settings.outboxDir).catch(() => [])).filter((f) => f.includes('alert.work-2023') && f.endsWith('.eml')); // not the .eml.tmp before its rename
         return files[0];
       });
       const eml = await readFile(path.join(settings.outboxDir, alert), 'utf8');

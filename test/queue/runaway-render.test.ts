@@ -61,7 +61,8 @@ describe('a runaway render on the queue', () => {
       async () => {
         const job = await queue.getJob(id);
         const state = await job?.getState();
-        return state === 'completed' || state === 'failed' ? { job: job as Job, state } : undefined;
+        // Fetched again: the job read before its state may predate its result.
+        return state === 'completed' || state === 'failed' ? { job: (await queue.getJob(id)) as Job, state } : undefined;
       },
       timeoutMs,
     );

@@ -12,6 +12,9 @@ export interface RenderPool {
   close(): Promise<void>;
 }
 
+/** The smallest heap a render thread is started with (see createRenderPool). */
+export const MIN_THREAD_HEAP_MB = 8;
+
 type TaskOf<K extends RenderTask['kind']> = Omit<Extract<RenderTask, { kind: K }>, 'started'>;
 
 /**
@@ -22,9 +25,12 @@ type TaskOf<K extends RenderTask['kind']> = Omit<Extract<RenderTask, { kind: K }
  * the next render.
  */
 export function createRenderPool(threads = Math.max(1, availableParallelism() - 1), budget: RenderBudget = DEFAULT_RENDER_BUDGET): RenderPool {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const filename = new URL(fromSource ? './render-thread-entry.mjs' : './render-thread.js', import.meta.url).href;
-  const pool = new Piscina({ filename, minThreads: 1, maxThreads: threads, idleTimeout: 60_000, resourceLimits: { maxOldGenerationSizeMb: budget.maxMb } });
+  const filename = new URL('./render-thread-entry.cjs', import.meta.url).href; // why CommonJS: see that file
+  // Node 22 and later abort the whole process, not just the thread, when a thread's heap limit is
+  // below what its start-up snapshot needs (≤ 2 MB here); no render fits in the floor anyway, so a
+  // smaller budget still fails as RENDER_MEMORY with the configured limit.
+  const heapMb = Math.max(budget.maxMb, MIN_THREAD_HEAP_MB);
+  const pool = new Piscina({ filename, minThreads: 1, maxThreads: threads, idleTimeout: 60_000, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
   // A thread that dies outside a task (while starting up) is reported here, not to any task: the
   // renders still waiting for a thread fail with it instead of waiting for ever.
   const waiting = new Set<(e: unknown) => void>();
