@@ -161,6 +161,9 @@ function contentSecurityPolicy(page: string): string {
     `style-src ${hashes('style') || "'none'"}`,
     "connect-src 'self'",
     "img-src 'self' data: blob:",
+    // The page shows a snapshot's PDF (fetched with the token) in an iframe of its blob: URL.
+    "frame-src blob:",
+    "object-src blob:",
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'",
