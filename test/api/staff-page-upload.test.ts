@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readdir } from 'node:fs/promises';
+import { cp, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiStack, TOKENS } from '../support/api.ts';
@@ -27,8 +27,13 @@ describe('staff page: upload, review and delivery on a phone in headless Chromiu
     await mkdir(SHOTS, { recursive: true });
     stack = await startApiStack({ jobsDir: jobs, tokens: `viewer:${TOKENS.viewer},staff:王芳:${TOKENS.staff},approver:李审核:${APPROVER}` });
     base = await stack.app.listen({ port: 0, host: '127.0.0.1' });
+    // The machine may lack a CJK system font: give Chromium the Noto Sans SC the PDFs use, so the
+    // screenshots show the Chinese a person must check (without it every character is a box).
+    const fontsConf = path.join(jobs, 'fonts.conf');
+    await writeFile(fontsConf, `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>${path.join(ROOT, 'node_modules/@expo-google-fonts/noto-sans-sc')}</dir><cachedir>${path.join(jobs, 'fontcache')}</cachedir></fontconfig>`);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
+      env: { ...process.env, FONTCONFIG_FILE: fontsConf },
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
   }, 60_000);
@@ -63,7 +68,8 @@ describe('staff page: upload, review and delivery on a phone in headless Chromiu
     expect(row).toContain('口袋公园更正.csv，第 3 行');
     expect(row).toMatch(/“[^”]+”列/);
     expect(englishSentence(row.replace('口袋公园更正.csv', ''))).toBeUndefined();
-    expect(await page.textContent('#up-message')).toContain('未通过校验，未保存');
+    expect(await page.textContent('#up-message')).toContain('未通过校验，未保存任何内容');
+    expect(await page.textContent('#up-name')).toBe('口袋公园更正.csv');
     await page.screenshot({ path: path.join(SHOTS, '1-bad-upload.png'), fullPage: true });
     expect(await readdir(path.join(jobs, 'yuquan-2023/figures/uploads')).catch(() => [])).toEqual([]);
     expect(await readdir(stack.settings.archiveDir)).toEqual([]);
@@ -104,6 +110,7 @@ describe('staff page: upload, review and delivery on a phone in headless Chromiu
       ]),
     );
     expect(await page.isHidden('#decide')).toBe(true);
+    await expect.poll(() => page.textContent('#decide-result')).toBe('已签发，已送达全部收件人');
     await page.screenshot({ path: path.join(SHOTS, '4-approved-delivered.png'), fullPage: true });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     expect(csp).toEqual([]);
