@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { cp, readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { safeUploadName } from '../../worker/api/figures.ts';
+import { MAX_UPLOAD_BYTES, safeUploadName } from '../../worker/api/figures.ts';
 import { ROOT, tempDir } from '../support/cli.ts';
 import { startApiStack, TOKENS } from '../support/api.ts';
 import { englishSentence } from '../support/english.ts';
@@ -59,6 +59,13 @@ describe('POST /api/reports/:id/figures: staff upload a corrected figure file', 
     expect(await stack.briefings.count()).toBe(0);
   });
 
+  it('a file over the size bound is refused (413 TABLE_TOO_LARGE) and not stored', async () => {
+    const r = await upload({ period: '2023Q3' }, { name: 'big.csv', data: Buffer.alloc(MAX_UPLOAD_BYTES + 1, 'a') });
+    expect(r.statusCode).toBe(413);
+    expect(r.json().details[0]).toMatchObject({ code: 'TABLE_TOO_LARGE', file: 'big.csv' });
+    expect(await readdir(uploads).catch(() => [])).toEqual([]);
+  });
+
   it('a file of another type is refused with TABLE_UNSUPPORTED', async () => {
     const r = await upload({ period: '2023Q3' }, { name: 'figures.exe', data: 'MZ' });
     expect(r.statusCode).toBe(422);
@@ -102,11 +109,44 @@ describe('POST /api/reports/:id/figures: staff upload a corrected figure file', 
     expect((await stack.app.inject({ method: 'POST', url: `/api/snapshots/${id}/approval`, headers: auth(APPROVER), payload: {} })).statusCode).toBe(200);
     const after = await poll((b) => b.recipients.filter((r) => r.purpose === 'briefing' && r.status === 'sent').length === 2);
     expect(after.review).toBe('approved');
-    expect(after.recipients.filter((r) => r.purpose === 'briefing').map((r) => [r.address, r.status])).toEqual([
-      ['leadership@example.org', 'sent'],
+    // Each recipient is its own delivery job: the log's order is whichever finished first.
+    expect(after.recipients.filter((r) => r.purpose === 'briefing').map((r) => [r.address, r.status]).sort()).toEqual([
       ['district-office@example.org', 'sent'],
+      ['leadership@example.org', 'sent'],
     ]);
     expect((await stack.app.inject({ method: 'GET', url: '/api/snapshots/..%2F..%2Fetc_2023Q3_v1/deliveries', headers: auth(TOKENS.viewer) })).statusCode).toBe(400);
+  }, 60_000);
+});
+
+describe('POST /api/reports/:id/preview: the PDF without using up an archive version', () => {
+  let stack: Awaited<ReturnType<typeof startApiStack>>;
+  beforeAll(async () => {
+    const jobs = await tempDir('preview-jobs');
+    await cp(path.join(ROOT, 'jobs/yuquan-2023'), path.join(jobs, 'yuquan-2023'), { recursive: true });
+    stack = await startApiStack({ jobsDir: jobs, worker: false });
+  });
+  afterAll(() => stack?.stop());
+  const preview = (fields: Record<string, string>, file?: { name: string; data: string }, token = TOKENS.staff) => {
+    const { payload, headers } = multipartBody(fields, file);
+    return stack.app.inject({ method: 'POST', url: '/api/reports/yuquan-2023/preview', payload, headers: { ...headers, authorization: `Bearer ${token}` } });
+  };
+
+  it('renders the job source\'s figures, or a chosen file, as an inline PDF; a bad file is a 422; nothing is archived, stored or queued', async () => {
+    const plain = await preview({ period: '2023Q3' });
+    expect(plain.statusCode).toBe(200);
+    expect(plain.headers['content-type']).toBe('application/pdf');
+    expect(String(plain.headers['content-disposition'])).toMatch(/^inline;/);
+    expect(plain.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    const withFile = await preview({ period: '2023Q3', note: '预览更正' }, { name: 'fix.csv', data: await sampleFigures(false) });
+    expect(withFile.statusCode).toBe(200);
+    expect(withFile.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    const bad = await preview({ period: '2023Q3' }, { name: 'fix.csv', data: await sampleFigures(true) });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().details[0]).toMatchObject({ file: 'fix.csv', row: 3 });
+    expect((await preview({ period: '2023Q3' }, undefined, TOKENS.viewer)).statusCode).toBe(403);
+    expect(await readdir(stack.settings.archiveDir)).toEqual([]);
+    expect(await stack.briefings.count()).toBe(0);
+    expect(await readdir(path.join(stack.settings.jobsDir, 'yuquan-2023/figures'))).not.toContain('uploads');
   }, 60_000);
 });
 

@@ -76,6 +76,14 @@ describe('staff page: upload, review and delivery on a phone in headless Chromiu
 
     await page.setInputFiles('#up-file', { name: '口袋公园更正.csv', mimeType: 'text/csv', buffer: Buffer.from(await sampleFigures(false)) });
     await page.fill('#up-note', '新建口袋公园由17个更正为18个');
+    // A preview first: the PDF in the page, nothing archived.
+    await page.click('#preview-btn');
+    await page.waitForSelector('#up-preview:not(.hidden)', { timeout: 30_000 });
+    expect(await page.getAttribute('#up-preview', 'src')).toMatch(/^blob:/);
+    expect(await page.textContent('#up-message')).toBe('预览如下（未保存、未存档）');
+    expect(await readdir(stack.settings.archiveDir)).toEqual([]);
+    await page.waitForTimeout(1000); // the PDF viewer draws the first page
+    await page.screenshot({ path: path.join(SHOTS, '2a-preview.png'), fullPage: true });
     await page.click('#up-btn');
     await page.waitForSelector('#up-result >> text=已生成', { timeout: 30_000 });
     expect(await page.isHidden('#up-errors')).toBe(true);
