@@ -89,6 +89,10 @@ describe('POST /api/reports/:id/figures: staff upload a corrected figure file', 
     expect(second.statusCode).toBe(202);
     expect((await readdir(uploads)).sort()).toEqual([stored, second.json().stored].sort());
     expect(await waitRun(second.json().runId)).toMatchObject({ state: 'completed', snapshot: 'yuquan-2023_2023Q3_v2' });
+    // The newest upload is what the source reads: v2 was made from the second file, not the first.
+    const v2 = (await stack.app.inject({ method: 'GET', url: '/api/snapshots/yuquan-2023_2023Q3_v2/manifest', headers: { authorization: `Bearer ${TOKENS.viewer}` } })).json();
+    expect(JSON.stringify(v2.files)).toContain(`inputs/figures/${second.json().stored}`);
+    expect(JSON.stringify(v2.files)).not.toContain(`inputs/figures/${stored}`);
   }, 60_000);
 
   it('serves the delivery log per recipient: the reviewer mailed for the draft, the recipients after approval', async () => {
