@@ -29,6 +29,8 @@ export async function startApiStack(
     limits?: Partial<ApiLimits>;
     /** false: no worker takes the queued runs (tests that only look at what was queued). */
     worker?: boolean;
+    /** A jobs folder of the test's own (default: the repository's jobs/, which must then stay unwritten). */
+    jobsDir?: string;
   } = {},
 ): Promise<{
   app: FastifyInstance;
@@ -40,7 +42,7 @@ export async function startApiStack(
   const redis: TestRedis = await startRedis();
   const logs: Record<string, unknown>[] = [];
   const log = createLogger({}, new Writable({ write: (c, _e, cb) => { for (const l of String(c).split('\n').filter(Boolean)) logs.push(JSON.parse(l)); cb(); } }));
-  const settings: Settings = { ...settingsFromEnv({}), jobsDir: path.join(ROOT, 'jobs'), archiveDir: await tempDir('api-archive'), outboxDir: await tempDir('api-outbox') };
+  const settings: Settings = { ...settingsFromEnv({}), jobsDir: opts.jobsDir ?? path.join(ROOT, 'jobs'), archiveDir: await tempDir('api-archive'), outboxDir: await tempDir('api-outbox') };
   const client = new Redis(redis.url, { maxRetriesPerRequest: null });
   const briefings = new Queue(BRIEFINGS_QUEUE, { connection: client });
   const deliveries = new Queue(DELIVERIES_QUEUE, { connection: client });

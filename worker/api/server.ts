@@ -161,6 +161,9 @@ function contentSecurityPolicy(page: string): string {
     `style-src ${hashes('style') || "'none'"}`,
     "connect-src 'self'",
     "img-src 'self' data: blob:",
+    // The page shows a snapshot's PDF (fetched with the token) in an iframe of its blob: URL.
+    "frame-src blob:",
+    "object-src blob:",
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'",
@@ -455,6 +458,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   app.get<{ Params: { id: string } }>('/api/snapshots/:id/manifest', { preHandler: need('viewer') }, async (req) => (await snapshotFor(req.params.id)).manifest);
   await app.register((await import('./approvals.ts')).approvalsApi, deps);
+  await app.register((await import('./figures.ts')).figuresApi, { ...deps, need, report });
 
   return app;
 }

@@ -220,6 +220,11 @@ export class FsArchive implements SnapshotStore {
     return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as ApprovalRecord);
   }
 
+  async readDeliveries(ref: SnapshotRef): Promise<Record<string, unknown>[]> {
+    const text = await readFile(path.join(this.periodDir(ref.report, ref.period), deliveryLogName(ref.version)), 'utf8').catch(() => '');
+    return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+
   verify(scope: VerifyScope = {}): Promise<VerifyReport> {
     return verifyArchive(this.root, scope);
   }

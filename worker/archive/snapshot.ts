@@ -128,6 +128,8 @@ export interface SnapshotStore {
   recordApproval(ref: SnapshotRef, record: ApprovalRecord, guard?: ApprovalGuard): Promise<void>;
   /** The approval log of a snapshot, oldest first. */
   readApprovals(ref: SnapshotRef): Promise<ApprovalRecord[]>;
+  /** The delivery log of a snapshot (one parsed JSON line each), oldest first. */
+  readDeliveries(ref: SnapshotRef): Promise<Record<string, unknown>[]>;
   /** Checks the stored history: every finding by its code (see verify-codes.ts). */
   verify(scope?: VerifyScope): Promise<VerifyReport>;
 }

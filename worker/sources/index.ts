@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { readdir, stat } from 'node:fs/promises';
 import { isInside, resolveReal, type JobDefinition } from '../config/job-definition.ts';
-import type { Period } from '../domain/period.ts';
+import { periodId, type Period } from '../domain/period.ts';
 import type { Report } from '../domain/report.ts';
 import { CodedInputError } from '../error-codes.ts';
 import { displayPath } from '../display-path.ts';
@@ -30,10 +30,29 @@ export async function fetchFigures(
     return readFigureFiles(path.resolve(cwd, opts.overrideFile), report, period, fileOpts, cwd);
   }
   if (src.type === 'files') {
+    // A file staff uploaded for this period (the newest) is the period's figures, checked like --figures.
+    const upload = await newestUpload(src.path, period);
+    if (upload) return readFigureFiles(upload, report, period, { ...columns, ...(src.sheet ? { sheet: src.sheet } : {}) }, cwd);
     if (!job.allow_outside_jobs_dir) await refuseLinksOutside(job, src.path);
     return readFigureFiles(src.path, report, period, { multiPeriod: true, ...columns, ...(src.sheet ? { sheet: src.sheet } : {}), ...(src.max_bytes ? { maxBytes: src.max_bytes } : {}) }, cwd);
   }
   return readFigureEndpoint(src, report, period, opts.http);
+}
+
+/**
+ * Where uploads for a period are kept: `uploads/<period>/` in the source folder (beside the source
+ * file when it is one file). Each upload is a new file named `<time>_<nonce>_<name>`; none is overwritten.
+ */
+export async function uploadsFolder(sourcePath: string, period: Period): Promise<string> {
+  const info = await stat(sourcePath).catch(() => undefined);
+  return path.join(info?.isDirectory() ? sourcePath : path.dirname(sourcePath), 'uploads', periodId(period));
+}
+
+/** The period's newest upload, if any (names start with the upload time, so the last one sorts last). */
+export async function newestUpload(sourcePath: string, period: Period): Promise<string | undefined> {
+  const dir = await uploadsFolder(sourcePath, period);
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => !n.startsWith('.') && (TABLE_EXTENSIONS as readonly string[]).includes(path.extname(n).toLowerCase())).sort();
+  return names.length > 0 ? path.join(dir, names.at(-1)!) : undefined;
 }
 
 /**

@@ -1,0 +1,210 @@
+import path from 'node:path';
+import os from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { FsArchive } from '../archive/fs-archive.ts';
+import type { JobDefinition } from '../config/job-definition.ts';
+import { catalogIssue, InputError, type InputIssue } from '../domain/issues.ts';
+import { parsePeriod, periodId, PeriodError, type Period } from '../domain/period.ts';
+import { prepareBriefing, type Prepared } from '../pipeline/prepare.ts';
+import type { Settings } from '../pipeline/settings.ts';
+import type { RenderPool } from '../render/render-pool.ts';
+import { checkNote } from '../pipeline/request-checks.ts';
+import { reviewState } from '../pipeline/review.ts';
+import { JOB_NAME, JOB_OPTIONS, rerunJobId, type BriefingJobData } from '../queue/briefing-job.ts';
+import { uploadsFolder } from '../sources/index.ts';
+import type { ApiRole } from './auth.ts';
+import { HttpError, type ApiDeps } from './server.ts';
+
+/** An uploaded figure file may be this large; a real return is a few hundred KB at most. */
+export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
+
+const REPORT_ID = '^[a-z0-9][a-z0-9-]{0,63}$';
+const SNAPSHOT_ID = /^([a-z0-9][a-z0-9-]{0,63})_(\d{4}(?:Q[1-4]|-\d{2}))_v(\d{1,6})$/;
+
+export interface FiguresApiDeps extends ApiDeps {
+  /** The server's role check (a preHandler). */
+  readonly need: (role: ApiRole) => (req: FastifyRequest) => Promise<void>;
+  /** The server's job lookup: 404 for an unknown report. */
+  readonly report: (id: string) => Promise<JobDefinition>;
+}
+
+/**
+ * A client's file name made safe to be part of a path: its last segment only, letters, digits,
+ * CJK, `.-_` kept, everything else `_`; never empty, never hidden, with its (lower-case) extension.
+ */
+export function safeUploadName(name: string): { name: string; ext: string } {
+  const base = name.split(/[\\/]/).at(-1) ?? '';
+  const ext = path.extname(base).toLowerCase();
+  const stem = base
+    .slice(0, base.length - ext.length)
+    .replace(/[^A-Za-z0-9\u4e00-\u9fff._-]/g, '_')
+    .replace(/^[._]+/, '')
+    .slice(0, 80);
+  return { name: `${stem || 'figures'}${ext.replace(/[^a-z0-9.]/g, '')}`, ext };
+}
+
+/** The newest state of each recipient's message, from the snapshot's delivery log. */
+export function deliveryStatus(log: readonly Record<string, unknown>[]) {
+  const by = new Map<string, { address: string; kind: unknown; purpose: 'briefing' | 'review'; status: string; at: unknown; via: unknown; reason?: unknown }>();
+  for (const r of log) {
+    const purpose = r['purpose'] === 'review' ? 'review' : 'briefing';
+    const address = String(r['address'] ?? '');
+    const key = `${purpose}\0${address.toLowerCase()}`;
+    const had = by.get(key);
+    // A sent record stands: a later intent for the same content is a resend that is skipped.
+    if (had?.status === 'sent') continue;
+    by.set(key, { address, kind: r['kind'], purpose, status: String(r['status'] ?? 'intent'), at: r['at'], via: r['via'], ...(r['reason'] ? { reason: r['reason'] } : {}) });
+  }
+  return [...by.values()];
+}
+
+/**
+ * Staff correct figures from the page: upload a file for a period (checked exactly like
+ * `jibao check --figures`, stored only when it passes, then a run starts), and read a snapshot's
+ * delivery log. Multipart parsing is registered here only, so no other route takes files.
+ */
+export async function figuresApi(app: FastifyInstance, deps: FiguresApiDeps): Promise<void> {
+  await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 4, fieldSize: 4096, parts: 6, headerPairs: 50 } });
+  const archive = new FsArchive(deps.settings.archiveDir);
+
+  app.post<{ Params: { id: string } }>(
+    '/api/reports/:id/figures',
+    { preHandler: deps.need('staff'), schema: { params: { type: 'object', properties: { id: { type: 'string', pattern: REPORT_ID } }, required: ['id'] } } },
+    async (req, reply) => {
+      const job = await deps.report(req.params.id);
+      const { period, note, file } = await readForm(req, job);
+      if (!file) throw new HttpError(400, 'BAD_REQUEST', { field: 'file' });
+      await withChecked(deps.settings, job, period, note, file, async (checked) => {
+        if (job.source.type !== 'files') return; // refused by readForm
+        // Passed: kept as the period's newest figures beside earlier uploads, never over one.
+        const dir = await uploadsFolder(job.source.path, period);
+        await mkdir(dir, { recursive: true });
+        const stamp = deps.settings.clock().toISOString().replace(/[-:]/g, '').replace('.', '');
+        const stored = path.join(dir, `${stamp}_${randomUUID().slice(0, 8)}_${file.name}`);
+        await writeFile(stored, file.data, { flag: 'wx' });
+        const token = req.token!;
+        const data: BriefingJobData = {
+          report: job.id,
+          period: periodId(period),
+          trigger: { kind: 'api', by: token.name, ...(note ? { note } : {}) },
+          ...(note ? { note } : {}),
+          send: true,
+        };
+        const run = await deps.briefings.add(JOB_NAME, data, { ...JOB_OPTIONS, jobId: rerunJobId(job.id, periodId(period), deps.settings.clock(), randomUUID().slice(0, 8)) });
+        deps.log.info({ audit: 'figures-upload', tokenName: token.name, role: token.role, report: job.id, period: periodId(period), file: path.basename(stored), bytes: file.data.length, note, jobId: run.id }, 'figures uploaded');
+        return reply.code(202).send({ runId: run.id, status: `/api/runs/${run.id}`, stored: path.basename(stored), warnings: checked.warnings.length });
+      });
+      return reply;
+    },
+  );
+
+  // A preview renders in a thread of its own (the render budget), started on the first one.
+  let thread: RenderPool | undefined;
+  app.addHook('onClose', async () => thread?.close());
+
+  app.post<{ Params: { id: string } }>(
+    '/api/reports/:id/preview',
+    { preHandler: deps.need('staff'), schema: { params: { type: 'object', properties: { id: { type: 'string', pattern: REPORT_ID } }, required: ['id'] } } },
+    async (req, reply) => {
+      const job = await deps.report(req.params.id);
+      const { period, note, file } = await readForm(req, job);
+      const render = async (p: Prepared) => {
+        // piscina loads only when a preview is asked for.
+        thread ??= (await import('../render/render-pool.ts')).startRenderThread({ timeoutMs: deps.settings.renderTimeoutMs, maxMb: deps.settings.renderMaxMb }, deps.settings.fontsDir);
+        const r = await thread.render({ templatesDir: deps.settings.templatesDir, fontsDir: deps.settings.fontsDir, template: p.job.template, model: p.model, creationDate: p.issuedAt });
+        deps.log.info({ audit: 'preview', tokenName: req.token!.name, report: job.id, period: periodId(period), withFile: file !== undefined }, 'preview rendered');
+        // Shown in the page (inline), never archived: nothing here touches the archive.
+        return reply.type('application/pdf').header('content-disposition', `inline; filename="${job.id}_${periodId(period)}_preview.pdf"`).send(Buffer.from(r.pdf));
+      };
+      if (file) {
+        await withChecked(deps.settings, job, period, note, file, render);
+        return reply;
+      }
+      const ready = await prepareBriefing({ reportId: job.id, period, ...(note ? { note } : {}) }, deps.settings).catch((e: unknown) => {
+        throw e instanceof InputError ? Object.assign(e, { statusCode: 422 }) : e;
+      });
+      if (ready.kind === 'not-ready') throw Object.assign(new InputError([catalogIssue('error', 'FIGURES_NOT_READY', {}, { file: job.source.type === 'files' ? path.basename(job.source.path) : job.id })]), { statusCode: 422 });
+      return render(ready.prepared);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/snapshots/:id/deliveries',
+    { preHandler: deps.need('viewer'), schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 120 } }, required: ['id'] } } },
+    async (req) => {
+      const m = SNAPSHOT_ID.exec(req.params.id);
+      if (!m) throw new HttpError(400, 'BAD_REQUEST', { snapshot: req.params.id });
+      const ref = await archive.read(m[1]!, m[2]!, Number(m[3])).catch(() => undefined);
+      if (!ref) throw new HttpError(404, 'NOT_FOUND', { kind: 'snapshot', id: req.params.id });
+      const { state } = await reviewState(archive, ref);
+      return { id: req.params.id, review: state.kind, recipients: deliveryStatus(await archive.readDeliveries(ref)) };
+    },
+  );
+}
+
+/** The issue with every mention of the temp file replaced by the name staff gave it. */
+function renamed(i: InputIssue, from: string, to: string): InputIssue {
+  return JSON.parse(JSON.stringify(i).split(JSON.stringify(from).slice(1, -1)).join(JSON.stringify(to).slice(1, -1))) as InputIssue;
+}
+
+interface UploadedFile {
+  readonly name: string;
+  readonly ext: string;
+  readonly data: Buffer;
+}
+
+/** The multipart form of an upload or preview: `period`, optional `note`, at most one `file`. */
+async function readForm(req: FastifyRequest, job: JobDefinition): Promise<{ period: Period; note?: string; file?: UploadedFile }> {
+  if (!req.isMultipart()) throw new HttpError(400, 'BAD_REQUEST', { field: 'file' });
+  const fields: Record<string, string> = {};
+  let file: UploadedFile | undefined;
+  for await (const part of req.parts()) {
+    if (part.type === 'file') {
+      if (part.fieldname !== 'file' || file) throw new HttpError(400, 'BAD_REQUEST', { field: part.fieldname });
+      const data = await part.toBuffer().catch((e: { code?: string }) => {
+        if (e.code === 'FST_REQ_FILE_TOO_LARGE') throw Object.assign(new InputError([catalogIssue('error', 'TABLE_TOO_LARGE', { size: `>${MAX_UPLOAD_BYTES}`, max: MAX_UPLOAD_BYTES }, { file: safeUploadName(part.filename).name })]), { statusCode: 413 });
+        throw e;
+      });
+      file = { ...safeUploadName(part.filename), data };
+    } else if (['period', 'note'].includes(part.fieldname) && typeof part.value === 'string') fields[part.fieldname] = part.value;
+    else throw new HttpError(400, 'BAD_REQUEST', { field: part.fieldname });
+  }
+  if (!fields['period']) throw new HttpError(400, 'BAD_REQUEST', { field: 'period' });
+  let period: Period;
+  try {
+    period = parsePeriod(fields['period']);
+  } catch (e) {
+    throw new HttpError(400, 'PERIOD_INVALID', { text: fields['period'], ...(e instanceof PeriodError ? { detail: e.message } : {}) });
+  }
+  const note = fields['note']?.trim() || undefined;
+  checkNote(note, 'note');
+  if (job.source.type !== 'files') throw new HttpError(400, 'BAD_REQUEST', { field: 'source' });
+  if (file && file.ext !== '.csv' && file.ext !== '.xlsx') {
+    throw Object.assign(new InputError([catalogIssue('error', 'TABLE_UNSUPPORTED', { ext: file.ext }, { file: file.name })]), { statusCode: 422 });
+  }
+  return { period, ...(note ? { note } : {}), ...(file ? { file } : {}) };
+}
+
+/**
+ * Checks the file exactly as `jibao check --figures` does (the pipeline's prepare step), in a
+ * private temp folder removed whatever the outcome; `use` runs only when it passes. A bad file
+ * is a 422 listing every issue, named by the file as staff chose it, never by the temp path.
+ */
+async function withChecked<T>(settings: Settings, job: JobDefinition, period: Period, note: string | undefined, file: UploadedFile, use: (p: Prepared) => Promise<T>): Promise<T> {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'jibao-upload-'));
+  try {
+    const candidate = path.join(tmp, file.name);
+    await writeFile(candidate, file.data, { flag: 'wx' });
+    const checked = await prepareBriefing({ reportId: job.id, period, figuresFile: candidate, ...(note ? { note } : {}) }, settings).catch((e: unknown) => {
+      if (e instanceof InputError) throw Object.assign(e, { issues: e.issues.map((i) => renamed(i, candidate, file.name)), statusCode: 422 });
+      throw e;
+    });
+    if (checked.kind === 'not-ready') throw Object.assign(new InputError([catalogIssue('error', 'FIGURES_NOT_READY', {}, { file: file.name })]), { statusCode: 422 });
+    return await use(checked.prepared);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
