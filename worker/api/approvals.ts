@@ -6,11 +6,10 @@ import type { DeliveryOutcome } from '../pipeline/run.ts';
 import { approveSnapshot, rejectSnapshot, reviewState, type ReviewState } from '../pipeline/review.ts';
 import { checkNote } from '../pipeline/request-checks.ts';
 import { queueDeliveries } from '../queue/delivery-processor.ts';
-import { allows, authenticate, isExpired, mayAccessReport, type ApiRole } from './auth.ts';
+import { authenticate, isExpired, mayAccessReport, type ApiRole } from './auth.ts';
 import { HttpError, type ApiDeps } from './server.ts';
 
 const SNAPSHOT_ID = /^([a-z0-9][a-z0-9-]{0,63})_(\d{4}(?:Q[1-4]|-\d{2}))_v(\d{1,6})$/;
-const FAILED_LOGINS_PER_MINUTE = 10;
 
 
 const snapshotParams = { type: 'object', properties: { id: { type: 'string', maxLength: 120 } }, required: ['id'] } as const;
@@ -20,32 +19,11 @@ const snapshotParams = { type: 'object', properties: { id: { type: 'string', max
  * every report-scoped route of the API, the token's `reports=` limit. Registered without
  * encapsulation (skip-override), so its hooks cover the routes server.ts declares too.
  */
-async function approvalsPlugin(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+async function approvalsPlugin(app: FastifyInstance, deps: ApiDeps & { readonly need: (role: ApiRole) => (req: FastifyRequest) => Promise<void> }): Promise<void> {
   const archive = new FsArchive(deps.settings.archiveDir);
   const deliver = queueDeliveries(deps.settings, deps.deliveries);
-  const failKey = (ip: string) => `jibao:login-fail:${ip}`;
-
-  /** The same rules as the rest of the API: throttled failed logins, expiry, role. */
-  const need = (role: ApiRole) => async (req: FastifyRequest) => {
-    const presented = req.headers.authorization !== undefined;
-    if (presented && (Number(await deps.redis.get(failKey(req.ip))) || 0) >= FAILED_LOGINS_PER_MINUTE) throw new HttpError(429, 'LOGIN_THROTTLED', { wait: 60 }, { 'retry-after': '60' });
-    const token = authenticate(deps.tokens, req.headers.authorization);
-    const failed = async (reason: 'unknown-token' | 'expired') => {
-      const n = await deps.redis.incr(failKey(req.ip));
-      if (n === 1) await deps.redis.expire(failKey(req.ip), 60);
-      deps.log.warn({ audit: 'login-failed', ip: req.ip, reason, failures: n, url: req.url.split('?')[0] }, 'failed login');
-    };
-    if (!token) {
-      if (presented) await failed('unknown-token');
-      throw new HttpError(401, 'UNAUTHORIZED');
-    }
-    if (isExpired(token, deps.settings.clock())) {
-      await failed('expired');
-      throw new HttpError(401, 'TOKEN_EXPIRED', { expires: token.expires });
-    }
-    if (!allows(token, role)) throw new HttpError(403, 'FORBIDDEN', { role, has: token.role });
-    req.token = token;
-  };
+  // The role check is the server's own (throttled failed logins, expiry, role), passed in.
+  const need = deps.need;
 
   /** The report a request is about, if its route is report-scoped. */
   const reportOf = async (req: FastifyRequest): Promise<string | undefined> => {

@@ -457,7 +457,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerReturnsRoutes(app, { settings: deps.settings, need, report });
 
   app.get<{ Params: { id: string } }>('/api/snapshots/:id/manifest', { preHandler: need('viewer') }, async (req) => (await snapshotFor(req.params.id)).manifest);
-  await app.register((await import('./approvals.ts')).approvalsApi, deps);
+  await app.register((await import('./approvals.ts')).approvalsApi, { ...deps, need });
   await app.register((await import('./figures.ts')).figuresApi, { ...deps, need, report });
 
   return app;
