@@ -92,7 +92,8 @@ describe('jibao archive with a signing key', () => {
     expect(refused.stderr).toContain('JIBAO_ARCHIVE_SIGNING_KEY');
     expect(refused.stderr + refused.stdout).not.toContain(bad);
     const run = await runCli(['run', '-r', 'yuquan-2023', '-p', '2023Q3', '--no-send'], { env: { JIBAO_ARCHIVE_DIR: archive, JIBAO_ARCHIVE_SIGNING_KEY: bad } });
-    expect(run.code).not.toBe(0);
+    expect(run.code).toBe(1); // the operator's to fix, like any bad setting
+    expect(run.stderr).toContain('[ARCHIVE_SIGNING_KEY_INVALID]');
     expect(run.stderr + run.stdout).not.toContain(bad);
   });
 });

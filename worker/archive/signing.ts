@@ -4,8 +4,14 @@ import { sha256 } from './digest.ts';
 export const SIGNING_KEY_ENV = 'JIBAO_ARCHIVE_SIGNING_KEY';
 
 /** Thrown for a key that cannot be used; the message never carries the key's text. */
+/** A misconfigured key is the operator's to fix (exit 1), never retried; the key itself is never in the message. */
 export class SigningKeyError extends Error {
   override name = 'SigningKeyError';
+  readonly code = 'ARCHIVE_SIGNING_KEY_INVALID';
+  readonly retryable = false;
+  constructor(message: string) {
+    super(`${message} [ARCHIVE_SIGNING_KEY_INVALID]`);
+  }
 }
 
 export interface Signer {

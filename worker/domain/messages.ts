@@ -378,6 +378,11 @@ export const MESSAGES = {
     zh: (p) => `“${s(p.key)}”的${s(p.period)}数据重复报送：${s(p.first)}（第 ${s(p.firstRow)} 行）与 ${s(p.second)}（第 ${s(p.secondRow)} 行），${p.asOf ? `数据截至日期均为 ${s(p.asOf)}` : '均未填数据截至日期'}；请删去一份，或在较新的一份填写更晚的数据截至日期`,
     en: (p) => `${s(p.key)} is reported twice for ${s(p.period)}: in ${s(p.first)} (row ${s(p.firstRow)}) and in ${s(p.second)} (row ${s(p.secondRow)}), ${p.asOf ? `both as of ${s(p.asOf)}` : 'neither with an as-of date (数据截至)'}; remove one, or give the newer one a later 数据截至`,
   },
+  ARCHIVE_SIGNING_KEY_INVALID: {
+    fault: 'input', status: 500, doc: 'JIBAO_ARCHIVE_SIGNING_KEY is not an Ed25519 private key (PEM or base64 PKCS#8); nothing is archived until it is fixed.',
+    zh: () => 'JIBAO_ARCHIVE_SIGNING_KEY 不是有效的归档签名私钥；请运维人员更正后重试，未归档任何内容',
+    en: () => 'JIBAO_ARCHIVE_SIGNING_KEY is not an Ed25519 private key (expected PEM or base64 PKCS#8); nothing was archived',
+  },
   SNAPSHOT_SUPERSEDED: {
     fault: 'input', status: 409, doc: 'A newer draft of the same report and period exists: approve that one.',
     zh: (p) => `${s(p.snapshot)} 已被第 ${s(p.newer)} 版取代，不能签发；请签发 ${s(p.report)}/${s(p.period)}/v${s(p.newer)}`,
