@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { parsePeriod } from '../worker/domain/period.ts';
 import { prepareBriefing } from '../worker/pipeline/prepare.ts';
 import { renderInProcess, type RenderInput } from '../worker/render/renderer.ts';
-import { settingsFromEnv } from '../worker/pipeline/settings.ts';
+import { settingsFromEnv } from '../worker/config/settings.ts';
 import { createRenderPool } from '../worker/render/render-pool.ts';
 import { writeSyntheticReport } from './synthetic-report.ts';
 

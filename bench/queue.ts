@@ -15,7 +15,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { parsePeriod } from '../worker/domain/period.ts';
 import { runBriefing } from '../worker/pipeline/run.ts';
-import { settingsFromEnv } from '../worker/pipeline/settings.ts';
+import { settingsFromEnv } from '../worker/config/settings.ts';
 import { BRIEFINGS_QUEUE, JOB_NAME, type BriefingJobData } from '../worker/queue/briefing-job.ts';
 import { startRedis } from '../test/support/redis.ts';
 import { jibaoMode } from './mode.ts';

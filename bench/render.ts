@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { parseArgs } from 'node:util';
 import { parsePeriod } from '../worker/domain/period.ts';
 import { prepareBriefing } from '../worker/pipeline/prepare.ts';
-import { settingsFromEnv } from '../worker/pipeline/settings.ts';
+import { settingsFromEnv } from '../worker/config/settings.ts';
 import { loadFonts } from '../worker/render/fonts.ts';
 import { markupPage, renderBriefing } from '../worker/render/briefing.ts';
 

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { jibaoMode } from './mode.ts';
 import { parsePeriod } from '../worker/domain/period.ts';
 import { prepareBriefing } from '../worker/pipeline/prepare.ts';
-import { settingsFromEnv } from '../worker/pipeline/settings.ts';
+import { settingsFromEnv } from '../worker/config/settings.ts';
 import { loadFonts } from '../worker/render/fonts.ts';
 import { renderBriefing } from '../worker/render/briefing.ts';
 

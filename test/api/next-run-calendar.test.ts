@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTokens } from '../../worker/api/auth.ts';
 import { buildApi } from '../../worker/api/server.ts';
 import { createLogger } from '../../worker/log.ts';
-import { settingsFromEnv } from '../../worker/pipeline/settings.ts';
+import { settingsFromEnv } from '../../worker/config/settings.ts';
 import { BRIEFINGS_QUEUE } from '../../worker/queue/briefing-job.ts';
 import { DELIVERIES_QUEUE } from '../../worker/queue/delivery-job.ts';
 import { tempDir } from '../support/cli.ts';

@@ -9,7 +9,7 @@ import { loadTargets } from '../../worker/config/targets-file.ts';
 import { dueDate, jobCalendar, lastPeriodFigures, remindPass, reportingUnits, writeTemplate } from '../../worker/collection/index.ts';
 import { parsePeriod } from '../../worker/domain/period.ts';
 import { createLogger } from '../../worker/log.ts';
-import { settingsFromEnv, type Settings } from '../../worker/pipeline/settings.ts';
+import { settingsFromEnv, type Settings } from '../../worker/config/settings.ts';
 import { ROOT, tempDir } from '../support/cli.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';

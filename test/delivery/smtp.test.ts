@@ -8,7 +8,7 @@ import { FsArchive } from '../../worker/archive/fs-archive.ts';
 import { loadJobDefinition } from '../../worker/config/job-definition.ts';
 import { composeBriefingMail, deliverInline, deliveryId, readDeliveryLog, snapshotDigest } from '../../worker/delivery/deliver.ts';
 import { createLogger } from '../../worker/log.ts';
-import { settingsFromEnv, type Settings } from '../../worker/pipeline/settings.ts';
+import { settingsFromEnv, type Settings } from '../../worker/config/settings.ts';
 import { mailSettings } from '../../worker/pipeline/run.ts';
 import { startBriefingWorker } from '../../worker/queue/briefing-worker.ts';
 import { DELIVERIES_QUEUE, DELIVERY_JOB_NAME, DELIVERY_JOB_OPTIONS } from '../../worker/queue/delivery-job.ts';

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { quarterPeriod } from '../../worker/domain/period.ts';
 import { LockLostError, runBriefing, type Fence, type RunOptions } from '../../worker/pipeline/run.ts';
-import { settingsFromEnv, type Settings } from '../../worker/pipeline/settings.ts';
+import { settingsFromEnv, type Settings } from '../../worker/config/settings.ts';
 import { renderInProcess, type Renderer } from '../../worker/render/renderer.ts';
 import { BRIEFINGS_QUEUE, JOB_NAME, JOB_OPTIONS, type BriefingProgress } from '../../worker/queue/briefing-job.ts';
 import { jobFence } from '../../worker/queue/fence.ts';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadJobDefinition } from '../../worker/config/job-definition.ts';
 import { quarterPeriod } from '../../worker/domain/period.ts';
 import { createLogger } from '../../worker/log.ts';
-import { settingsFromEnv, type Settings } from '../../worker/pipeline/settings.ts';
+import { settingsFromEnv, type Settings } from '../../worker/config/settings.ts';
 import { BRIEFINGS_QUEUE, JOB_NAME, JOB_OPTIONS, scheduledJobId } from '../../worker/queue/briefing-job.ts';
 import { startBriefingWorker, type RunningWorker } from '../../worker/queue/briefing-worker.ts';
 import { Scheduler } from '../../worker/queue/scheduler.ts';

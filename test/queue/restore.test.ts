@@ -8,7 +8,7 @@ import { FsArchive } from '../../worker/archive/fs-archive.ts';
 import { loadJobDefinition } from '../../worker/config/job-definition.ts';
 import { quarterPeriod } from '../../worker/domain/period.ts';
 import { createLogger } from '../../worker/log.ts';
-import { settingsFromEnv, type Settings } from '../../worker/pipeline/settings.ts';
+import { settingsFromEnv, type Settings } from '../../worker/config/settings.ts';
 import { BRIEFINGS_QUEUE, JOB_NAME, JOB_OPTIONS } from '../../worker/queue/briefing-job.ts';
 import { startBriefingWorker, type RunningWorker } from '../../worker/queue/briefing-worker.ts';
 import { DELIVERIES_QUEUE } from '../../worker/queue/delivery-job.ts';

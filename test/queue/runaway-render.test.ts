@@ -6,7 +6,7 @@ import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../worker/log.ts';
-import { settingsFromEnv, type Settings } from '../../worker/pipeline/settings.ts';
+import { settingsFromEnv, type Settings } from '../../worker/config/settings.ts';
 import { BRIEFINGS_QUEUE, JOB_NAME, JOB_OPTIONS } from '../../worker/queue/briefing-job.ts';
 import { startBriefingWorker, type RunningWorker } from '../../worker/queue/briefing-worker.ts';
 import { tempDir } from '../support/cli.ts';

@@ -6,7 +6,7 @@ import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
 import { parsePeriod } from '../../worker/domain/period.ts';
 import { prepareBriefing } from '../../worker/pipeline/prepare.ts';
-import { settingsFromEnv } from '../../worker/pipeline/settings.ts';
+import { settingsFromEnv } from '../../worker/config/settings.ts';
 import { completionAxis } from '../../worker/render/pdf.ts';
 import { createRenderPool, MIN_THREAD_HEAP_MB, renderBounded } from '../../worker/render/render-pool.ts';
 import { RenderBudgetError, type RenderInput } from '../../worker/render/renderer.ts';

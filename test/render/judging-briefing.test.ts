@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePeriod } from '../../worker/domain/period.ts';
 import { prepareBriefing, type Prepared } from '../../worker/pipeline/prepare.ts';
-import { settingsFromEnv } from '../../worker/pipeline/settings.ts';
+import { settingsFromEnv } from '../../worker/config/settings.ts';
 import { compileTemplate } from '../../worker/render/template.ts';
 
 /** The sample report through the real pipeline and the shipped templates (markup and email text, no PDF). */

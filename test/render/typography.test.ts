@@ -4,7 +4,7 @@ import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
 import { parsePeriod } from '../../worker/domain/period.ts';
 import { prepareBriefing } from '../../worker/pipeline/prepare.ts';
-import { settingsFromEnv } from '../../worker/pipeline/settings.ts';
+import { settingsFromEnv } from '../../worker/config/settings.ts';
 import { loadFonts } from '../../worker/render/fonts.ts';
 import { renderBriefing } from '../../worker/render/briefing.ts';
 import { issueNumber } from '../../worker/render/briefing-model.ts';

@@ -9,7 +9,7 @@ import { loadTokens, TokenConfigError } from '../../worker/api/auth.ts';
 import { buildApi } from '../../worker/api/server.ts';
 import { loadAllJobs } from '../../worker/config/job-definition.ts';
 import { createLogger } from '../../worker/log.ts';
-import { settingsFromEnv, type Settings } from '../../worker/pipeline/settings.ts';
+import { settingsFromEnv, type Settings } from '../../worker/config/settings.ts';
 import { BRIEFINGS_QUEUE } from '../../worker/queue/briefing-job.ts';
 import { startBriefingWorker, type RunningWorker } from '../../worker/queue/briefing-worker.ts';
 import { DELIVERIES_QUEUE } from '../../worker/queue/delivery-job.ts';

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadTokens } from '../../worker/api/auth.ts';
 import { buildApi, type ApiLimits } from '../../worker/api/server.ts';
 import { createLogger } from '../../worker/log.ts';
-import { settingsFromEnv, type Settings } from '../../worker/pipeline/settings.ts';
+import { settingsFromEnv, type Settings } from '../../worker/config/settings.ts';
 import { BRIEFINGS_QUEUE } from '../../worker/queue/briefing-job.ts';
 import { startBriefingWorker, type RunningWorker } from '../../worker/queue/briefing-worker.ts';
 import { DELIVERIES_QUEUE } from '../../worker/queue/delivery-job.ts';

@@ -9,7 +9,7 @@ import type { JobDefinition } from '../config/job-definition.ts';
 import { catalogIssue, InputError, type InputIssue } from '../domain/issues.ts';
 import { parsePeriod, periodId, PeriodError, type Period } from '../domain/period.ts';
 import { prepareBriefing, type Prepared } from '../pipeline/prepare.ts';
-import type { Settings } from '../pipeline/settings.ts';
+import type { Settings } from '../config/settings.ts';
 import type { RenderPool } from '../render/render-pool.ts';
 import { checkNote } from '../pipeline/request-checks.ts';
 import { reviewState } from '../pipeline/review.ts';

@@ -3,7 +3,7 @@ import type { JobDefinition } from '../config/job-definition.ts';
 import { loadTargets } from '../config/targets-file.ts';
 import { isoDateInZone } from '../domain/format.ts';
 import { parsePeriod, PeriodError } from '../domain/period.ts';
-import type { Settings } from '../pipeline/settings.ts';
+import type { Settings } from '../config/settings.ts';
 import { checkPeriodInYear } from '../pipeline/request-checks.ts';
 import { returnsStatus } from '../collection/index.ts';
 import type { ApiRole } from './auth.ts';

@@ -13,7 +13,7 @@ import { InputError, issueText } from '../domain/issues.ts';
 import { parsePeriod, periodId, PeriodError } from '../domain/period.ts';
 import { firesAfter, periodForFire, usesCalendar } from '../domain/schedule.ts';
 import type { Logger } from '../log.ts';
-import type { Settings } from '../pipeline/settings.ts';
+import type { Settings } from '../config/settings.ts';
 import { JOB_NAME, JOB_OPTIONS, rerunJobId, type BriefingJobData, type BriefingProgress } from '../queue/briefing-job.ts';
 import { allows, authenticate, isExpired, maySendTo, sendMeDomainsFromEnv, type ApiRole, type ApiToken } from './auth.ts';
 import { classify, readFailure, renderMessage, type MessageCode, type Params } from '../errors/index.ts';

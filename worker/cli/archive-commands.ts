@@ -6,7 +6,7 @@ import { loadChecker, SIGNING_KEY_ENV, signerFromEnv, SigningKeyError } from '..
 import type { Finding, VerifyReport } from '../archive/verify-codes.ts';
 import { readDeliveryLog } from '../delivery/deliver.ts';
 import { reviewState } from '../pipeline/review.ts';
-import { settingsFromEnv } from '../pipeline/settings.ts';
+import { settingsFromEnv } from '../config/settings.ts';
 import { loadJobDefinition } from '../config/job-definition.ts';
 import { guarded, out } from './common.ts';
 import { EXIT } from './errors.ts';

@@ -5,7 +5,7 @@ import { loadTargets } from '../config/targets-file.ts';
 import { formatIssue } from '../domain/issues.ts';
 import { isoDateInZone } from '../domain/format.ts';
 import { periodId, type Period } from '../domain/period.ts';
-import { settingsFromEnv } from '../pipeline/settings.ts';
+import { settingsFromEnv } from '../config/settings.ts';
 import { checkPeriodInYear } from '../pipeline/request-checks.ts';
 import { jobDueDate, lastPeriodFigures, reportingUnits, returnsStatus, unknownUnits, writeTemplate, type ReturnState } from '../collection/index.ts';
 import { guarded, out, periodOption, rel, reportOption } from './common.ts';

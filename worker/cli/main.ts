@@ -6,7 +6,7 @@ import { parsePeriod, PeriodError, type Period } from '../domain/period.ts';
 import { STATUS_LABELS, STATUSES, type StatusCounts } from '../domain/evaluate.ts';
 import { runBriefing } from '../pipeline/run.ts';
 import { prepareBriefing } from '../pipeline/prepare.ts';
-import { PACKAGE_VERSION, settingsFromEnv, type Settings } from '../pipeline/settings.ts';
+import { PACKAGE_VERSION, settingsFromEnv, type Settings } from '../config/settings.ts';
 import type { Renderer } from '../render/renderer.ts';
 import { loadFonts } from '../render/fonts.ts';
 import { checkBriefing, markupPage } from '../render/briefing.ts';

@@ -8,7 +8,7 @@ import { InputError } from '../domain/issues.ts';
 import { periodId, type Period } from '../domain/period.ts';
 import { describeFire, describeRule, firesAfter, periodForFire, usesCalendar, zonedInstant } from '../domain/schedule.ts';
 import { loadWorkCalendar } from '../config/work-calendar.ts';
-import { settingsFromEnv } from '../pipeline/settings.ts';
+import { settingsFromEnv } from '../config/settings.ts';
 import { checkNote, checkPeriodInYear, MAX_NOTE_CHARS } from '../pipeline/request-checks.ts';
 import { redactText } from '../redact.ts';
 import type { BriefingJobData, BriefingJobResult, BriefingProgress } from '../queue/briefing-job.ts';
@@ -51,7 +51,7 @@ export function registerQueueCommands(program: Command): void {
         const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
         if (unknown.length > 0 || roles.length === 0) throw new InvalidArgumentError(`unknown role(s) ${unknown.join(', ')}; expected ${ROLES.join(', ')}`);
         // BullMQ, ioredis, fastify and the rest load only for the commands that use them.
-        const [{ createLogger }, { startRoles }] = await Promise.all([import('../log.ts'), import('../queue/roles.ts')]);
+        const [{ createLogger }, { startRoles }] = await Promise.all([import('../log.ts'), import('./roles.ts')]);
         const log = createLogger();
         // Tuning from the environment, all read here: a positive number or the role's default.
         const env = (name: string) => Number(process.env[name] ?? '') || undefined;

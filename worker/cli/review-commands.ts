@@ -4,7 +4,7 @@ import { InvalidArgumentError } from 'commander';
 import { FsArchive } from '../archive/fs-archive.ts';
 import { deliverNow, type Deliver, type DeliveryOutcome } from '../pipeline/run.ts';
 import { approveSnapshot, rejectSnapshot, ReviewError } from '../pipeline/review.ts';
-import { settingsFromEnv, type Settings } from '../pipeline/settings.ts';
+import { settingsFromEnv, type Settings } from '../config/settings.ts';
 import { checkNote } from '../pipeline/request-checks.ts';
 import { parseSnapshotId } from './archive-commands.ts';
 import { guarded, out } from './common.ts';

@@ -6,7 +6,7 @@ import { createMailer, type Mailer } from '../delivery/transport.ts';
 import { chineseDate, isoDateInZone } from '../domain/format.ts';
 import { monthPeriod, periodId, periodTitle, quarterPeriod, type Period } from '../domain/period.ts';
 import type { Logger } from '../log.ts';
-import type { Settings } from '../pipeline/settings.ts';
+import type { Settings } from '../config/settings.ts';
 import { redactText } from '../redact.ts';
 import { dueDate, jobCalendar } from './due.ts';
 import type { WorkCalendar } from '../domain/calendar.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { JobDefinition } from '../config/job-definition.ts';
-import type { Settings } from '../pipeline/settings.ts';
+import type { Settings } from '../config/settings.ts';
 import { readFailure } from '../errors/index.ts';
 import { createMailer, type DeliveryReceipt } from './transport.ts';
 

@@ -6,7 +6,7 @@ import { sha256 } from '../archive/digest.ts';
 import type { SnapshotRef } from '../archive/snapshot.ts';
 import type { BriefingModel } from '../render/briefing-model.ts';
 import { compileTemplate } from '../render/template.ts';
-import type { Settings } from '../pipeline/settings.ts';
+import type { Settings } from '../config/settings.ts';
 import type { BriefingMail, Recipients } from './message.ts';
 import { createMailer, type Mailer } from './transport.ts';
 

@@ -14,7 +14,7 @@ import { InputError } from '../domain/issues.ts';
 import { parsePeriod, previousPeriod } from '../domain/period.ts';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Settings } from './settings.ts';
+import type { Settings } from '../config/settings.ts';
 import { checkNote, checkPeriodInYear } from './request-checks.ts';
 
 export { MAX_NOTE_CHARS, checkNote, checkPeriodInYear } from './request-checks.ts';

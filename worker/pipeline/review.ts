@@ -4,7 +4,7 @@ import type { ApprovalRecord, SnapshotRef } from '../archive/snapshot.ts';
 import { loadJobDefinition, type JobDefinition } from '../config/job-definition.ts';
 import { snapshotDigest } from '../delivery/deliver.ts';
 import type { Deliver, DeliveryOutcome } from './run.ts';
-import type { Settings } from './settings.ts';
+import type { Settings } from '../config/settings.ts';
 import { renderMessage, type Params } from '../domain/messages.ts';
 
 /**

@@ -14,7 +14,7 @@ import type { Recipients } from '../delivery/message.ts';
 import { composeBriefingMail, composeReviewMail, deliverInline, deliveryTargets, type DeliveryRecord, type DeliveryTarget, type MailPurpose, type RecipientOutcome } from '../delivery/deliver.ts';
 import type { JobDefinition } from '../config/job-definition.ts';
 import { prepareBriefing, type BriefingRequest, type Prepared, type Stage } from './prepare.ts';
-import { PACKAGE_VERSION, type Settings } from './settings.ts';
+import { PACKAGE_VERSION, type Settings } from '../config/settings.ts';
 
 export interface RunOptions extends BriefingRequest {
   readonly trigger: Trigger;

@@ -2,7 +2,7 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { parsePeriod } from '../domain/period.ts';
 import { LockLostError, runBriefing, type Deliver, type DeliveryOutcome, type Fence } from '../pipeline/run.ts';
 import type { Renderer } from '../render/renderer.ts';
-import type { Settings } from '../pipeline/settings.ts';
+import type { Settings } from '../config/settings.ts';
 import type { Logger } from '../log.ts';
 import { failureRecord, isRetryable } from '../errors/index.ts';
 import { briefingJobSchema, STAGE_PERCENT, type BriefingJobResult, type BriefingProgress, type Stage } from './briefing-job.ts';

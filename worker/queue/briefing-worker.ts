@@ -2,7 +2,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import { loadJobDefinition } from '../config/job-definition.ts';
 import { alertOperators, describeFailure } from '../delivery/alert.ts';
 import type { Logger } from '../log.ts';
-import type { Settings } from '../pipeline/settings.ts';
+import type { Settings } from '../config/settings.ts';
 import { createRenderPool } from '../render/render-pool.ts';
 import { BRIEFINGS_QUEUE } from './briefing-job.ts';
 import { briefingProcessor } from './briefing-processor.ts';

@@ -20,7 +20,7 @@ import {
 import { createMailer } from '../delivery/transport.ts';
 import type { Logger } from '../log.ts';
 import { LockLostError, mailSettings, type Deliver } from '../pipeline/run.ts';
-import type { Settings } from '../pipeline/settings.ts';
+import type { Settings } from '../config/settings.ts';
 import { DELIVERY_JOB_NAME, DELIVERY_JOB_OPTIONS, deliveryJobSchema, type DeliveryJobData } from './delivery-job.ts';
 
 /**

@@ -12,7 +12,7 @@ import { dueFires, lastFireWithin, nextFires, periodForFire, usesCalendar } from
 import type { Logger } from '../log.ts';
 import { alertOperators } from '../delivery/alert.ts';
 import { overdueDrafts } from '../pipeline/review.ts';
-import type { Settings } from '../pipeline/settings.ts';
+import type { Settings } from '../config/settings.ts';
 import { JOB_NAME, JOB_OPTIONS, scheduledJobId, type BriefingJobData } from './briefing-job.ts';
 
 const FIRED_TTL_SECONDS = 400 * 24 * 3600;
