@@ -24,7 +24,7 @@ async function sources(dir: string): Promise<string[]> {
 /** The worker/ folder (or '' for its root) each relative import of `file` lands in. */
 async function importedFolders(file: string): Promise<string[]> {
   const text = await readFile(file, 'utf8');
-  const specs = [...text.matchAll(/(?:from\s+|import\s*\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1]!);
+  const specs = [...text.matchAll(/(?:from\s+|import\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1]!);
   return specs
     .map((s) => path.relative(WORKER, path.resolve(path.dirname(file), s)))
     .filter((rel) => !rel.startsWith('..'))
