@@ -1,15 +1,13 @@
-import path from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FsArchive } from '../archive/fs-archive.ts';
-import type { SnapshotRef } from '../archive/snapshot.ts';
 import type { DeliveryOutcome } from '../pipeline/run.ts';
 import { approveSnapshot, rejectSnapshot, reviewState, type ReviewState } from '../pipeline/review.ts';
 import { checkNote } from '../pipeline/request-checks.ts';
 import { queueDeliveries } from '../queue/delivery-processor.ts';
-import { authenticate, isExpired, mayAccessReport, type ApiRole } from './auth.ts';
-import { HttpError, type ApiDeps } from './server.ts';
+import { authenticate, isExpired, mayAccessReport } from './auth.ts';
+import { HttpError, type RouteDeps } from './server.ts';
+import { parseSnapshotId } from '../archive/snapshot-id.ts';
 
-const SNAPSHOT_ID = /^([a-z0-9][a-z0-9-]{0,63})_(\d{4}(?:Q[1-4]|-\d{2}))_v(\d{1,6})$/;
 
 
 const snapshotParams = { type: 'object', properties: { id: { type: 'string', maxLength: 120 } }, required: ['id'] } as const;
@@ -19,7 +17,7 @@ const snapshotParams = { type: 'object', properties: { id: { type: 'string', max
  * every report-scoped route of the API, the token's `reports=` limit. Registered without
  * encapsulation (skip-override), so its hooks cover the routes server.ts declares too.
  */
-async function approvalsPlugin(app: FastifyInstance, deps: ApiDeps & { readonly need: (role: ApiRole) => (req: FastifyRequest) => Promise<void> }): Promise<void> {
+async function approvalsPlugin(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   const archive = new FsArchive(deps.settings.archiveDir);
   const deliver = queueDeliveries(deps.settings, deps.deliveries);
   // The role check is the server's own (throttled failed logins, expiry, role), passed in.
@@ -31,7 +29,7 @@ async function approvalsPlugin(app: FastifyInstance, deps: ApiDeps & { readonly 
     const id = (req.params as { id?: unknown } | undefined)?.id;
     if (typeof id !== 'string') return undefined;
     if (url.startsWith('/api/reports/:id')) return id;
-    if (url.startsWith('/api/snapshots/:id')) return SNAPSHOT_ID.exec(id)?.[1];
+    if (url.startsWith('/api/snapshots/:id')) return parseSnapshotId(id)?.report;
     if (url.startsWith('/api/runs/:id')) {
       const job = /^[A-Za-z0-9_-]{1,200}$/.test(id) ? await deps.briefings.getJob(id) : undefined;
       return typeof job?.data?.report === 'string' ? job.data.report : undefined;
@@ -71,13 +69,7 @@ async function approvalsPlugin(app: FastifyInstance, deps: ApiDeps & { readonly 
     return payload;
   });
 
-  const snapshotFor = async (id: string): Promise<SnapshotRef> => {
-    const m = SNAPSHOT_ID.exec(id);
-    if (!m) throw new HttpError(400, 'BAD_REQUEST', { snapshot: id });
-    const snap = await archive.read(m[1]!, m[2]!, Number(m[3])).catch(() => undefined);
-    if (!snap || !path.resolve(snap.dir).startsWith(path.resolve(deps.settings.archiveDir) + path.sep)) throw new HttpError(404, 'NOT_FOUND', { kind: 'snapshot', id });
-    return snap;
-  };
+  const snapshotFor = deps.snapshot;
 
   app.get<{ Params: { id: string } }>('/api/snapshots/:id/review', { preHandler: need('viewer'), schema: { params: snapshotParams } }, async (req) => {
     const ref = await snapshotFor(req.params.id);

@@ -15,18 +15,14 @@ import { checkNote } from '../pipeline/request-checks.ts';
 import { reviewState } from '../pipeline/review.ts';
 import { JOB_NAME, JOB_OPTIONS, rerunJobId, type BriefingJobData } from '../queue/briefing-job.ts';
 import { uploadsFolder } from '../sources/index.ts';
-import type { ApiRole } from './auth.ts';
-import { HttpError, type ApiDeps } from './server.ts';
+import { HttpError, type RouteDeps } from './server.ts';
 
 /** An uploaded figure file may be this large; a real return is a few hundred KB at most. */
 export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 
 const REPORT_ID = '^[a-z0-9][a-z0-9-]{0,63}$';
-const SNAPSHOT_ID = /^([a-z0-9][a-z0-9-]{0,63})_(\d{4}(?:Q[1-4]|-\d{2}))_v(\d{1,6})$/;
 
-export interface FiguresApiDeps extends ApiDeps {
-  /** The server's role check (a preHandler). */
-  readonly need: (role: ApiRole) => (req: FastifyRequest) => Promise<void>;
+export interface FiguresApiDeps extends RouteDeps {
   /** The server's job lookup: 404 for an unknown report. */
   readonly report: (id: string) => Promise<JobDefinition>;
 }
@@ -135,10 +131,7 @@ export async function figuresApi(app: FastifyInstance, deps: FiguresApiDeps): Pr
     '/api/snapshots/:id/deliveries',
     { preHandler: deps.need('viewer'), schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 120 } }, required: ['id'] } } },
     async (req) => {
-      const m = SNAPSHOT_ID.exec(req.params.id);
-      if (!m) throw new HttpError(400, 'BAD_REQUEST', { snapshot: req.params.id });
-      const ref = await archive.read(m[1]!, m[2]!, Number(m[3])).catch(() => undefined);
-      if (!ref) throw new HttpError(404, 'NOT_FOUND', { kind: 'snapshot', id: req.params.id });
+      const ref = await deps.snapshot(req.params.id);
       const { state } = await reviewState(archive, ref);
       return { id: req.params.id, review: state.kind, recipients: deliveryStatus(await archive.readDeliveries(ref)) };
     },

@@ -21,6 +21,8 @@ import { checkNote, checkPeriodInYear } from '../pipeline/request-checks.ts';
 import { redactText } from '../redact.ts';
 import { createMetrics } from './metrics.ts';
 import { registerReturnsRoutes } from './returns.ts';
+import { parseSnapshotId, snapshotId } from '../archive/snapshot-id.ts';
+import type { SnapshotRef } from '../archive/snapshot.ts';
 
 export interface ApiDeps {
   readonly settings: Settings;
@@ -34,6 +36,14 @@ export interface ApiDeps {
   /** Domains `send: "me"` may reach with any token (default: JIBAO_SEND_ME_DOMAINS). */
   readonly sendMeDomains?: readonly string[];
   readonly limits?: Partial<ApiLimits>;
+}
+
+/** What the server hands its route plugins, so each rule is written once: the role check and the snapshot lookup. */
+export interface RouteDeps extends ApiDeps {
+  /** The server's role check (a preHandler): throttled failed logins, expiry, role. */
+  readonly need: (role: ApiRole) => (req: FastifyRequest) => Promise<void>;
+  /** A snapshot by its public id: 400 for a malformed id, 404 outside the archive or unknown. */
+  readonly snapshot: (id: string) => Promise<SnapshotRef>;
 }
 
 /** What one client may hold of the server: connections, time, bytes, failed logins. */
@@ -76,7 +86,6 @@ declare module 'fastify' {
 }
 
 const REPORT_ID = '^[a-z0-9][a-z0-9-]{0,63}$';
-const SNAPSHOT_ID = /^([a-z0-9][a-z0-9-]{0,63})_(\d{4}(?:Q[1-4]|-\d{2}))_v(\d{1,6})$/;
 
 /**
  * An answer other than success: its code and values render the Chinese message from the catalogue
@@ -329,7 +338,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         year,
         schedule: { cron: def.schedule.cron, timezone: def.schedule.timezone },
         nextRun: next ? { at: next.at.toISOString(), period: periodId(periodForFire(next.at, def.schedule.timezone, def.schedule.period, next.movedFrom)), ...(next.movedFrom ? { movedFrom: next.movedFrom } : {}) } : null,
-        latestSnapshot: latest ? `${latest.report}_${latest.period}_v${latest.version}` : null,
+        latestSnapshot: latest ? snapshotId(latest) : null,
       });
     }
     return { reports: out };
@@ -415,7 +424,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         progress: progress?.percent ?? 0,
         // The failure record ("CODE: 中文说明"): the code apart, the text as staff read it.
         ...(state === 'failed' ? failed(job.failedReason ?? '') : { error: null, errorCode: null }),
-        snapshot: rv?.snapshot ? `${rv.snapshot.report}_${rv.snapshot.period}_v${rv.snapshot.version}` : null,
+        snapshot: rv?.snapshot ? snapshotId(rv.snapshot) : null,
       };
     },
   );
@@ -429,17 +438,17 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       for (const s of (await archive.list(req.params.id)).reverse()) {
         const snap = await archive.read(s.report, s.period, s.version);
         const m = snap.manifest;
-        items.push({ id: `${s.report}_${s.period}_v${s.version}`, period: s.period, version: s.version, createdAt: m.createdAt, trigger: m.trigger, supersedes: m.supersedes, correction: m.trigger.note ?? null, sampleData: m.sampleData });
+        items.push({ id: snapshotId(s), period: s.period, version: s.version, createdAt: m.createdAt, trigger: m.trigger, supersedes: m.supersedes, correction: m.trigger.note ?? null, sampleData: m.sampleData });
       }
       return { snapshots: items };
     },
   );
 
   /** A snapshot id maps to a folder under the archive root and nowhere else. */
-  const snapshotFor = async (id: string) => {
-    const m = SNAPSHOT_ID.exec(id);
-    if (!m) throw new HttpError(400, 'BAD_REQUEST', { snapshot: id });
-    const snap = await archive.read(m[1]!, m[2]!, Number(m[3])).catch(() => undefined);
+  const snapshotFor = async (id: string): Promise<SnapshotRef> => {
+    const key = parseSnapshotId(id);
+    if (!key) throw new HttpError(400, 'BAD_REQUEST', { snapshot: id });
+    const snap = await archive.read(key.report, key.period, key.version).catch(() => undefined);
     if (!snap || !path.resolve(snap.dir).startsWith(path.resolve(deps.settings.archiveDir) + path.sep)) throw new HttpError(404, 'NOT_FOUND', { kind: 'snapshot', id });
     return snap;
   };
@@ -457,8 +466,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerReturnsRoutes(app, { settings: deps.settings, need, report });
 
   app.get<{ Params: { id: string } }>('/api/snapshots/:id/manifest', { preHandler: need('viewer') }, async (req) => (await snapshotFor(req.params.id)).manifest);
-  await app.register((await import('./approvals.ts')).approvalsApi, { ...deps, need });
-  await app.register((await import('./figures.ts')).figuresApi, { ...deps, need, report });
+  await app.register((await import('./approvals.ts')).approvalsApi, { ...deps, need, snapshot: snapshotFor });
+  await app.register((await import('./figures.ts')).figuresApi, { ...deps, need, report, snapshot: snapshotFor });
 
   return app;
 }

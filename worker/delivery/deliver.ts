@@ -9,6 +9,7 @@ import { compileTemplate } from '../render/template.ts';
 import type { Settings } from '../config/settings.ts';
 import type { BriefingMail, Recipients } from './message.ts';
 import { createMailer, type Mailer } from './transport.ts';
+import { snapshotId } from '../archive/snapshot-id.ts';
 
 export type RecipientKind = 'to' | 'cc' | 'bcc';
 
@@ -173,7 +174,7 @@ export async function composeBriefingMail(settings: Settings, snapshot: Snapshot
   const model = JSON.parse(await readFile(path.join(snapshot.dir, 'data/model.json'), 'utf8')) as BriefingModel;
   const pdf = await readFile(snapshot.pdf);
   const link = pdf.byteLength > mail.maxAttachmentBytes && mail.publicUrl
-    ? `${mail.publicUrl.replace(/\/$/, '')}/api/snapshots/${encodeURIComponent(`${snapshot.report}_${snapshot.period}_v${snapshot.version}`)}/pdf`
+    ? `${mail.publicUrl.replace(/\/$/, '')}/api/snapshots/${encodeURIComponent(snapshotId(snapshot))}/pdf`
     : null;
   const context = {
     ...model,
@@ -198,7 +199,7 @@ export async function composeBriefingMail(settings: Settings, snapshot: Snapshot
 export async function composeReviewMail(settings: Settings, snapshot: SnapshotRef, mail: MailSettings, reviewers: Recipients, note?: string): Promise<BriefingMail> {
   const model = JSON.parse(await readFile(path.join(snapshot.dir, 'data/model.json'), 'utf8')) as BriefingModel;
   const pdf = await readFile(snapshot.pdf);
-  const idPart = encodeURIComponent(`${snapshot.report}_${snapshot.period}_v${snapshot.version}`);
+  const idPart = encodeURIComponent(snapshotId(snapshot));
   const base = mail.publicUrl?.replace(/\/$/, '');
   const link = pdf.byteLength > mail.maxAttachmentBytes && base ? `${base}/api/snapshots/${idPart}/pdf` : null;
   const hours = snapshot.manifest.review?.approveWithinHours;
