@@ -14,6 +14,7 @@ import { killHard, logLines, startJibao, type JibaoProcess } from '../support/ji
 import { startRedis, type TestRedis } from '../support/redis.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 import { until } from '../support/wait.ts';
+import { FsArchive } from '../../worker/archive/fs-archive.ts';
 
 const quiet = createLogger({}, { write: () => true } as never);
 const LEADER = 'leader@example.org';
@@ -26,7 +27,7 @@ async function snapshotWithoutMail(): Promise<Settings> {
   return { ...settingsFromEnv({}), jobsDir: path.join(ROOT, 'jobs'), archiveDir: archive, outboxDir: await tempDir('m-outbox') };
 }
 
-const snapshotOf = (s: Settings) => ({ dir: path.join(s.archiveDir, 'yuquan-2023/2023Q3/v1'), version: 1 });
+const snapshotOf = (s: Settings) => new FsArchive(s.archiveDir).read('yuquan-2023', '2023Q3', 1);
 
 describe('a send is counted once the server accepted it (real Redis, real SMTP server process)', () => {
   let redis: TestRedis;
@@ -80,7 +81,7 @@ describe('a send is counted once the server accepted it (real Redis, real SMTP s
     expect(job.attemptsMade).toBeGreaterThanOrEqual(2); // the record was retried...
     const got = (await smtp.received()).filter((m) => m.envelope.to.includes(LEADER));
     expect(got).toHaveLength(1); // ...the send was not
-    const records = (await readDeliveryLog(snapshotOf(settings))).filter((r) => r.address === LEADER);
+    const records = (await readDeliveryLog(await snapshotOf(settings))).filter((r) => r.address === LEADER);
     expect(records.map((r) => r.state)).toEqual(['intent', 'accepted']);
     expect(records[1]).toMatchObject({ status: 'sent', messageId: got[0]!.mail.messageId, contentDigest: expect.stringMatching(/^[0-9a-f]{64}$/) });
   }, 30_000);
@@ -94,7 +95,7 @@ describe('a send is counted once the server accepted it (real Redis, real SMTP s
     const processor = deliveryProcessor({ ...settings, smtpUrl: smtp.url }, quiet);
     await expect(processor(job, 'my-expired-token')).rejects.toMatchObject({ code: 'LOCK_LOST', step: 'send' });
     expect(await smtp.received()).toHaveLength(0);
-    expect(await readDeliveryLog(snapshotOf(settings))).toEqual([]);
+    expect(await readDeliveryLog(await snapshotOf(settings))).toEqual([]);
   }, 20_000);
 
   it('a connection cut after the data, twice: one resend with the same Message-ID, never a third copy; DELIVERY_UNCONFIRMED', async () => {
@@ -110,7 +111,7 @@ describe('a send is counted once the server accepted it (real Redis, real SMTP s
     const got = (await smtp.received()).filter((m) => m.envelope.to.includes(LEADER));
     expect(got).toHaveLength(2);
     expect(new Set(got.map((g) => g.mail.messageId)).size).toBe(1); // clients that fold duplicates show one
-    const records = (await readDeliveryLog(snapshotOf(settings))).filter((r) => r.address === LEADER);
+    const records = (await readDeliveryLog(await snapshotOf(settings))).filter((r) => r.address === LEADER);
     expect(records.map((r) => `${r.state}${r.resend ? ' resend' : ''}`)).toEqual(['intent', 'intent resend']);
   }, 30_000);
 
@@ -134,7 +135,7 @@ describe('a send is counted once the server accepted it (real Redis, real SMTP s
     expect(got).toHaveLength(2);
     expect(got[1]!.mail.messageId).toBe(got[0]!.mail.messageId);
     expect(job.returnvalue).toMatchObject({ outcome: 'sent', record: { resend: true } });
-    const records = (await readDeliveryLog(snapshotOf(settings))).filter((r) => r.address === LEADER);
+    const records = (await readDeliveryLog(await snapshotOf(settings))).filter((r) => r.address === LEADER);
     expect(records.map((r) => `${r.state}${r.resend ? ' resend' : ''}`)).toEqual(['intent', 'intent resend', 'accepted resend']);
   }, 40_000);
 });

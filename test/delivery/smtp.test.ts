@@ -115,7 +115,7 @@ describe('SMTP outages and refusals', () => {
     expect(await badDone.getState()).toBe('failed');
     expect(badDone.attemptsMade).toBe(1);
     expect(badDone.failedReason).toMatch(/^SMTP 550/);
-    const log = await readDeliveryLog({ dir: path.join(s.archiveDir, 'yuquan-2023/2023Q3/v1'), version: 1 });
+    const log = await readDeliveryLog(await new FsArchive(s.archiveDir).read('yuquan-2023', '2023Q3', 1));
     expect(log.filter((r) => r.address === 'nobody@example.org').map((r) => r.state)).toEqual(['intent', 'failed']);
     expect(log.find((r) => r.address === 'nobody@example.org' && r.state === 'failed')).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^SMTP 550/) });
     // The 451 is a certain refusal: its intent is settled, and the retry is an ordinary send, not a resend.

@@ -15,6 +15,11 @@ export function recordApproval(ref: SnapshotRef, record: ApprovalRecord, guard?:
   return storeHolding(ref).recordApproval(ref, record, guard);
 }
 
+/** A snapshot's delivery log, oldest line first. */
+export function readDeliveries(ref: SnapshotRef): Promise<Record<string, unknown>[]> {
+  return storeHolding(ref).readDeliveries(ref);
+}
+
 export function readApprovals(ref: SnapshotRef): Promise<ApprovalRecord[]> {
   return storeHolding(ref).readApprovals(ref);
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { recordDelivery } from '../archive/deliveries.ts';
+import { readDeliveries, recordDelivery } from '../archive/deliveries.ts';
 import { sha256 } from '../archive/digest.ts';
 import type { SnapshotRef } from '../archive/snapshot.ts';
 import type { BriefingModel } from '../render/briefing-model.ts';
@@ -118,13 +118,9 @@ export async function snapshotDigest(snapshot: { dir: string }): Promise<string>
   return sha256(await readFile(path.join(snapshot.dir, 'manifest.json')));
 }
 
-export function deliveryLogPath(snapshot: { dir: string; version: number }): string {
-  return path.join(path.dirname(snapshot.dir), `v${snapshot.version}.deliveries.jsonl`);
-}
-
-export async function readDeliveryLog(snapshot: { dir: string; version: number }): Promise<DeliveryRecord[]> {
-  const text = await readFile(deliveryLogPath(snapshot), 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as DeliveryRecord);
+/** The snapshot's delivery log, read through the archive that holds it. */
+export async function readDeliveryLog(snapshot: SnapshotRef): Promise<DeliveryRecord[]> {
+  return (await readDeliveries(snapshot)) as unknown as DeliveryRecord[];
 }
 
 /** A failed send: permanent ones (5xx, a refused address) are not retried. */
