@@ -13,7 +13,7 @@ export interface RenderPool {
 }
 
 /** The smallest heap a render thread is started with (see createRenderPool). */
-export const MIN_THREAD_HEAP_MB = 8;
+export const MIN_THREAD_HEAP_MB = 16;
 
 type TaskOf<K extends RenderTask['kind']> = Omit<Extract<RenderTask, { kind: K }>, 'started'>;
 
@@ -27,8 +27,9 @@ type TaskOf<K extends RenderTask['kind']> = Omit<Extract<RenderTask, { kind: K }
 export function createRenderPool(threads = Math.max(1, availableParallelism() - 1), budget: RenderBudget = DEFAULT_RENDER_BUDGET): RenderPool {
   const filename = new URL('./render-thread-entry.cjs', import.meta.url).href; // why CommonJS: see that file
   // Node 22 and later abort the whole process, not just the thread, when a thread's heap limit is
-  // below what its start-up snapshot needs (≤ 2 MB here); no render fits in the floor anyway, so a
-  // smaller budget still fails as RENDER_MEMORY with the configured limit.
+  // near what its start-up snapshot needs (always at ≤ 2 MB here, once under CI load at 8 MB); the
+  // floor keeps a wide margin. No render fits in it (the sample needs about 32 MB), so a smaller
+  // budget still fails as RENDER_MEMORY with the configured limit.
   const heapMb = Math.max(budget.maxMb, MIN_THREAD_HEAP_MB);
   const pool = new Piscina({ filename, minThreads: 1, maxThreads: threads, idleTimeout: 60_000, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
   // A thread that dies outside a task (while starting up) is reported here, not to any task: the
