@@ -383,6 +383,16 @@ export const MESSAGES = {
     zh: () => 'JIBAO_ARCHIVE_SIGNING_KEY 不是有效的归档签名私钥；请运维人员更正后重试，未归档任何内容',
     en: () => 'JIBAO_ARCHIVE_SIGNING_KEY is not an Ed25519 private key (expected PEM or base64 PKCS#8); nothing was archived',
   },
+  ARCHIVE_URL_UNSUPPORTED: {
+    fault: 'input', status: 500, doc: 'JIBAO_ARCHIVE_URL is neither a folder (a path or file://) nor s3://bucket/prefix, or names a store this build lacks.',
+    zh: (p) => `JIBAO_ARCHIVE_URL“${s(p.url)}”无法识别：应为文件夹路径、file:// 或 s3://存储桶/前缀；请运维人员更正`,
+    en: (p) => `JIBAO_ARCHIVE_URL "${s(p.url)}" is not supported: expected a folder path, file:// or s3://bucket/prefix`,
+  },
+  SNAPSHOT_FILE_MISSING: {
+    fault: 'system', retryable: false, status: 404, doc: 'The snapshot holds no file of that name (or it was removed from the archive: run `jibao archive verify`).',
+    zh: (p) => `快照 ${s(p.snapshot)} 中没有文件“${s(p.name)}”；如归档曾被改动，请运行 jibao archive verify 检查`,
+    en: (p) => `snapshot ${s(p.snapshot)} has no file "${s(p.name)}" (run jibao archive verify if the archive was touched)`,
+  },
   SNAPSHOT_SUPERSEDED: {
     fault: 'input', status: 409, doc: 'A newer draft of the same report and period exists: approve that one.',
     zh: (p) => `${s(p.snapshot)} 已被第 ${s(p.newer)} 版取代，不能签发；请签发 ${s(p.report)}/${s(p.period)}/v${s(p.newer)}`,
