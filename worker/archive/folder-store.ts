@@ -174,7 +174,7 @@ export class FolderStore implements SnapshotStore {
     };
   }
 
-  readFile(ref: SnapshotKey, name: string): Promise<Buffer> {
+  async readFile(ref: SnapshotKey, name: string): Promise<Buffer> {
     return readFile(this.filePath(ref, name)).catch(this.missing(ref, name));
   }
 
