@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { chmod, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { parsePeriod, periodEndDate } from '../domain/period.ts';
@@ -8,6 +7,7 @@ import { sha256 } from './digest.ts';
 import { deliveryEventKey } from './events.ts';
 import { withFileLock } from './file-lock.ts';
 import { snapshotRef } from './held.ts';
+import { abandonedStaging, stagingName } from './staging.ts';
 import { approvalLogName, deliveryLogName, isSnapshotFileName, LEDGER_LOCK_NAME, LEDGER_NAME, MANIFEST_NAME, parseVersionDir, SIGNATURE_NAME, snapshotKey } from './layout.ts';
 import { appendLedger, appendSynced, isVersionEntry, readLedger, type LedgerRecord, type ParsedLedger } from './ledger.ts';
 import { signerFromEnv, type ManifestSignature, type Signer } from './signing.ts';
@@ -18,6 +18,8 @@ import { verifyArchive } from './verify.ts';
 export interface FolderStoreOptions {
   /** Signs each manifest and ledger line; default: JIBAO_ARCHIVE_SIGNING_KEY, if set. `null`: never sign. */
   readonly signer?: Signer | null;
+  /** Staging folders older than this are abandoned whoever made them (staging.ts; default one hour). */
+  readonly stagingMaxAgeMs?: number;
 }
 
 /**
@@ -202,7 +204,7 @@ export class FolderStore implements SnapshotStore {
       const dir = this.dir({ report, period, version });
       const manifest = await readFile(path.join(dir, MANIFEST_NAME)).catch(() => undefined);
       await append([{ kind: 'pruned', period, version, manifest: manifest ? sha256(manifest) : null }]);
-      const gone = path.join(this.root, '.tmp', `removed_${report}_${period}_v${version}_pid${process.pid}_${randomUUID()}`);
+      const gone = path.join(this.root, '.tmp', stagingName(`removed_${report}_${period}_v${version}`));
       await mkdir(path.dirname(gone), { recursive: true });
       await chmod(dir, 0o755);
       await rename(dir, gone);
@@ -261,12 +263,9 @@ export class FolderStore implements SnapshotStore {
     return undefined;
   }
 
-  /** Staging folders left by writers that died mid-write; a live writer's folder is kept. */
+  /** Staging folders left by writers that died mid-write (by host and age: staging.ts); a live writer's folder is kept. */
   private async removeAbandonedStaging(tmpRoot: string): Promise<void> {
-    for (const name of await readdir(tmpRoot).catch(() => [] as string[])) {
-      const pid = Number(/_pid(\d+)_/.exec(name)?.[1]);
-      if (pid && pid !== process.pid && !isAlive(pid)) await removeTree(path.join(tmpRoot, name));
-    }
+    for (const dir of await abandonedStaging(tmpRoot, { ...(this.options.stagingMaxAgeMs !== undefined ? { maxAgeMs: this.options.stagingMaxAgeMs } : {}) })) await removeTree(dir);
   }
 
   /**
@@ -300,7 +299,7 @@ export class FolderStore implements SnapshotStore {
       const version = (previous ?? 0) + 1;
       const chain = await this.chainFor(report, period, previous, ledger);
       const { manifest: fields, files } = build(version, previous);
-      const tmp = path.join(tmpRoot, `${report}_${period}_v${version}_pid${process.pid}_${randomUUID()}`);
+      const tmp = path.join(tmpRoot, stagingName(`${report}_${period}_v${version}`));
       try {
         const entries = [];
         for (const f of files) {
@@ -348,15 +347,6 @@ function endOf(period: string): string | undefined {
     return periodEndDate(parsePeriod(period));
   } catch {
     return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
