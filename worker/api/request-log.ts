@@ -9,7 +9,7 @@ export function urlForLog(url: string): string {
   const q = url.indexOf('?');
   if (q < 0) return url;
   const params = new URLSearchParams(url.slice(q + 1));
-  for (const k of [...params.keys()]) if (SECRET_PARAMS.test(k)) params.set(k, '[redacted]');
+  for (const k of [...params.keys()]) if (SECRET_PARAMS.test(k)) params.set(k, '***');
   return `${url.slice(0, q)}?${params.toString()}`;
 }
 
