@@ -35,6 +35,8 @@ export async function registerSecurityHeaders(app: FastifyInstance, page: string
     referrerPolicy: { policy: 'no-referrer' },
     crossOriginOpenerPolicy: { policy: 'same-origin' },
     crossOriginResourcePolicy: { policy: 'same-origin' },
+    // TLS, and with it HSTS, belongs to the reverse proxy in front (docs/api.md).
+    strictTransportSecurity: false,
   });
   // Not helmet's: the browser features the page never uses, and caching of authenticated answers.
   app.addHook('onRequest', async (req, reply) => {
