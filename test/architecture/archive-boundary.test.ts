@@ -44,7 +44,9 @@ describe('the archive boundary', () => {
 
   it('no snapshot file name or path is spelled outside worker/archive', async () => {
     const found: string[] = [];
-    for (const { rel, text } of await outside()) for (const lit of LAYOUT_LITERALS) if (text.includes(lit)) found.push(`${rel}: ${lit}`);
+    // As a string of its own or a path's last part ('briefing.pdf', `${dir}/briefing.pdf`), not a mention in prose.
+    const spelled = (lit: string) => new RegExp(`[\\/.'"\`]${lit.replace(/[./]/g, (c) => `\\${c}`)}['"\`]`);
+    for (const { rel, text } of await outside()) for (const lit of LAYOUT_LITERALS) if (spelled(lit).test(text)) found.push(`${rel}: ${lit}`);
     expect(found).toEqual([]);
   });
 
