@@ -9,7 +9,7 @@ import { withFileLock } from './file-lock.ts';
 import { snapshotRef } from './held.ts';
 import { abandonedStaging, stagingName } from './staging.ts';
 import { approvalLogName, deliveryLogName, isSnapshotFileName, LEDGER_LOCK_NAME, LEDGER_NAME, MANIFEST_NAME, parseVersionDir, SIGNATURE_NAME, snapshotKey } from './layout.ts';
-import { appendLedger, appendSynced, isVersionEntry, readLedger, type LedgerRecord, type ParsedLedger } from './ledger.ts';
+import { appendLedger, appendSynced, isVersionEntry, readLedger, writeSyncedAs, type LedgerRecord, type ParsedLedger } from './ledger.ts';
 import { signerFromEnv, type ManifestSignature, type Signer } from './signing.ts';
 import { snapshotId, type SnapshotKey } from './snapshot-id.ts';
 import type { ApprovalGuard, ApprovalRecord, DeliveryEvent, Manifest, ManifestChain, ManifestLink, SnapshotDraft, SnapshotRef, SnapshotStore, VerifyReport, VerifyScope } from './snapshot.ts';
@@ -352,13 +352,7 @@ function endOf(period: string): string | undefined {
 
 async function writeSynced(file: string, data: Uint8Array | string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const fh = await open(file, 'wx');
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
+  await writeSyncedAs(file, data, 'wx');
 }
 
 async function syncDir(dir: string): Promise<void> {
