@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { appendFile, chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
 import { FolderStore } from '../../worker/archive/folder-store.ts';
 import { deliveryLogName, snapshotKey } from '../../worker/archive/layout.ts';
 import type { SnapshotKey } from '../../worker/archive/index.ts';
 import { tempDir } from '../support/cli.ts';
-import { describeSnapshotStore, type StoreFixture } from './store-conformance.ts';
+import { describeSnapshotStore, writeSample, type StoreFixture } from './store-conformance.ts';
 
 /** A fresh archive folder; tampering undoes the write-once modes first, as an intruder with the rights would. */
 async function folderStore(): Promise<StoreFixture> {
@@ -36,3 +37,20 @@ async function folderStore(): Promise<StoreFixture> {
 }
 
 describeSnapshotStore('folder store', folderStore);
+
+describe('folder store reads', () => {
+  it('never follow a symbolic link planted in a snapshot: it reads as SNAPSHOT_FILE_MISSING, and verify names it', async () => {
+    const root = await tempDir('folder-store-link');
+    const store = new FolderStore(root, { signer: null });
+    const ref = await writeSample(store, '2023Q3');
+    const outside = path.join(await tempDir('outside'), 'secret.txt');
+    await writeFile(outside, 'not the archive’s');
+    const pdf = path.join(root, snapshotKey(ref), 'briefing.pdf');
+    await chmod(path.dirname(pdf), 0o755);
+    await rm(pdf);
+    await symlink(outside, pdf);
+    await expect(store.readFile(ref, 'briefing.pdf')).rejects.toMatchObject({ code: 'SNAPSHOT_FILE_MISSING' });
+    await expect(store.openFile(ref, 'briefing.pdf')).rejects.toMatchObject({ code: 'SNAPSHOT_FILE_MISSING' });
+    expect((await store.verify()).findings.map((f) => f.code)).toContain('SYMLINK');
+  });
+});

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { chmod, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { chmod, mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { parsePeriod, periodEndDate } from '../domain/period.ts';
 import { CodedError } from '../errors/index.ts';
 import { sha256 } from './digest.ts';
@@ -169,26 +170,33 @@ export class FolderStore implements SnapshotStore {
     return path.join(this.dir(ref), ...name.split('/'));
   }
 
-  private missing(ref: SnapshotKey, name: string) {
-    return (e: NodeJS.ErrnoException): never => {
-      if (e.code === 'ENOENT' || e.code === 'ENOTDIR' || e.code === 'EISDIR') throw new CodedError('SNAPSHOT_FILE_MISSING', { snapshot: snapshotId(ref), name });
-      throw e;
-    };
+  /**
+   * A snapshot's plain file, opened without following a symbolic link (ELOOP): a link planted in
+   * the archive is never served (verify reports it as SYMLINK). Missing, a folder or a link alike
+   * read as SNAPSHOT_FILE_MISSING.
+   */
+  private async openPlain(ref: SnapshotKey, name: string): Promise<FileHandle> {
+    const missing = () => new CodedError('SNAPSHOT_FILE_MISSING', { snapshot: snapshotId(ref), name });
+    const fh = await open(this.filePath(ref, name), constants.O_RDONLY | constants.O_NOFOLLOW).catch((e: NodeJS.ErrnoException) => {
+      throw ['ENOENT', 'ENOTDIR', 'EISDIR', 'ELOOP'].includes(e.code ?? '') ? missing() : e;
+    });
+    if ((await fh.stat()).isFile()) return fh;
+    await fh.close();
+    throw missing();
   }
 
   async readFile(ref: SnapshotKey, name: string): Promise<Buffer> {
-    return readFile(this.filePath(ref, name)).catch(this.missing(ref, name));
+    const fh = await this.openPlain(ref, name);
+    try {
+      return await fh.readFile();
+    } finally {
+      await fh.close();
+    }
   }
 
+  /** Opened here, so a missing file fails as the promise, not later as a stream error. */
   async openFile(ref: SnapshotKey, name: string): Promise<Readable> {
-    // Opened here, so a missing file fails as the promise, not later as a stream error.
-    const fh = await open(this.filePath(ref, name), 'r').catch(this.missing(ref, name));
-    const st = await fh.stat();
-    if (st.isDirectory()) {
-      await fh.close();
-      this.missing(ref, name)(Object.assign(new Error('is a folder'), { code: 'EISDIR' }));
-    }
-    return fh.createReadStream();
+    return (await this.openPlain(ref, name)).createReadStream();
   }
 
   /**
