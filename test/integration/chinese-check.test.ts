@@ -64,4 +64,17 @@ describe('jibao check in Chinese', () => {
     const en = await runCli(['check', '--report', 'bad-targets'], { env: { JIBAO_JOBS_DIR: jobs } });
     expect(en.stderr).toMatch(/sample_data is true: say in sample_notice that the figures are illustrative \[TARGETS_SAMPLE_NOTICE\]/);
   });
+
+  it('an unknown report and a file that is not YAML: Chinese, with codes', async () => {
+    const unknown = await runCli(['check', '--report', 'nowhere-2023'], { env: { ...ZH, JIBAO_JOBS_DIR: jobs } });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/没有报告“nowhere-2023”；现有报告：.*“yuquan-2023” \[REPORT_UNKNOWN\]$/m);
+    expect(englishSentence(unknown.stderr)).toBeUndefined();
+    await cp(path.join(jobs, 'yuquan-2023'), path.join(jobs, 'not-yaml'), { recursive: true });
+    await writeFile(path.join(jobs, 'not-yaml', 'job.yaml'), 'id: not-yaml\ntitle: [未闭合\n');
+    const yaml = await runCli(['check', '--report', 'not-yaml'], { env: { ...ZH, JIBAO_JOBS_DIR: jobs } });
+    expect(yaml.code).toBe(1);
+    expect(yaml.stderr).toMatch(/\[CONFIG_YAML\]$/m);
+    expect(englishSentence(yaml.stderr)).toBeUndefined();
+  });
 });

@@ -194,19 +194,19 @@ export async function loadJobDefinition(jobsDir: string, reportId: string): Prom
   const dir = path.resolve(jobsDir, reportId);
   const file = path.join(dir, JOB_FILE);
   if (!/^[a-z0-9][a-z0-9-]*$/.test(reportId)) {
-    throw new InputError([{ severity: 'error', file: jobsDir, message: `"${reportId}" is not a report id; expected e.g. yuquan-2023` }]);
+    throw new InputError([{ severity: 'error', file: jobsDir, message: `"${reportId}" is not a report id; expected e.g. yuquan-2023`, code: 'REPORT_UNKNOWN', params: { variant: 'not-id', id: reportId } }]);
   }
   try {
     await stat(file);
   } catch {
     const known = await listReportIds(jobsDir);
     throw new InputError([
-      { severity: 'error', file, message: `no such report "${reportId}"; known reports: ${known.join(', ') || '(none)'}` },
+      { severity: 'error', file, message: `no such report "${reportId}"; known reports: ${known.join(', ') || '(none)'}`, code: 'REPORT_UNKNOWN', params: { id: reportId, known } },
     ]);
   }
   const def = await loadYamlFile(file, jobDefinitionSchema, 'job definition');
   if (def.id !== reportId) {
-    throw new InputError([{ severity: 'error', file, column: 'id', message: `is "${def.id}" but the folder is "${reportId}"; they must match` }]);
+    throw new InputError([{ severity: 'error', file, column: 'id', message: `is "${def.id}" but the folder is "${reportId}"; they must match`, code: 'CONFIG_ID_MISMATCH', params: { value: def.id, expected: reportId, of: 'folder' } }]);
   }
   const targetsFile = path.resolve(dir, def.targets);
   // A files source is relative to the job's folder.

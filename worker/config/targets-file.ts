@@ -127,26 +127,27 @@ export const targetsFileSchema = z
     check(f.indicators, 'indicators');
     const unitOf = (i: (typeof f.indicators)[number]) => (i.kind === 'growth' ? i.value_unit : i.kind === 'relative' ? (i.value_unit ?? i.unit) : i.unit);
     f.indicators.forEach((ind, i) => {
+      const rule = (variant: string, more: Record<string, unknown> = {}) => ({ code: 'TARGETS_RULE', variant, ...more });
       const at = (key: string, message: string, params?: Record<string, unknown>) => ctx.addIssue({ code: 'custom', path: ['indicators', i, key], message, ...(params ? { params } : {}) });
       if (ind.kind === 'relative') {
-        if (ind.measure === 'growth' && ind.unit !== undefined && ind.unit !== '%') at('unit', 'a relative target on growth is in "%"');
-        if (ind.measure === 'value' && ind.unit === undefined) at('unit', 'a relative target on a value needs the unit of that value');
-        if (ind.measure === 'value' && ind.value_unit !== undefined) at('value_unit', 'value_unit is for measure: growth; give the value\'s unit as unit');
+        if (ind.measure === 'growth' && ind.unit !== undefined && ind.unit !== '%') at('unit', 'a relative target on growth is in "%"', rule('growth-percent'));
+        if (ind.measure === 'value' && ind.unit === undefined) at('unit', 'a relative target on a value needs the unit of that value', rule('value-unit-needed'));
+        if (ind.measure === 'value' && ind.value_unit !== undefined) at('value_unit', 'value_unit is for measure: growth; give the value\'s unit as unit', rule('value-unit-misplaced'));
         if (ind.reference !== undefined) {
           const ref = f.indicators.find((r) => r.id === ind.reference);
           if (!ref) at('reference', `no indicator with id "${ind.reference}"`, { code: 'TARGETS_NO_SUCH_INDICATOR', id: ind.reference });
-          else if (ref.id === ind.id) at('reference', 'an indicator cannot be its own reference');
-          else if (ref.kind === 'qualitative') at('reference', `"${ind.reference}" is qualitative and has no figure to compare with`);
+          else if (ref.id === ind.id) at('reference', 'an indicator cannot be its own reference', rule('own-reference'));
+          else if (ref.kind === 'qualitative') at('reference', `"${ind.reference}" is qualitative and has no figure to compare with`, rule('qualitative-reference', { id: ind.reference }));
           else if (ind.measure === 'value' && ind.unit !== undefined && unitOf(ref) !== ind.unit) {
             at('reference', `"${ind.reference}" is in ${unitOf(ref) ?? '(no unit)'}, this indicator in ${ind.unit}; a value is compared in the same unit`, { code: 'TARGETS_UNIT_MISMATCH', other: ind.reference, otherUnit: unitOf(ref), unit: ind.unit });
           }
         }
       }
       if (ind.kind === 'cumulative' && ind.seasonal === 'last-year' && (ind.baseline === undefined || ind.baseline <= 0)) {
-        at('seasonal', 'seasonal: last-year compares with last year\'s progress and needs baseline (last year\'s total, above 0)');
+        at('seasonal', 'seasonal: last-year compares with last year\'s progress and needs baseline (last year\'s total, above 0)', rule('seasonal-baseline'));
       }
       if (ind.tolerance !== undefined && (ind.kind === 'qualitative' || ind.kind === 'monitor')) {
-        at('tolerance', `a ${ind.kind} indicator is not judged against a number; remove tolerance`);
+        at('tolerance', `a ${ind.kind} indicator is not judged against a number; remove tolerance`, rule('tolerance-unjudged'));
       }
     });
     f.indicators.forEach((ind, i) => {
@@ -230,7 +231,7 @@ function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V 
 export async function loadTargets(file: string, expectedId?: string): Promise<Report> {
   const report = toReport(await loadYamlFile(file, targetsFileSchema, 'targets file'));
   if (expectedId && report.id !== expectedId) {
-    throw new InputError([{ severity: 'error', file, column: 'report.id', message: `is "${report.id}" but the job is "${expectedId}"; they must match` }]);
+    throw new InputError([{ severity: 'error', file, column: 'report.id', message: `is "${report.id}" but the job is "${expectedId}"; they must match`, code: 'CONFIG_ID_MISMATCH', params: { value: report.id, expected: expectedId, of: 'job' } }]);
   }
   return report;
 }

@@ -10,7 +10,8 @@ export async function loadYamlFile<S extends z.ZodType>(file: string, schema: S,
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new InputError([{ severity: 'error', file, message: `cannot read the ${label}: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
+    const reason = (e as NodeJS.ErrnoException).code ?? String(e);
+    throw new InputError([{ severity: 'error', file, message: `cannot read the ${label}: ${reason}`, code: 'CONFIG_UNREADABLE', params: { reason } }]);
   }
   return parseYaml(file, text, schema);
 }
@@ -24,7 +25,7 @@ export function parseYaml<S extends z.ZodType>(file: string, text: string, schem
     if (!(e instanceof YAMLException)) throw e;
     const mark = (e as YAMLException & { mark?: { line: number } }).mark;
     throw new InputError([
-      { severity: 'error', file, ...(mark ? { row: mark.line + 1 } : {}), message: `not valid YAML: ${e.reason ?? e.message.split('\n')[0]}` },
+      { severity: 'error', file, ...(mark ? { row: mark.line + 1 } : {}), message: `not valid YAML: ${e.reason ?? e.message.split('\n')[0]}`, code: 'CONFIG_YAML', params: {} },
     ]);
   }
   // reportInput: an absent field is told from a field of the wrong type (CONFIG_MISSING).
