@@ -33,7 +33,7 @@ export function decorateContext(app: FastifyInstance, deps: ApiDeps, limits: Api
     try {
       return await loadJobDefinition(deps.settings.jobsDir, id);
     } catch (e) {
-      if (e instanceof InputError && e.issues.some((i) => i.message.startsWith('no such report'))) throw new HttpError(404, 'NOT_FOUND', { kind: 'report', id });
+      if (e instanceof InputError && e.issues.some((i) => i.code === 'REPORT_UNKNOWN')) throw new HttpError(404, 'NOT_FOUND', { kind: 'report', id });
       throw e;
     }
   });

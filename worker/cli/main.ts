@@ -20,6 +20,7 @@ import { registerQueueCommands } from './queue-commands.ts';
 import { registerArchiveCommands } from './archive-commands.ts';
 import { registerFiguresCommands } from './figures-commands.ts';
 import { registerReviewCommands } from './review-commands.ts';
+import { checkLine } from './check-lines.ts';
 import { InputError } from '../domain/issues.ts';
 import { decodeText } from '../sources/table-file.ts';
 
@@ -132,35 +133,35 @@ program
     guarded(async () => {
       const settings = settingsFromEnv();
       const job = await loadJobDefinition(settings.jobsDir, o.report);
-      out(`ok  job definition  ${rel(job.file)}`);
+      out(checkLine('job', rel(job.file)));
       const report = await loadTargets(job.targetsFile, job.id);
-      out(`ok  targets         ${rel(job.targetsFile)} (${report.indicators.length} indicators, ${report.tasks.length} tasks, ${report.sections.length} sections)`);
+      out(checkLine('targets', rel(job.targetsFile), { indicators: report.indicators.length, tasks: report.tasks.length, sections: report.sections.length }));
       await compileTemplate(settings.templatesDir, job.template);
       await compileTemplate(settings.templatesDir, 'email-text');
       // A report under review mails its drafts with the reviewers' templates.
       if (job.review?.required) await Promise.all(['email-review-text', 'email-review-html'].map((t) => compileTemplate(settings.templatesDir, t)));
-      out(`ok  templates       ${job.template}, email-text${job.review?.required ? ', email-review-text, email-review-html' : ''}`);
+      out(checkLine('templates', `${job.template}, email-text${job.review?.required ? ', email-review-text, email-review-html' : ''}`));
       if (!o.period) {
         if (o.figures) throw new InvalidArgumentError('--figures needs --period');
-        out('(give --period to check the figures of a period too)');
+        out(checkLine('periodHint'));
         return;
       }
       const ready = await prepareBriefing({ reportId: o.report, period: o.period, ...(o.figures ? { figuresFile: o.figures } : {}) }, settings);
       if (ready.kind === 'not-ready') {
-        process.stderr.write(`not ready: ${ready.reason}\n`);
+        process.stderr.write(`${checkLine('notReady', ready.reason)}\n`);
         return EXIT.notReady;
       }
       const p = ready.prepared;
-      out(`ok  figures         ${p.figures.sources.join(', ')} (${p.figures.indicators.size} indicators, ${p.figures.tasks.size} tasks)`);
+      out(checkLine('figures', p.figures.sources.join(', '), { indicators: p.figures.indicators.size, tasks: p.figures.tasks.size }));
       for (const w of p.warnings) out(warningLine(w));
       // Statistics tables carry far more rows than the report has targets: listed once each, with the nearest names, so a missing alias shows.
       const ignored = [...new Map(p.ignored.map((r) => [r.name, r])).values()];
-      if (ignored.length > 0) out(`    ignored         ${ignored.length} row(s) name no indicator of the report (if one should, add its name to the indicator's aliases:)`);
-      for (const r of ignored) out(`      ${r.file}, row ${r.row}: ${r.name}${r.closest.length > 0 ? `  (closest: ${r.closest.join(', ')})` : ''}`);
+      if (ignored.length > 0) out(checkLine('ignored', ignored.length));
+      for (const r of ignored) out(checkLine('ignoredRow', r.file, r.row, r.name, r.closest));
       const fonts = await loadFonts(settings.fontsDir);
       await checkBriefing({ templatesDir: settings.templatesDir, template: job.template, model: p.model, fonts, creationDate: p.issuedAt });
-      out(`ok  briefing        template renders; every character has a glyph`);
-      out(`    status          ${countsLine(p.evaluation)}`);
+      out(checkLine('briefing'));
+      out(checkLine('status', countsLine(p.evaluation)));
     }),
   );
 

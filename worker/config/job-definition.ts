@@ -20,7 +20,7 @@ const timeZone = text.refine(
       return false;
     }
   },
-  { error: 'expected an IANA time zone, e.g. Asia/Shanghai' },
+  { error: 'expected an IANA time zone, e.g. Asia/Shanghai', params: { code: 'CONFIG_FORMAT', format: 'timezone' } },
 );
 
 /** Our column → the header a source uses for it, for statistics offices' own layouts. */
@@ -44,7 +44,7 @@ export const jobDefinitionSchema = z.strictObject({
   schedule: z
     .strictObject({
       /** node-cron syntax; when day-of-month and day-of-week are both restricted, both must match. */
-      cron: text.refine((c) => cron.validate(c), { error: 'expected a cron expression, e.g. "0 9 20 1,4,7,10 *"' }).optional(),
+      cron: text.refine((c) => cron.validate(c), { error: 'expected a cron expression, e.g. "0 9 20 1,4,7,10 *"', params: { code: 'CONFIG_FORMAT', format: 'cron' } }).optional(),
       /** next: a cron fire on a holiday or weekend moves to the next working day, same time (调休 counted). */
       workday: z.enum(['any', 'next']).default('any'),
       /** Instead of cron: the Nth working day of each of `months`, at `at`. */
@@ -65,9 +65,9 @@ export const jobDefinitionSchema = z.strictObject({
         .default({ retry_every_seconds: 3600, give_up_after_hours: 14 * 24 }),
     })
     .superRefine((s, ctx) => {
-      if ((s.cron === undefined) === (s.working_day === undefined)) ctx.addIssue({ code: 'custom', path: ['cron'], message: 'expected either cron or working_day (the Nth working day of the month), not both or neither' });
-      if (s.working_day === undefined && (s.months !== undefined || s.at !== undefined)) ctx.addIssue({ code: 'custom', path: [s.months !== undefined ? 'months' : 'at'], message: 'goes with working_day only' });
-      if (s.working_day !== undefined && s.workday === 'next') ctx.addIssue({ code: 'custom', path: ['workday'], message: 'goes with cron only (a working_day fire is on a working day already)' });
+      if ((s.cron === undefined) === (s.working_day === undefined)) ctx.addIssue({ code: 'custom', path: ['cron'], message: 'expected either cron or working_day (the Nth working day of the month), not both or neither', params: { code: 'SCHEDULE_RULE' } });
+      if (s.working_day === undefined && (s.months !== undefined || s.at !== undefined)) ctx.addIssue({ code: 'custom', path: [s.months !== undefined ? 'months' : 'at'], message: 'goes with working_day only', params: { code: 'SCHEDULE_RULE', variant: 'working-day-only' } });
+      if (s.working_day !== undefined && s.workday === 'next') ctx.addIssue({ code: 'custom', path: ['workday'], message: 'goes with cron only (a working_day fire is on a working day already)', params: { code: 'SCHEDULE_RULE', variant: 'cron-only' } });
     })
     .transform((s) => ({ ...s, rule: scheduleRule(s) })),
   source: z.discriminatedUnion(
@@ -194,19 +194,19 @@ export async function loadJobDefinition(jobsDir: string, reportId: string): Prom
   const dir = path.resolve(jobsDir, reportId);
   const file = path.join(dir, JOB_FILE);
   if (!/^[a-z0-9][a-z0-9-]*$/.test(reportId)) {
-    throw new InputError([{ severity: 'error', file: jobsDir, message: `"${reportId}" is not a report id; expected e.g. yuquan-2023` }]);
+    throw new InputError([{ severity: 'error', file: jobsDir, message: `"${reportId}" is not a report id; expected e.g. yuquan-2023`, code: 'REPORT_UNKNOWN', params: { variant: 'not-id', id: reportId } }]);
   }
   try {
     await stat(file);
   } catch {
     const known = await listReportIds(jobsDir);
     throw new InputError([
-      { severity: 'error', file, message: `no such report "${reportId}"; known reports: ${known.join(', ') || '(none)'}` },
+      { severity: 'error', file, message: `no such report "${reportId}"; known reports: ${known.join(', ') || '(none)'}`, code: 'REPORT_UNKNOWN', params: { id: reportId, known } },
     ]);
   }
   const def = await loadYamlFile(file, jobDefinitionSchema, 'job definition');
   if (def.id !== reportId) {
-    throw new InputError([{ severity: 'error', file, column: 'id', message: `is "${def.id}" but the folder is "${reportId}"; they must match` }]);
+    throw new InputError([{ severity: 'error', file, column: 'id', message: `is "${def.id}" but the folder is "${reportId}"; they must match`, code: 'CONFIG_ID_MISMATCH', params: { value: def.id, expected: reportId, of: 'folder' } }]);
   }
   const targetsFile = path.resolve(dir, def.targets);
   // A files source is relative to the job's folder.

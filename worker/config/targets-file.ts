@@ -108,56 +108,59 @@ export const targetsFileSchema = z
   })
   .superRefine((f, ctx) => {
     const sections = new Set(f.sections.map((s) => s.id));
-    const ids = new Map<string, string>();
-    const names = new Map<string, string>();
+    const ids = new Map<string, { key: string; i: number }>();
+    const names = new Map<string, { key: string; i: number }>();
     const check = (list: readonly { id: string; name: string; section: string }[], key: 'indicators' | 'tasks') =>
       list.forEach((item, i) => {
         if (!sections.has(item.section)) {
-          ctx.addIssue({ code: 'custom', path: [key, i, 'section'], message: `unknown section "${item.section}"; expected one of ${[...sections].join(', ')}` });
+          ctx.addIssue({ code: 'custom', path: [key, i, 'section'], message: `unknown section "${item.section}"; expected one of ${[...sections].join(', ')}`, params: { code: 'TARGETS_SECTION_UNKNOWN', section: item.section, sections: [...sections] } });
         }
+        const duplicate = (field: 'id' | 'name', value: string, prev: { key: string; i: number }) =>
+          ctx.addIssue({ code: 'custom', path: [key, i, field], message: `duplicate ${field} "${value}" (also ${prev.key}[${prev.i}])`, params: { code: 'TARGETS_DUPLICATE', field, value, alsoKind: prev.key, alsoNo: prev.i + 1 } });
         const prevId = ids.get(item.id);
-        if (prevId) ctx.addIssue({ code: 'custom', path: [key, i, 'id'], message: `duplicate id "${item.id}" (also ${prevId})` });
-        ids.set(item.id, `${key}[${i}]`);
+        if (prevId) duplicate('id', item.id, prevId);
+        ids.set(item.id, { key, i });
         const prevName = names.get(item.name);
-        if (prevName) ctx.addIssue({ code: 'custom', path: [key, i, 'name'], message: `duplicate name "${item.name}" (also ${prevName})` });
-        names.set(item.name, `${key}[${i}]`);
+        if (prevName) duplicate('name', item.name, prevName);
+        names.set(item.name, { key, i });
       });
     check(f.indicators, 'indicators');
     const unitOf = (i: (typeof f.indicators)[number]) => (i.kind === 'growth' ? i.value_unit : i.kind === 'relative' ? (i.value_unit ?? i.unit) : i.unit);
     f.indicators.forEach((ind, i) => {
-      const at = (key: string, message: string) => ctx.addIssue({ code: 'custom', path: ['indicators', i, key], message });
+      const rule = (variant: string, more: Record<string, unknown> = {}) => ({ code: 'TARGETS_RULE', variant, ...more });
+      const at = (key: string, message: string, params?: Record<string, unknown>) => ctx.addIssue({ code: 'custom', path: ['indicators', i, key], message, ...(params ? { params } : {}) });
       if (ind.kind === 'relative') {
-        if (ind.measure === 'growth' && ind.unit !== undefined && ind.unit !== '%') at('unit', 'a relative target on growth is in "%"');
-        if (ind.measure === 'value' && ind.unit === undefined) at('unit', 'a relative target on a value needs the unit of that value');
-        if (ind.measure === 'value' && ind.value_unit !== undefined) at('value_unit', 'value_unit is for measure: growth; give the value\'s unit as unit');
+        if (ind.measure === 'growth' && ind.unit !== undefined && ind.unit !== '%') at('unit', 'a relative target on growth is in "%"', rule('growth-percent'));
+        if (ind.measure === 'value' && ind.unit === undefined) at('unit', 'a relative target on a value needs the unit of that value', rule('value-unit-needed'));
+        if (ind.measure === 'value' && ind.value_unit !== undefined) at('value_unit', 'value_unit is for measure: growth; give the value\'s unit as unit', rule('value-unit-misplaced'));
         if (ind.reference !== undefined) {
           const ref = f.indicators.find((r) => r.id === ind.reference);
-          if (!ref) at('reference', `no indicator with id "${ind.reference}"`);
-          else if (ref.id === ind.id) at('reference', 'an indicator cannot be its own reference');
-          else if (ref.kind === 'qualitative') at('reference', `"${ind.reference}" is qualitative and has no figure to compare with`);
+          if (!ref) at('reference', `no indicator with id "${ind.reference}"`, { code: 'TARGETS_NO_SUCH_INDICATOR', id: ind.reference });
+          else if (ref.id === ind.id) at('reference', 'an indicator cannot be its own reference', rule('own-reference'));
+          else if (ref.kind === 'qualitative') at('reference', `"${ind.reference}" is qualitative and has no figure to compare with`, rule('qualitative-reference', { id: ind.reference }));
           else if (ind.measure === 'value' && ind.unit !== undefined && unitOf(ref) !== ind.unit) {
-            at('reference', `"${ind.reference}" is in ${unitOf(ref) ?? '(no unit)'}, this indicator in ${ind.unit}; a value is compared in the same unit`);
+            at('reference', `"${ind.reference}" is in ${unitOf(ref) ?? '(no unit)'}, this indicator in ${ind.unit}; a value is compared in the same unit`, { code: 'TARGETS_UNIT_MISMATCH', other: ind.reference, otherUnit: unitOf(ref), unit: ind.unit });
           }
         }
       }
       if (ind.kind === 'cumulative' && ind.seasonal === 'last-year' && (ind.baseline === undefined || ind.baseline <= 0)) {
-        at('seasonal', 'seasonal: last-year compares with last year\'s progress and needs baseline (last year\'s total, above 0)');
+        at('seasonal', 'seasonal: last-year compares with last year\'s progress and needs baseline (last year\'s total, above 0)', rule('seasonal-baseline'));
       }
       if (ind.tolerance !== undefined && (ind.kind === 'qualitative' || ind.kind === 'monitor')) {
-        at('tolerance', `a ${ind.kind} indicator is not judged against a number; remove tolerance`);
+        at('tolerance', `a ${ind.kind} indicator is not judged against a number; remove tolerance`, rule('tolerance-unjudged'));
       }
     });
     f.indicators.forEach((ind, i) => {
       if (!ind.part_of) return;
       const whole = f.indicators.find((w) => w.id === ind.part_of);
-      if (!whole) ctx.addIssue({ code: 'custom', path: ['indicators', i, 'part_of'], message: `no indicator with id "${ind.part_of}"` });
+      if (!whole) ctx.addIssue({ code: 'custom', path: ['indicators', i, 'part_of'], message: `no indicator with id "${ind.part_of}"`, params: { code: 'TARGETS_NO_SUCH_INDICATOR', id: ind.part_of } });
       else if (unitOf(whole) !== unitOf(ind)) {
-        ctx.addIssue({ code: 'custom', path: ['indicators', i, 'part_of'], message: `"${ind.part_of}" is in ${unitOf(whole) ?? '(no unit)'}, this indicator in ${unitOf(ind) ?? '(no unit)'}; a part and its whole need the same unit` });
+        ctx.addIssue({ code: 'custom', path: ['indicators', i, 'part_of'], message: `"${ind.part_of}" is in ${unitOf(whole) ?? '(no unit)'}, this indicator in ${unitOf(ind) ?? '(no unit)'}; a part and its whole need the same unit`, params: { code: 'TARGETS_UNIT_MISMATCH', other: ind.part_of, otherUnit: unitOf(whole), unit: unitOf(ind) } });
       }
     });
     check(f.tasks, 'tasks');
     if (f.report.sample_data && !f.report.sample_notice) {
-      ctx.addIssue({ code: 'custom', path: ['report', 'sample_notice'], message: 'sample_data is true: say in sample_notice that the figures are illustrative' });
+      ctx.addIssue({ code: 'custom', path: ['report', 'sample_notice'], message: 'sample_data is true: say in sample_notice that the figures are illustrative', params: { code: 'TARGETS_SAMPLE_NOTICE' } });
     }
   });
 
@@ -228,7 +231,7 @@ function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V 
 export async function loadTargets(file: string, expectedId?: string): Promise<Report> {
   const report = toReport(await loadYamlFile(file, targetsFileSchema, 'targets file'));
   if (expectedId && report.id !== expectedId) {
-    throw new InputError([{ severity: 'error', file, column: 'report.id', message: `is "${report.id}" but the job is "${expectedId}"; they must match` }]);
+    throw new InputError([{ severity: 'error', file, column: 'report.id', message: `is "${report.id}" but the job is "${expectedId}"; they must match`, code: 'CONFIG_ID_MISMATCH', params: { value: report.id, expected: expectedId, of: 'job' } }]);
   }
   return report;
 }

@@ -39,6 +39,10 @@ const whereEn = (kind: Param, column: Param) => (kind === 'column' ? `column "${
 const WHERE_ZH: Record<string, string> = { title: '标题', 'sheet name': '工作表名', 'file name': '文件名' };
 const whereZh = (kind: Param, column: Param) => (kind === 'column' ? `“${s(column)}”列的表头` : (WHERE_ZH[s(kind)] ?? s(kind)));
 const unitZh = (u: Param) => (s(u) === '' ? '指标单位' : s(u));
+/** The kinds of value a configuration schema expects, in Chinese. */
+const TYPE_ZH: Record<string, string> = { number: '数字', int: '整数', string: '文本', boolean: 'true 或 false', array: '列表', object: '一组字段', record: '一组字段', date: '日期', null: '空值' };
+const typeZh = (t: Param) => (Array.isArray(t) ? t.map((x) => TYPE_ZH[x] ?? x).join('或') : (TYPE_ZH[s(t)] ?? s(t)));
+const FORMAT_ZH: Record<string, string> = { email: '电子邮箱地址', url: '网址', date: '日期（年-月-日）', datetime: '日期时间', time: '时间（时:分）', timezone: '时区名，如“Asia/Shanghai”', cron: '五段式计划表达式，如“0 9 20 1,4,7,10 *”' };
 /** A plausibility rule's entry: params { rule, text }. */
 const finding = (doc: string): MessageEntry => ({ fault: 'input', status: 422, doc, zh: (p) => s(p.text), en: (p) => `[${s(p.rule)}] ${s(p.text)}` });
 
@@ -226,9 +230,122 @@ export const MESSAGES = {
     en: () => 'the input was refused',
   },
   CONFIG_INVALID: {
-    fault: 'input', doc: 'A job definition, targets file or token file is invalid (details in English from the schema).',
+    fault: 'input', doc: 'A job definition, targets file or token file is invalid (each problem of a schema has its own CONFIG_ or TARGETS_ code).',
     zh: () => '配置文件有误',
     en: () => 'a configuration file is invalid',
+  },
+  // ── A configuration file (job.yaml, targets file, calendar), one code per kind of problem; 400 as an
+  //    input error was before they had codes (the API lists each problem in details) ──
+  CONFIG_MISSING: {
+    fault: 'input', status: 400, doc: 'A required field of a configuration file is missing.',
+    zh: () => '缺少此项；请补上',
+    en: () => 'missing; add it',
+  },
+  CONFIG_TYPE: {
+    fault: 'input', status: 400, doc: 'A field of a configuration file has the wrong kind of value (text, number, list…).',
+    zh: (p) => `应为${typeZh(p.expected)}`,
+    en: (p) => `expected ${s(p.expected)}`,
+  },
+  CONFIG_VALUE: {
+    fault: 'input', status: 400, doc: 'A field of a configuration file is not one of the values it allows.',
+    zh: (p) => `应为以下之一：${zl(p.values)}`,
+    en: (p) => `expected one of: ${el(p.values)}`,
+  },
+  CONFIG_TOO_SMALL: {
+    fault: 'input', status: 400, doc: 'A number, text or list of a configuration file is below its minimum.',
+    zh: (p) => (p.origin === 'array' || p.origin === 'set' ? `至少应有 ${s(p.minimum)} 项` : p.origin === 'string' ? (s(p.minimum) === '1' ? '不能为空' : `至少 ${s(p.minimum)} 个字符`) : `不能小于 ${s(p.minimum)}`),
+    en: (p) => `below the minimum of ${s(p.minimum)}`,
+  },
+  CONFIG_TOO_BIG: {
+    fault: 'input', status: 400, doc: 'A number, text or list of a configuration file is over its maximum.',
+    zh: (p) => (p.origin === 'array' || p.origin === 'set' ? `最多 ${s(p.maximum)} 项` : p.origin === 'string' ? `最多 ${s(p.maximum)} 个字符` : `不能大于 ${s(p.maximum)}`),
+    en: (p) => `over the maximum of ${s(p.maximum)}`,
+  },
+  CONFIG_FORMAT: {
+    fault: 'input', status: 400, doc: 'A text of a configuration file is not in its format (an id, a time, an email address…).',
+    zh: (p) => `格式不对${FORMAT_ZH[s(p.format)] ? `；应为${FORMAT_ZH[s(p.format)]}` : p.example !== undefined ? `；应写作如“${s(p.example)}”` : '；请对照文档中此项的写法'}`,
+    en: (p) => `not in the expected format (${s(p.format)})`,
+  },
+  CONFIG_UNKNOWN_KEYS: {
+    fault: 'input', status: 400, doc: 'A configuration file has fields jibao does not know (a misspelling?).',
+    zh: (p) => `有无法识别的字段${zl(p.keys)}；请检查拼写或删去`,
+    en: (p) => `unknown field(s): ${el(p.keys)}`,
+  },
+  CONFIG_UNION: {
+    fault: 'input', status: 400, doc: 'A field of a configuration file matches none of the forms it may take.',
+    zh: () => '不符合此项允许的任何一种写法；请对照文档',
+    en: () => 'matches none of the allowed forms',
+  },
+  CONFIG_RULE: {
+    fault: 'input', status: 400, doc: 'A configuration file breaks one of its rules (details in English from the schema).',
+    zh: () => '不符合配置规则',
+    en: () => 'breaks a rule of the configuration',
+  },
+  CONFIG_UNREADABLE: {
+    fault: 'input', status: 400, doc: 'A configuration file (job definition, targets file, calendar) cannot be read.',
+    zh: (p) => `无法读取此文件：${p.reason === 'ENOENT' ? '文件不存在' : p.reason === 'EACCES' || p.reason === 'EPERM' ? '没有读取权限' : p.reason === 'EISDIR' ? '这是文件夹而不是文件' : '读取失败'}`,
+    en: (p) => `cannot read the file: ${s(p.reason)}`,
+  },
+  CONFIG_YAML: {
+    fault: 'input', status: 400, doc: 'A configuration file is not valid YAML.',
+    zh: () => '不是有效的“YAML”写法；请检查缩进、冒号、引号和重复的字段',
+    en: () => 'not valid YAML',
+  },
+  CONFIG_ID_MISMATCH: {
+    fault: 'input', status: 400, doc: 'A job’s id differs from its folder, or a targets file’s report id from its job.',
+    zh: (p) => `写的是${zl(p.value)}，而${p.of === 'job' ? '任务' : '文件夹'}是${zl(p.expected)}；二者须一致`,
+    en: (p) => `is "${s(p.value)}" but the ${p.of === 'job' ? 'job' : 'folder'} is "${s(p.expected)}"; they must match`,
+  },
+  REPORT_UNKNOWN: {
+    fault: 'input', status: 404, doc: 'No report (jobs/<id>/job.yaml) has this id, or the id is not one.',
+    zh: (p) => (p.variant === 'not-id' ? `${zl(p.id)}不是报告编号；应写作如“yuquan-2023”` : `没有报告${zl(p.id)}；现有报告：${Array.isArray(p.known) && p.known.length > 0 ? zl(p.known) : '（无）'}`),
+    en: (p) => (p.variant === 'not-id' ? `"${s(p.id)}" is not a report id; expected e.g. yuquan-2023` : `no such report "${s(p.id)}"; known reports: ${el(p.known) || '(none)'}`),
+  },
+  TARGETS_RULE: {
+    fault: 'input', status: 400, doc: 'An indicator of a targets file breaks a rule of its kind (units, reference, seasonal baseline, tolerance).',
+    zh: (p) =>
+      p.variant === 'growth-percent' ? '对增速的相对目标，单位应为“%”'
+      : p.variant === 'value-unit-needed' ? '对数值的相对目标，须给出该数值的单位（“unit”）'
+      : p.variant === 'value-unit-misplaced' ? '“value_unit”只用于“measure: growth”；数值的单位请写在“unit”'
+      : p.variant === 'own-reference' ? '指标不能以自身为参照'
+      : p.variant === 'qualitative-reference' ? `${zl(p.id)}是定性指标，没有可比较的数值`
+      : p.variant === 'seasonal-baseline' ? '“seasonal: last-year”按去年同期进度比较，须给出大于 0 的“baseline”（去年全年总量）'
+      : p.variant === 'tolerance-unjudged' ? '此类指标不按数值评价；请删去“tolerance”'
+      : '不符合此类指标的规则',
+    en: (p) => `breaks a rule of its kind (${s(p.variant)})`,
+  },
+  TARGETS_SECTION_UNKNOWN: {
+    fault: 'input', status: 400, doc: 'An indicator or task names a section the targets file does not have.',
+    zh: (p) => `没有编号为${zl(p.section)}的篇章；应为以下之一：${zl(p.sections)}`,
+    en: (p) => `unknown section "${s(p.section)}"; expected one of ${el(p.sections)}`,
+  },
+  TARGETS_DUPLICATE: {
+    fault: 'input', status: 400, doc: 'Two indicators or tasks of a targets file share an id or a name.',
+    zh: (p) => `${p.field === 'name' ? '名称' : '编号'}${zl(p.value)}重复（与${p.alsoKind === 'tasks' ? '任务' : '指标'}第 ${s(p.alsoNo)} 项相同）`,
+    en: (p) => `duplicate ${p.field === 'name' ? 'name' : 'id'} "${s(p.value)}" (also ${s(p.alsoKind)}[${Number(p.alsoNo) - 1}])`,
+  },
+  TARGETS_NO_SUCH_INDICATOR: {
+    fault: 'input', status: 400, doc: 'A targets file refers (part_of, reference) to an indicator id it does not have.',
+    zh: (p) => `没有编号为${zl(p.id)}的指标`,
+    en: (p) => `no indicator with id "${s(p.id)}"`,
+  },
+  TARGETS_UNIT_MISMATCH: {
+    fault: 'input', status: 400, doc: 'An indicator and the one it is part of, or compared with, are in different units.',
+    zh: (p) => `${zl(p.other)}的单位是${s(p.otherUnit) || '（无单位）'}，此指标是${s(p.unit) || '（无单位）'}；二者须使用同一单位`,
+    en: (p) => `"${s(p.other)}" is in ${s(p.otherUnit) || '(no unit)'}, this indicator in ${s(p.unit) || '(no unit)'}; they need the same unit`,
+  },
+  TARGETS_SAMPLE_NOTICE: {
+    fault: 'input', status: 400, doc: 'A targets file marked as sample data does not say so in sample_notice.',
+    zh: () => '“sample_data”为“true”时，须在“sample_notice”中说明数据仅为示例',
+    en: () => 'sample_data is true: say in sample_notice that the figures are illustrative',
+  },
+  SCHEDULE_RULE: {
+    fault: 'input', status: 400, doc: 'A job’s schedule mixes cron and working_day settings.',
+    zh: (p) =>
+      p.variant === 'working-day-only' ? '此项只与“working_day”一起使用'
+      : p.variant === 'cron-only' ? '此项只与“cron”一起使用（按“working_day”触发时本已落在工作日）'
+      : '应给出“cron”或“working_day”（每月第几个工作日）之一，不能两者都有或都没有',
+    en: (p) => (p.variant === 'working-day-only' ? 'goes with working_day only' : p.variant === 'cron-only' ? 'goes with cron only' : 'expected either cron or working_day, not both or neither'),
   },
   PERIOD_INVALID: {
     fault: 'input', status: 400, doc: 'A requested period is not a period.',

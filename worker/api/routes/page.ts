@@ -19,6 +19,8 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/healthz',
     {
+      // Probed every few seconds: its requests are not worth a log line each.
+      logLevel: 'warn',
       schema: {
         summary: 'Health: whether Redis answers',
         response: {
