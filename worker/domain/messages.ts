@@ -383,6 +383,16 @@ export const MESSAGES = {
     zh: () => 'JIBAO_ARCHIVE_SIGNING_KEY 不是有效的归档签名私钥；请运维人员更正后重试，未归档任何内容',
     en: () => 'JIBAO_ARCHIVE_SIGNING_KEY is not an Ed25519 private key (expected PEM or base64 PKCS#8); nothing was archived',
   },
+  ARCHIVE_URL_INVALID: {
+    fault: 'input', status: 500, doc: 'JIBAO_ARCHIVE_URL (s3://bucket/prefix) or the S3 endpoint variable is malformed or carries credentials; nothing is archived until it is fixed.',
+    zh: (p) => `归档存储地址 ${s(p.url)} 无效（${s(p.reason) === 'credentials' ? '地址中不得含账号密码，请用 AWS_ACCESS_KEY_ID、AWS_SECRET_ACCESS_KEY' : s(p.reason) === 'endpoint' ? 'AWS_ENDPOINT_URL_S3 应为 http(s) 地址' : '应为 s3://存储桶/前缀'}）；请运维人员更正，未归档任何内容`,
+    en: (p) => `the archive location ${s(p.url)} is invalid (${s(p.reason) === 'credentials' ? 'no credentials in the URL: use AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY' : s(p.reason) === 'endpoint' ? 'AWS_ENDPOINT_URL_S3 must be an http(s) URL' : 'expected s3://bucket/prefix'}); nothing was archived`,
+  },
+  ARCHIVE_UNAVAILABLE: {
+    fault: 'system', status: 503, doc: 'The S3 archive could not be reached or refused the request (after the SDK\'s retries); a queued job is retried.',
+    zh: (p) => `归档存储暂时无法访问（${s(p.reason)}）；稍后自动重试`,
+    en: (p) => `the archive store could not be reached (${s(p.reason)}); retried later`,
+  },
   SNAPSHOT_SUPERSEDED: {
     fault: 'input', status: 409, doc: 'A newer draft of the same report and period exists: approve that one.',
     zh: (p) => `${s(p.snapshot)} 已被第 ${s(p.newer)} 版取代，不能签发；请签发 ${s(p.report)}/${s(p.period)}/v${s(p.newer)}`,
