@@ -2,8 +2,8 @@ import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { redactUrl } from '../redact.ts';
 
 /**
- * The S3 side of `JIBAO_ARCHIVE_URL=s3://bucket/prefix`: where the archive lives, and a client
- * configured by the AWS SDK's own variables. Credentials are read from the environment by the
+ * The client of the S3 archive (`JIBAO_ARCHIVE_URL=s3://bucket/prefix`, parsed by index.ts's
+ * archiveLocation), configured by the AWS SDK's own variables. Credentials are read from the environment by the
  * SDK (or passed through untouched); nothing here prints them.
  */
 
@@ -13,7 +13,7 @@ export interface S3Location {
   readonly prefix: string;
 }
 
-/** A misconfigured archive URL or endpoint: the operator's to fix (exit 1), never retried. */
+/** A misconfigured S3 endpoint: the operator's to fix (exit 1), never retried. */
 export class ArchiveUrlError extends Error {
   override name = 'ArchiveUrlError';
   readonly code = 'ARCHIVE_URL_INVALID';
@@ -24,24 +24,6 @@ export class ArchiveUrlError extends Error {
   ) {
     super(`${message} [ARCHIVE_URL_INVALID]`);
   }
-}
-
-export const isS3Url = (url: string | undefined): url is string => !!url && /^s3:\/\//i.test(url.trim());
-
-// S3's bucket naming rules (lower case, digits, dots, hyphens; 3–63 characters).
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-
-/** `s3://bucket/some/prefix/` → { bucket: 'bucket', prefix: 'some/prefix' }. */
-export function parseS3Url(url: string): S3Location {
-  const shown = redactUrl(url.trim());
-  const m = /^s3:\/\/([^/?#]*)\/?([^?#]*)$/i.exec(url.trim());
-  if (!m) throw new ArchiveUrlError(`JIBAO_ARCHIVE_URL ${shown} is not s3://bucket/prefix`, { url: shown, reason: 'form' });
-  const [, bucket, rawPrefix] = m as unknown as [string, string, string];
-  if (bucket.includes('@') || bucket.includes(':')) throw new ArchiveUrlError('JIBAO_ARCHIVE_URL carries credentials or a port; set AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_ENDPOINT_URL_S3 instead', { url: shown, reason: 'credentials' });
-  if (!BUCKET.test(bucket)) throw new ArchiveUrlError(`JIBAO_ARCHIVE_URL names bucket "${bucket}", which is not a valid bucket name`, { url: shown, reason: 'bucket' });
-  const parts = rawPrefix.split('/').filter(Boolean);
-  if (parts.some((p) => p === '.' || p === '..')) throw new ArchiveUrlError(`JIBAO_ARCHIVE_URL ${shown} has . or .. in its prefix`, { url: shown, reason: 'prefix' });
-  return { bucket, prefix: parts.join('/') };
 }
 
 /** The endpoint the SDK's variables name: the S3-specific one wins over the general one. */

@@ -1,5 +1,7 @@
 /** What an archived snapshot records about itself (manifest.json). */
 
+import type { Readable } from 'node:stream';
+import type { SnapshotKey } from './snapshot-id.ts';
 import type { VerifyReport } from './verify-codes.ts';
 
 export type TriggerKind = 'schedule' | 'cli' | 'api';
@@ -81,55 +83,91 @@ export interface ApprovalRecord {
 /** Runs under the report's ledger lock before an approval record is appended; throws to refuse it. */
 export type ApprovalGuard = (existing: readonly ApprovalRecord[], latestVersion: number | undefined) => void;
 
-export interface SnapshotRef {
-  readonly report: string;
-  readonly period: string;
-  readonly version: number;
-  /** Folder of the snapshot. */
-  readonly dir: string;
-  readonly pdf: string;
+/**
+ * A snapshot as code outside the archive holds it: which one, and its manifest. Never a path or an
+ * object key: its files are read through the store that returned it (`readFile`, `openFile`).
+ */
+export interface SnapshotRef extends SnapshotKey {
+  /** Its public id, `yuquan-2023_2023Q3_v2` (snapshot-id.ts). */
+  readonly id: string;
   readonly manifest: Manifest;
 }
 
-/** A file to store in a snapshot, by its path inside the snapshot. */
+/** A file to store in a snapshot, by its name inside the snapshot (layout.ts: `briefing.pdf`, `data/model.json`). */
 export interface SnapshotFile {
   readonly path: string;
   readonly data: Uint8Array | string;
 }
 
+/** What `write`'s builder returns: the manifest fields the store does not fill in, and the files. */
+export interface SnapshotDraft {
+  readonly manifest: Omit<Manifest, 'files' | 'version' | 'supersedes' | 'report' | 'period' | 'chain' | 'manifestVersion'>;
+  readonly files: readonly SnapshotFile[];
+}
+
 /**
- * Where snapshots are kept. The filesystem (`FsArchive`) is the default; another store (object
- * storage, a database) implements the same contract: a written version is complete or absent,
- * never overwritten, and only `remove` under a retention policy ever deletes one.
+ * One delivery event (a line of the snapshot's delivery log): an intent before a send, then its
+ * acceptance or failure. The store keeps each event once: a second record with the same
+ * `deliveryEventKey` (deliveryId, state, attempt) is not appended again.
+ */
+export interface DeliveryEvent {
+  readonly deliveryId: string;
+  readonly status: string;
+  readonly state?: string;
+  readonly attempt?: string;
+}
+
+/**
+ * Where snapshots are kept: the folder store (folder-store.ts, a path or `file://` in
+ * JIBAO_ARCHIVE_URL) or object storage (s3-store.ts, `s3://bucket/prefix`); `createSnapshotStore`
+ * (index.ts) picks one from the settings. Every implementation passes
+ * test/archive/store-conformance.ts. The contract:
+ * - a written version is complete or absent, never overwritten; numbers count up from 1 per
+ *   report × period with no gap and no reuse, also under concurrent writers on several hosts;
+ * - only `remove` (retention) deletes a version, and it leaves a tombstone in the history;
+ * - every version, delivery event and approval enters the report's hash-chained history, so
+ *   `verify` finds a changed, missing, stray or forged file by its code (verify-codes.ts);
+ * - files are named by layout.ts; no caller sees a path or key.
  */
 export interface SnapshotStore {
-  list(report?: string): Promise<{ report: string; period: string; version: number }[]>;
+  /** For people (CLI output, logs): the folder or the `s3://bucket/prefix`. Never opened by code. */
+  readonly location: string;
+  /** Every snapshot, oldest first per period, reports and periods in name order. */
+  list(report?: string): Promise<SnapshotKey[]>;
   versions(report: string, period: string): Promise<number[]>;
   latestVersion(report: string, period: string): Promise<number | undefined>;
+  /** Throws CodedError NOT_FOUND (kind `snapshot`) when there is no such snapshot. */
   read(report: string, period: string, version: number): Promise<SnapshotRef>;
+  /** The snapshot a queued job already made, if an earlier attempt got that far. */
   findByJob(report: string, period: string, jobId: string): Promise<SnapshotRef | undefined>;
-  write(
-    report: string,
-    period: string,
-    build: (version: number, supersedes: number | null) => { manifest: Omit<Manifest, 'files' | 'version' | 'supersedes' | 'report' | 'period'>; files: readonly SnapshotFile[] },
-  ): Promise<SnapshotRef>;
-  /** Removes an old version under retention; the history keeps a tombstone so it reads as pruned, not deleted. */
+  /**
+   * Stores a new version. `build` gets the version number and the one it supersedes (the
+   * period's highest so far, stored or pruned) and returns the manifest fields and files; the
+   * store adds the file list, checksums, chain and signature.
+   */
+  write(report: string, period: string, build: (version: number, supersedes: number | null) => SnapshotDraft): Promise<SnapshotRef>;
+  /** A file of the snapshot by its name (layout.ts); CodedError SNAPSHOT_FILE_MISSING if it has none such. */
+  readFile(ref: SnapshotKey, name: string): Promise<Buffer>;
+  /** The same as a stream, for downloads. */
+  openFile(ref: SnapshotKey, name: string): Promise<Readable>;
+  /** Removes an old version under retention; the history keeps a tombstone so it reads as pruned, not deleted. The newest of a period is never removed. */
   remove(report: string, period: string, version: number): Promise<void>;
   /**
-   * Appends one record to a snapshot's delivery log and enters its digest in the history, so a
-   * forged, edited or deleted record is found by `verify`. The record is stored as one JSON line.
+   * Appends one delivery event to the snapshot's log and enters its digest in the history, so a
+   * forged, edited or deleted record is found by `verify`. Exactly once: an event whose key is
+   * already in the log is not appended again (false).
    */
-  recordDelivery(ref: SnapshotRef, record: object): Promise<void>;
+  recordDelivery(ref: SnapshotKey, event: DeliveryEvent): Promise<boolean>;
+  /** The delivery log (one parsed event each), oldest first. */
+  readDeliveries(ref: SnapshotKey): Promise<Record<string, unknown>[]>;
   /**
-   * Appends an approval or rejection beside the snapshot and enters its digest in the history
-   * (like a delivery record). `guard` sees the records so far and the period's newest version
-   * under the same lock, so two approvers cannot both record conflicting decisions.
+   * Appends an approval or rejection and enters its digest in the history (like a delivery
+   * event). `guard` sees the records so far and the period's newest version under the same
+   * lock, so two approvers cannot both record conflicting decisions.
    */
-  recordApproval(ref: SnapshotRef, record: ApprovalRecord, guard?: ApprovalGuard): Promise<void>;
+  recordApproval(ref: SnapshotKey, record: ApprovalRecord, guard?: ApprovalGuard): Promise<void>;
   /** The approval log of a snapshot, oldest first. */
-  readApprovals(ref: SnapshotRef): Promise<ApprovalRecord[]>;
-  /** The delivery log of a snapshot (one parsed JSON line each), oldest first. */
-  readDeliveries(ref: SnapshotRef): Promise<Record<string, unknown>[]>;
+  readApprovals(ref: SnapshotKey): Promise<ApprovalRecord[]>;
   /** Checks the stored history: every finding by its code (see verify-codes.ts). */
   verify(scope?: VerifyScope): Promise<VerifyReport>;
 }
@@ -142,4 +180,4 @@ export interface VerifyScope {
   readonly publicKey?: string;
 }
 
-export type { VerifyReport };
+export type { SnapshotKey, VerifyReport };

@@ -7,7 +7,10 @@ export interface Settings {
   readonly jobsDir: string;
   readonly templatesDir: string;
   readonly fontsDir: string;
+  /** The folder store's root (JIBAO_ARCHIVE_DIR); read only by createSnapshotStore (archive/index.ts). */
   readonly archiveDir: string;
+  /** JIBAO_ARCHIVE_URL: a folder (path or file://) or s3://bucket/prefix; when set, it wins over archiveDir. */
+  readonly archiveUrl?: string;
   readonly outboxDir: string;
   readonly smtpUrl?: string;
   /** Where the API is reachable from recipients' mail clients, for download links (JIBAO_PUBLIC_URL). */
@@ -38,6 +41,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proc
     fontsDir: dir('JIBAO_FONTS_DIR', path.join(PACKAGE_ROOT, 'fonts')),
     archiveDir: dir('JIBAO_ARCHIVE_DIR', 'archive'),
     outboxDir: dir('JIBAO_OUTBOX_DIR', 'outbox'),
+    ...(env['JIBAO_ARCHIVE_URL'] ? { archiveUrl: env['JIBAO_ARCHIVE_URL'] } : {}),
     ...(env['SMTP_URL'] ? { smtpUrl: env['SMTP_URL'] } : {}),
     ...(env['JIBAO_PUBLIC_URL'] ? { publicUrl: env['JIBAO_PUBLIC_URL'] } : {}),
     renderTimeoutMs: positive(env['JIBAO_RENDER_TIMEOUT_MS']) ?? 60_000,

@@ -384,14 +384,24 @@ export const MESSAGES = {
     en: () => 'JIBAO_ARCHIVE_SIGNING_KEY is not an Ed25519 private key (expected PEM or base64 PKCS#8); nothing was archived',
   },
   ARCHIVE_URL_INVALID: {
-    fault: 'input', status: 500, doc: 'JIBAO_ARCHIVE_URL (s3://bucket/prefix) or the S3 endpoint variable is malformed or carries credentials; nothing is archived until it is fixed.',
-    zh: (p) => `归档存储地址 ${s(p.url)} 无效（${s(p.reason) === 'credentials' ? '地址中不得含账号密码，请用 AWS_ACCESS_KEY_ID、AWS_SECRET_ACCESS_KEY' : s(p.reason) === 'endpoint' ? 'AWS_ENDPOINT_URL_S3 应为 http(s) 地址' : '应为 s3://存储桶/前缀'}）；请运维人员更正，未归档任何内容`,
-    en: (p) => `the archive location ${s(p.url)} is invalid (${s(p.reason) === 'credentials' ? 'no credentials in the URL: use AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY' : s(p.reason) === 'endpoint' ? 'AWS_ENDPOINT_URL_S3 must be an http(s) URL' : 'expected s3://bucket/prefix'}); nothing was archived`,
+    fault: 'input', status: 500, doc: 'The S3 endpoint (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL) is not an http(s) URL, or carries credentials; nothing is archived until it is fixed.',
+    zh: (p) => `归档存储地址 ${s(p.url)} 无效（${s(p.reason) === 'credentials' ? '地址中不得含账号密码，请用 AWS_ACCESS_KEY_ID、AWS_SECRET_ACCESS_KEY' : 'AWS_ENDPOINT_URL_S3 应为 http(s) 地址'}）；请运维人员更正，未归档任何内容`,
+    en: (p) => `the archive endpoint ${s(p.url)} is invalid (${s(p.reason) === 'credentials' ? 'no credentials in the URL: use AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY' : 'AWS_ENDPOINT_URL_S3 must be an http(s) URL'}); nothing was archived`,
   },
   ARCHIVE_UNAVAILABLE: {
     fault: 'system', status: 503, doc: 'The S3 archive could not be reached or refused the request (after the SDK\'s retries); a queued job is retried.',
     zh: (p) => `归档存储暂时无法访问（${s(p.reason)}）；稍后自动重试`,
     en: (p) => `the archive store could not be reached (${s(p.reason)}); retried later`,
+  },
+  ARCHIVE_URL_UNSUPPORTED: {
+    fault: 'input', status: 500, doc: 'JIBAO_ARCHIVE_URL is neither a folder (a path or file://) nor s3://bucket/prefix, or names a store this build lacks.',
+    zh: (p) => `JIBAO_ARCHIVE_URL“${s(p.url)}”无法识别：应为文件夹路径、file:// 或 s3://存储桶/前缀；请运维人员更正`,
+    en: (p) => `JIBAO_ARCHIVE_URL "${s(p.url)}" is not supported: expected a folder path, file:// or s3://bucket/prefix`,
+  },
+  SNAPSHOT_FILE_MISSING: {
+    fault: 'system', retryable: false, status: 404, doc: 'The snapshot holds no file of that name (or it was removed from the archive: run `jibao archive verify`).',
+    zh: (p) => `快照 ${s(p.snapshot)} 中没有文件“${s(p.name)}”；如归档曾被改动，请运行 jibao archive verify 检查`,
+    en: (p) => `snapshot ${s(p.snapshot)} has no file "${s(p.name)}" (run jibao archive verify if the archive was touched)`,
   },
   SNAPSHOT_SUPERSEDED: {
     fault: 'input', status: 409, doc: 'A newer draft of the same report and period exists: approve that one.',

@@ -23,7 +23,7 @@ export function approvalLogName(version: number): string {
   return `v${version}.approvals.jsonl`;
 }
 
-export interface FsArchiveOptions {
+export interface FolderStoreOptions {
   /** Signs each manifest and ledger line; default: JIBAO_ARCHIVE_SIGNING_KEY, if set. `null`: never sign. */
   readonly signer?: Signer | null;
 }
@@ -33,7 +33,7 @@ const holders = new WeakMap<SnapshotRef, SnapshotStore>();
 
 /** The store a snapshot was read from or written to; for a ref built by hand, the archive folder that holds it. */
 export function storeHolding(ref: SnapshotRef): SnapshotStore {
-  return holders.get(ref) ?? new FsArchive(path.resolve(ref.dir, '..', '..', '..'));
+  return holders.get(ref) ?? new FolderStore(path.resolve(ref.dir, '..', '..', '..'));
 }
 
 /**
@@ -42,12 +42,12 @@ export function storeHolding(ref: SnapshotRef): SnapshotStore {
  * rename refuses an existing version, so a version is never overwritten and a crash leaves
  * either the whole snapshot or none of it.
  */
-export class FsArchive implements SnapshotStore {
+export class FolderStore implements SnapshotStore {
   private signerCache: Signer | null | undefined;
 
   constructor(
     readonly root: string,
-    private readonly options: FsArchiveOptions = {},
+    private readonly options: FolderStoreOptions = {},
   ) {}
 
   private periodDir(report: string, period: string): string {
