@@ -31,8 +31,19 @@ describe('claims on a shared archive (Redis)', () => {
     // Only the holder can give it back.
     await two.release('r', '2023Q3', 1, 'not-the-holder');
     expect(await two.claim('r', '2023Q3', 1, 'late')).toBe(false);
+    expect(await two.confirm('r', '2023Q3', 1, 'late')).toBe(false);
+    expect(await two.confirm('r', '2023Q3', 1, winner)).toBe(true);
     await two.release('r', '2023Q3', 1, winner);
     expect(await two.claim('r', '2023Q3', 1, 'late')).toBe(true);
+  });
+
+  it('a claim is a lease: a writer that died leaves its number to the next one, and a paused one finds it gone', async () => {
+    const claims = redisVersionClaims(a, 's3://bucket/lease', 150);
+    expect(await claims.claim('r', '2023Q4', 1, 'dies')).toBe(true);
+    expect(await claims.claim('r', '2023Q4', 1, 'next')).toBe(false);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(await claims.claim('r', '2023Q4', 1, 'next')).toBe(true);
+    expect(await claims.confirm('r', '2023Q4', 1, 'dies')).toBe(false); // the paused writer, on waking
   });
 
   it('the lock lets one holder in at a time', async () => {

@@ -1,0 +1,140 @@
+import { Readable } from 'node:stream';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { S3Store } from '../../worker/archive/s3-store.ts';
+import type { SnapshotDraft } from '../../worker/archive/snapshot.ts';
+import { startRedis, type TestRedis } from '../support/redis.ts';
+import { startS3, type TestS3 } from '../support/s3.ts';
+
+let s3: TestS3;
+let redisServer: TestRedis;
+const redises: Redis[] = [];
+let n = 0;
+
+beforeAll(async () => {
+  [s3, redisServer] = await Promise.all([startS3(), startRedis()]);
+});
+afterAll(async () => {
+  for (const r of redises) r.disconnect();
+  await Promise.all([s3.stop(), redisServer.stop()]);
+});
+
+/** A store on its own client and Redis connection, as on another machine; `prefix` keeps tests apart. */
+function store(prefix: string, withRedis = true): S3Store {
+  const redis = withRedis ? new Redis(redisServer.url) : undefined;
+  if (redis) redises.push(redis);
+  return new S3Store({ bucket: s3.bucket, prefix, client: s3.client(), redis, signer: null });
+}
+
+const draft = (note: string, jobYaml = 'report: r\n'): SnapshotDraft => ({
+  manifest: {
+    createdAt: new Date().toISOString(),
+    trigger: { kind: 'cli', by: 'test', note },
+    sampleData: true,
+    template: [],
+    fonts: [],
+    generator: { name: 'jibao', version: '0' },
+  },
+  files: [
+    { path: 'briefing.pdf', data: Buffer.from(`%PDF ${note}`) },
+    { path: 'data/figures.json', data: `{"note":"${note}"}\n` },
+    { path: 'inputs/job.yaml', data: jobYaml },
+  ],
+});
+
+const raw = (key: string, body: string) => s3.client().send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body }));
+const del = (key: string) => s3.client().send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: key }));
+
+describe('the S3 store on a real S3-compatible server (s3rver)', () => {
+  it('writes, lists and reads snapshots by name; the chain links versions and periods', async () => {
+    const a = store(`t${n++}`);
+    const v1 = await a.write('r', '2023Q2', () => draft('q2'));
+    const v2 = await a.write('r', '2023Q3', () => draft('one'));
+    const v3 = await a.write('r', '2023Q3', (version, supersedes) => {
+      expect([version, supersedes]).toEqual([2, 1]);
+      return draft('two');
+    });
+    expect([v1.id, v2.id, v3.id]).toEqual(['r_2023Q2_v1', 'r_2023Q3_v1', 'r_2023Q3_v2']);
+    expect(await a.list()).toEqual([{ report: 'r', period: '2023Q2', version: 1 }, { report: 'r', period: '2023Q3', version: 1 }, { report: 'r', period: '2023Q3', version: 2 }]);
+    expect(await a.versions('r', '2023Q3')).toEqual([1, 2]);
+    expect(v3.manifest.chain?.previous?.version).toBe(1);
+    expect(v2.manifest.chain?.previousPeriod).toMatchObject({ period: '2023Q2', version: 1 });
+    expect((await a.readFile(v3, 'briefing.pdf')).toString()).toBe('%PDF two');
+    const chunks: Buffer[] = [];
+    for await (const c of (await a.openFile(v3, 'data/figures.json')) as Readable) chunks.push(Buffer.from(c));
+    expect(Buffer.concat(chunks).toString()).toContain('two');
+    await expect(a.readFile(v3, 'nope.txt')).rejects.toMatchObject({ code: 'SNAPSHOT_FILE_MISSING' });
+    await expect(a.readFile(v3, '../v1/briefing.pdf')).rejects.toMatchObject({ code: 'SNAPSHOT_FILE_MISSING' });
+    await expect(a.read('r', '2023Q3', 9)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await a.verify({ report: 'r' })).ok).toBe(true);
+  });
+
+  it('two writers that share only Redis and the bucket never store the same version, and leave no gap', async () => {
+    const prefix = `t${n++}`;
+    const [a, b] = [store(prefix), store(prefix)];
+    const made = await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? a : b).write('r', '2023Q3', () => draft(`w${i}`))));
+    expect(made.map((s) => s.version).sort((x, y) => x - y)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    expect(new Set(made.map((s) => s.manifest.trigger.note)).size).toBe(16);
+    const report = await a.verify({ report: 'r' });
+    expect(report.findings.filter((f) => f.severity === 'problem')).toEqual([]);
+  });
+
+  it('a version without its manifest is invisible, and the next writer of that number clears it', async () => {
+    const prefix = `t${n++}`;
+    const a = store(prefix);
+    await a.write('r', '2023Q3', () => draft('one'));
+    // A writer that died after its files, before its manifest.
+    await raw(`${prefix}/r/2023Q3/v2/briefing.pdf`, 'half');
+    await raw(`${prefix}/r/2023Q3/v2/leftover.bin`, 'x');
+    expect(await a.versions('r', '2023Q3')).toEqual([1]);
+    expect((await a.verify({ report: 'r' })).ok).toBe(true);
+    const v2 = await a.write('r', '2023Q3', () => draft('two'));
+    expect(v2.version).toBe(2);
+    expect((await a.readFile(v2, 'briefing.pdf')).toString()).toBe('%PDF two');
+    expect((await a.verify({ report: 'r' })).ok).toBe(true);
+  });
+
+  it('records each delivery event once and each approval, as objects of their own', async () => {
+    const a = store(`t${n++}`);
+    const s = await a.write('r', '2023Q3', () => draft('one'));
+    const ev = { deliveryId: 'd1', status: 'intent', state: 'intent', attempt: '1' };
+    expect(await a.recordDelivery(s, ev)).toBe(true);
+    expect(await a.recordDelivery(s, ev)).toBe(false);
+    expect(await a.recordDelivery(s, { ...ev, status: 'accepted', state: 'accepted' })).toBe(true);
+    expect((await a.readDeliveries(s)).map((e) => e['status'])).toEqual(['intent', 'accepted']);
+    await a.recordApproval(s, { decision: 'approved', by: 'boss', role: 'approver', at: new Date().toISOString(), contentDigest: 'x' }, (existing, latest) => {
+      expect(existing).toEqual([]);
+      expect(latest).toBe(1);
+    });
+    expect((await a.readApprovals(s)).map((r) => r.by)).toEqual(['boss']);
+    expect((await a.verify({ report: 'r' })).ok).toBe(true);
+  });
+
+  it('verify finds changed, missing, stray and forged objects by their codes; prune leaves a tombstone', async () => {
+    const prefix = `t${n++}`;
+    const a = store(prefix);
+    await a.write('r', '2023Q3', () => draft('one'));
+    const s2 = await a.write('r', '2023Q3', () => draft('two'));
+    await a.write('r', '2023Q3', () => draft('three'));
+    await a.recordDelivery(s2, { deliveryId: 'd1', status: 'accepted' });
+    await a.remove('r', '2023Q3', 1);
+    expect(await a.versions('r', '2023Q3')).toEqual([2, 3]);
+    const clean = await a.verify({ report: 'r' });
+    expect(clean.ok).toBe(true);
+    expect(clean.findings.map((f) => f.code)).toContain('PRUNED');
+
+    await raw(`${prefix}/r/2023Q3/v2/briefing.pdf`, 'forged');
+    await del(`${prefix}/r/2023Q3/v3/data/figures.json`);
+    await raw(`${prefix}/r/2023Q3/v3/extra.txt`, 'planted');
+    await raw(`${prefix}/r/2023Q3/v2.deliveries/000000000099-abcdef0123456789.json`, '{"deliveryId":"x","status":"accepted"}');
+    const codes = (await a.verify({ report: 'r' })).findings.filter((f) => f.severity === 'problem').map((f) => f.code).sort();
+    expect(codes).toEqual(['DELIVERY_FORGED', 'FILE_CHANGED', 'FILE_MISSING', 'FILE_STRAY']);
+  });
+
+  it('without Redis, one writer process still never reuses a version', async () => {
+    const a = store(`t${n++}`, false);
+    const made = await Promise.all(Array.from({ length: 6 }, (_, i) => a.write('r', '2023Q1', () => draft(`p${i}`))));
+    expect(made.map((s) => s.version).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});

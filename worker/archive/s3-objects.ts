@@ -1,0 +1,136 @@
+import type { Readable } from 'node:stream';
+import { DeleteObjectCommand, GetObjectCommand, GetObjectLockConfigurationCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CodedError } from '../errors/index.ts';
+
+/** Object Lock retention for one object: the storage refuses to overwrite or delete it until `until`. */
+export interface ObjectRetention {
+  readonly mode: 'GOVERNANCE' | 'COMPLIANCE';
+  readonly until: Date;
+}
+
+export interface ListedObject {
+  /** Relative to the archive's prefix. */
+  readonly name: string;
+  readonly lastModified?: Date;
+}
+
+/**
+ * The archive's objects in one bucket under one prefix, named relative to the prefix. The few
+ * operations the S3 store needs, with S3's answers turned into ours: a missing object is
+ * `undefined`, a conditional create that finds the object is `false`, a store that cannot be
+ * reached is ARCHIVE_UNAVAILABLE (retried; the message carries no credentials).
+ */
+export class S3Objects {
+  private lockEnabled: Promise<boolean> | undefined;
+
+  constructor(
+    readonly client: S3Client,
+    readonly bucket: string,
+    readonly prefix: string,
+  ) {}
+
+  key(name: string): string {
+    return this.prefix ? `${this.prefix}/${name}` : name;
+  }
+
+  async get(name: string): Promise<Buffer | undefined> {
+    const body = await this.open(name);
+    if (!body) return undefined;
+    const chunks: Buffer[] = [];
+    for await (const c of body) chunks.push(Buffer.from(c as Uint8Array));
+    return Buffer.concat(chunks);
+  }
+
+  /** The object as a stream, or undefined when there is none. */
+  async open(name: string): Promise<Readable | undefined> {
+    try {
+      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(name) }));
+      return res.Body as Readable;
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw unavailable(e, 'get');
+    }
+  }
+
+  /**
+   * Creates the object only if there is none (`If-None-Match: *`): false when the store answers
+   * that it exists (412). A store that does not enforce the condition overwrites instead; the
+   * S3 store's Redis claims and lock keep that from happening between jibao's own writers.
+   */
+  async create(name: string, body: Uint8Array | string, retention?: ObjectRetention): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.key(name),
+          Body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
+          IfNoneMatch: '*',
+          ...(retention ? { ObjectLockMode: retention.mode, ObjectLockRetainUntilDate: retention.until } : {}),
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (status(e) === 412 || (e as { name?: string }).name === 'PreconditionFailed') return false;
+      // 409 ConditionalRequestConflict: a concurrent conditional write to the same key is in flight; it exists.
+      if (status(e) === 409) return false;
+      throw unavailable(e, 'put');
+    }
+  }
+
+  async delete(name: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(name) }));
+    } catch (e) {
+      if (!isMissing(e)) throw unavailable(e, 'delete');
+    }
+  }
+
+  /** Every object whose name starts with `under`, in key order (all pages). */
+  async list(under: string): Promise<ListedObject[]> {
+    const out: ListedObject[] = [];
+    const strip = this.prefix ? this.prefix.length + 1 : 0;
+    let token: string | undefined;
+    do {
+      let res;
+      try {
+        res = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.key(under), ...(token ? { ContinuationToken: token } : {}) }));
+      } catch (e) {
+        throw unavailable(e, 'list');
+      }
+      for (const o of res.Contents ?? []) if (o.Key) out.push({ name: o.Key.slice(strip), ...(o.LastModified ? { lastModified: o.LastModified } : {}) });
+      token = res.IsTruncated ? res.NextContinuationToken : undefined;
+    } while (token);
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** Whether the bucket has Object Lock on (asked once). A store that does not know Object Lock has it off. */
+  objectLock(): Promise<boolean> {
+    this.lockEnabled ??= this.client
+      .send(new GetObjectLockConfigurationCommand({ Bucket: this.bucket }))
+      .then((r) => r.ObjectLockConfiguration?.ObjectLockEnabled === 'Enabled')
+      .catch((e) => {
+        const s = status(e);
+        // Not configured (404), not supported (405/501, e.g. s3rver), or not allowed to ask (403): off.
+        if (s === 404 || s === 405 || s === 501 || s === 403 || s === 400) return false;
+        this.lockEnabled = undefined; // unreachable: ask again next time
+        throw unavailable(e, 'object-lock');
+      });
+    return this.lockEnabled;
+  }
+}
+
+function status(e: unknown): number | undefined {
+  return (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+}
+
+function isMissing(e: unknown): boolean {
+  const name = (e as { name?: string })?.name;
+  return name === 'NoSuchKey' || name === 'NotFound' || status(e) === 404;
+}
+
+/** The SDK's error as ours: its name and HTTP status only (never the request, which may be signed). */
+function unavailable(e: unknown, op: string): CodedError {
+  const name = (e as { name?: string })?.name ?? 'Error';
+  const s = status(e);
+  return new CodedError('ARCHIVE_UNAVAILABLE', { reason: `${op}: ${name}${s ? ` ${s}` : ''}` });
+}

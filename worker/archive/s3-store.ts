@@ -1,0 +1,351 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Redis } from 'ioredis';
+import { storageLockOf } from '../config/job-definition.ts';
+import { CodedError } from '../errors/index.ts';
+import { sha256 } from './digest.ts';
+import { deliveryEventKey } from './events.ts';
+import { chainFor, highestVersion, type HistoryView } from './history-chain.ts';
+import { isSnapshotFileName, MANIFEST_NAME, SIGNATURE_NAME, snapshotKey } from './layout.ts';
+import { nextLedgerLines, parseLedger, type LedgerLine, type LedgerRecord, type ParsedLedger } from './ledger.ts';
+import { redisLock, type WithLock } from './redis-lock.ts';
+import { s3ClientFromEnv } from './s3-client.ts';
+import { approvalName, approvalsFolder, deliveriesFolder, deliveryEventName, ledgerEntryName, ledgerFolder, lockName } from './s3-layout.ts';
+import { objectLock, processMutex } from './s3-lock.ts';
+import { S3Objects, type ObjectRetention } from './s3-objects.ts';
+import { verifyS3Archive } from './s3-verify.ts';
+import { signerFromEnv, type ManifestSignature, type Signer } from './signing.ts';
+import { snapshotId, type SnapshotKey } from './snapshot-id.ts';
+import type { ApprovalGuard, ApprovalRecord, DeliveryEvent, Manifest, SnapshotDraft, SnapshotRef, SnapshotStore, VerifyReport, VerifyScope } from './snapshot.ts';
+import { CLAIM_LEASE_MS, noVersionClaims, redisVersionClaims, type VersionClaims } from './version-claim.ts';
+
+export interface S3StoreOptions {
+  readonly bucket: string;
+  /** Key prefix without leading or trailing `/`; '' for the bucket's root. */
+  readonly prefix: string;
+  /** Default: a client from the AWS SDK's variables (s3-client.ts). */
+  readonly client?: S3Client | undefined;
+  /** With Redis (REDIS_URL), version claims and the report's lock hold across hosts on any S3 store. */
+  readonly redis?: Redis | undefined;
+  /** Signs each manifest and ledger line; default JIBAO_ARCHIVE_SIGNING_KEY, if set; null: never. */
+  readonly signer?: Signer | null | undefined;
+}
+
+/** A version number another writer holds or has stored: the next one is tried. */
+class VersionTaken extends Error {}
+
+const MAX_ATTEMPTS = 40;
+const JOB_YAML = 'inputs/job.yaml';
+
+/**
+ * The archive in an S3-compatible bucket, under `<prefix>/`, with the folder store's tree
+ * (layout.ts) for snapshot files and one object per history line and per event (s3-layout.ts).
+ *
+ * - A snapshot becomes visible when its manifest is stored, after every file: a version without
+ *   a manifest is invisible to every reader, and the next writer of that number clears it.
+ * - Version numbers: the report's lock (Redis, else a conditional lock object) serialises
+ *   writers; the number is claimed in Redis (a lease, confirmed before each object) and every
+ *   object is created with `If-None-Match: *`, so two writers never store the same version —
+ *   with Redis on any store, without it where the store enforces conditional writes.
+ * - Events and history lines are objects created once; none is ever rewritten.
+ * - With `archive.retention.lock_days` in the snapshot's job definition and Object Lock on the
+ *   bucket, every object of the snapshot is stored with that retention: write-once in storage.
+ */
+export class S3Store implements SnapshotStore {
+  readonly location: string;
+  private readonly objects: S3Objects;
+  private readonly lock: WithLock;
+  private readonly claims: VersionClaims;
+  private signerCache: Signer | null | undefined;
+  /** Ledger lines are never rewritten: each is fetched once per store. */
+  private readonly ledgerCache = new Map<string, string>();
+  /** Manifests by object name (the store never rewrites one; verify reads afresh). */
+  private readonly manifestCache = new Map<string, Manifest>();
+
+  constructor(private readonly options: S3StoreOptions) {
+    this.location = `s3://${options.bucket}/${options.prefix}`;
+    this.objects = new S3Objects(options.client ?? s3ClientFromEnv(), options.bucket, options.prefix);
+    const mutex = processMutex();
+    const shared = options.redis ? redisLock(options.redis, this.location) : objectLock(this.objects);
+    this.lock = (name, fn) => mutex(name, () => shared(name, fn));
+    this.claims = options.redis ? redisVersionClaims(options.redis, this.location) : noVersionClaims;
+  }
+
+  private signer(): Signer | undefined {
+    if (this.signerCache === undefined) this.signerCache = this.options.signer !== undefined ? this.options.signer : (signerFromEnv() ?? null);
+    return this.signerCache ?? undefined;
+  }
+
+  private ref(key: SnapshotKey, manifest: Manifest): SnapshotRef {
+    return { report: key.report, period: key.period, version: key.version, id: snapshotId(key), manifest };
+  }
+
+  // ── reading ────────────────────────────────────────────────────────────────────────────
+
+  /** Every stored snapshot (a manifest present), by listing `<report>/` or the whole prefix. */
+  private async stored(under: string): Promise<SnapshotKey[]> {
+    const out: SnapshotKey[] = [];
+    for (const o of await this.objects.list(under)) {
+      const m = /^([^/]+)\/([^/]+)\/v(\d+)\/manifest\.json$/.exec(o.name);
+      if (m) out.push({ report: m[1]!, period: m[2]!, version: Number(m[3]) });
+    }
+    return out.sort((a, b) => (a.report < b.report ? -1 : a.report > b.report ? 1 : a.period < b.period ? -1 : a.period > b.period ? 1 : a.version - b.version));
+  }
+
+  list(report?: string): Promise<SnapshotKey[]> {
+    return this.stored(report ? `${report}/` : '');
+  }
+
+  async versions(report: string, period: string): Promise<number[]> {
+    return (await this.stored(`${report}/${period}/`)).filter((s) => s.period === period).map((s) => s.version);
+  }
+
+  async latestVersion(report: string, period: string): Promise<number | undefined> {
+    return (await this.versions(report, period)).at(-1);
+  }
+
+  async read(report: string, period: string, version: number): Promise<SnapshotRef> {
+    const key = { report, period, version };
+    const name = `${snapshotKey(key)}/${MANIFEST_NAME}`;
+    let manifest = this.manifestCache.get(name);
+    if (!manifest) {
+      const bytes = await this.objects.get(name);
+      if (!bytes) throw new CodedError('NOT_FOUND', { kind: 'snapshot', id: snapshotId(key) });
+      manifest = JSON.parse(bytes.toString('utf8')) as Manifest;
+      this.manifestCache.set(name, manifest);
+    }
+    return this.ref(key, manifest);
+  }
+
+  async findByJob(report: string, period: string, jobId: string): Promise<SnapshotRef | undefined> {
+    for (const v of (await this.versions(report, period)).reverse()) {
+      const snap = await this.read(report, period, v).catch(() => undefined);
+      if (snap?.manifest.trigger.jobId === jobId) return snap;
+    }
+    return undefined;
+  }
+
+  private fileName(ref: SnapshotKey, name: string): string {
+    if (!isSnapshotFileName(name)) throw new CodedError('SNAPSHOT_FILE_MISSING', { snapshot: snapshotId(ref), name });
+    return `${snapshotKey(ref)}/${name}`;
+  }
+
+  async readFile(ref: SnapshotKey, name: string): Promise<Buffer> {
+    const bytes = await this.objects.get(this.fileName(ref, name));
+    if (!bytes) throw new CodedError('SNAPSHOT_FILE_MISSING', { snapshot: snapshotId(ref), name });
+    return bytes;
+  }
+
+  async openFile(ref: SnapshotKey, name: string): Promise<Readable> {
+    const body = await this.objects.open(this.fileName(ref, name));
+    if (!body) throw new CodedError('SNAPSHOT_FILE_MISSING', { snapshot: snapshotId(ref), name });
+    return body;
+  }
+
+  private async readEvents(folder: string): Promise<string[]> {
+    const out: string[] = [];
+    for (const o of await this.objects.list(folder)) {
+      const bytes = await this.objects.get(o.name);
+      if (bytes) out.push(bytes.toString('utf8'));
+    }
+    return out;
+  }
+
+  async readDeliveries(ref: SnapshotKey): Promise<Record<string, unknown>[]> {
+    return (await this.readEvents(deliveriesFolder(ref.report, ref.period, ref.version))).map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+
+  async readApprovals(ref: SnapshotKey): Promise<ApprovalRecord[]> {
+    return (await this.readEvents(approvalsFolder(ref.report, ref.period, ref.version))).map((l) => JSON.parse(l) as ApprovalRecord);
+  }
+
+  verify(scope: VerifyScope = {}): Promise<VerifyReport> {
+    return verifyS3Archive(this.objects, scope);
+  }
+
+  // ── the history ─────────────────────────────────────────────────────────────────────────
+
+  /** The report's ledger: its line objects in order (each fetched once per store). */
+  private async readLedger(report: string): Promise<ParsedLedger | null> {
+    const names = (await this.objects.list(ledgerFolder(report))).map((o) => o.name).filter((n) => n.endsWith('.json'));
+    if (!names.length) return null;
+    const texts: string[] = [];
+    for (const n of names) {
+      let text = this.ledgerCache.get(n);
+      if (text === undefined) {
+        text = (await this.objects.get(n))?.toString('utf8');
+        if (text === undefined) continue;
+        this.ledgerCache.set(n, text);
+      }
+      texts.push(text);
+    }
+    return parseLedger(texts.map((t) => t + '\n').join(''));
+  }
+
+  /**
+   * Runs `fn` holding the report's lock, with its ledger and a way to add lines to it. Each line
+   * is an object named by its seq and created once: a second writer that somehow got past the
+   * lock finds the name taken and fails instead of forking the chain.
+   */
+  private history<T>(report: string, fn: (view: HistoryView, append: (records: readonly LedgerRecord[], retention?: ObjectRetention) => Promise<LedgerLine[]>) => Promise<T>): Promise<T> {
+    return this.lock(lockName(report), async () => {
+      let ledger = await this.readLedger(report);
+      const view: HistoryView = {
+        get ledger() {
+          return ledger;
+        },
+        stored: (period) => this.versions(report, period),
+        periods: async () => [...new Set((await this.list(report)).map((s) => s.period))],
+        manifest: (period, version) => this.objects.get(`${snapshotKey({ report, period, version })}/${MANIFEST_NAME}`),
+      };
+      const append = async (records: readonly LedgerRecord[], retention?: ObjectRetention) => {
+        const lines = nextLedgerLines(ledger, records, this.signer());
+        for (const l of lines) {
+          const name = ledgerEntryName(report, l.entry!.seq);
+          if (!(await this.objects.create(name, l.text, retention))) throw new CodedError('ARCHIVE_UNAVAILABLE', { reason: `ledger line ${l.entry!.seq} of ${report} was written by another writer` });
+          this.ledgerCache.set(name, l.text);
+        }
+        ledger = { lines: [...(ledger?.lines ?? []), ...lines], breaks: ledger?.breaks ?? [] };
+        return lines;
+      };
+      return fn(view, append);
+    });
+  }
+
+  /** The Object Lock retention the snapshot's own job definition asks for, where the bucket can lock. */
+  private async retentionFor(jobYaml: Uint8Array | string | undefined, now = new Date()): Promise<ObjectRetention | undefined> {
+    if (jobYaml === undefined) return undefined;
+    const lock = storageLockOf(typeof jobYaml === 'string' ? jobYaml : Buffer.from(jobYaml).toString('utf8'));
+    if (!lock || !(await this.objects.objectLock())) return undefined;
+    return { mode: lock.mode === 'compliance' ? 'COMPLIANCE' : 'GOVERNANCE', until: new Date(now.getTime() + lock.days * 86_400_000) };
+  }
+
+  /** The retention of an existing snapshot's objects (its archived job definition), for its events. */
+  private async retentionOf(ref: SnapshotKey): Promise<ObjectRetention | undefined> {
+    if (!(await this.objects.objectLock())) return undefined;
+    return this.retentionFor(await this.objects.get(`${snapshotKey(ref)}/${JOB_YAML}`));
+  }
+
+  // ── writing ─────────────────────────────────────────────────────────────────────────────
+
+  write(report: string, period: string, build: (version: number, supersedes: number | null) => SnapshotDraft): Promise<SnapshotRef> {
+    return this.history(report, async (view, append) => {
+      const writer = randomUUID();
+      // A number held by a writer that lost the lock mid-write (paused or dead) is waited for: its lease lapses.
+      const deadline = Date.now() + CLAIM_LEASE_MS + 10_000;
+      let tried = 0;
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; ) {
+        const previous = await highestVersion(view, period);
+        const version = Math.max((previous ?? 0) + 1, tried + 1);
+        if (!(await this.claims.claim(report, period, version, writer))) {
+          if (Date.now() > deadline) break;
+          await new Promise((r) => setTimeout(r, 250));
+          continue;
+        }
+        attempt++;
+        try {
+          return await this.writeVersion(view, append, { report, period, version }, previous, build, writer);
+        } catch (e) {
+          await this.claims.release(report, period, version, writer).catch(() => undefined);
+          if (!(e instanceof VersionTaken)) throw e;
+          tried = version;
+        }
+      }
+      throw new CodedError('ARCHIVE_UNAVAILABLE', { reason: `no free version of ${report} ${period} after ${MAX_ATTEMPTS} attempts` });
+    });
+  }
+
+  private async writeVersion(
+    view: HistoryView,
+    append: (records: readonly LedgerRecord[], retention?: ObjectRetention) => Promise<LedgerLine[]>,
+    key: SnapshotKey,
+    previous: number | null,
+    build: (version: number, supersedes: number | null) => SnapshotDraft,
+    writer: string,
+  ): Promise<SnapshotRef> {
+    const dir = `${snapshotKey(key)}/`;
+    const create = async (name: string, data: Uint8Array | string, retention: ObjectRetention | undefined) => {
+      // The lease is checked before every object: a writer that lost it stores nothing more.
+      if (!(await this.claims.confirm(key.report, key.period, key.version, writer))) throw new VersionTaken();
+      if (!(await this.objects.create(`${dir}${name}`, data, retention))) throw new VersionTaken();
+    };
+    // Objects of a writer that died before its manifest: invisible, and cleared by the next holder of the number.
+    const leftovers = await this.objects.list(dir);
+    if (leftovers.some((o) => o.name === `${dir}${MANIFEST_NAME}`)) throw new VersionTaken();
+    for (const o of leftovers) await this.objects.delete(o.name);
+
+    const chain = await chainFor(view, key.period, previous);
+    const draft = build(key.version, previous);
+    const retention = await this.retentionFor(draft.files.find((f) => f.path === JOB_YAML)?.data);
+    const files = [];
+    for (const f of draft.files) {
+      if (!isSnapshotFileName(f.path) || f.path === MANIFEST_NAME || f.path === SIGNATURE_NAME) throw new Error(`a snapshot file may not be named ${f.path}`);
+      const data = typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data;
+      await create(f.path, data, retention);
+      files.push({ path: f.path, bytes: data.byteLength, sha256: sha256(data) });
+    }
+    const manifest: Manifest = { ...draft.manifest, manifestVersion: 2, report: key.report, period: key.period, version: key.version, supersedes: previous, files, chain };
+    const text = JSON.stringify(manifest, null, 2) + '\n';
+    const signer = this.signer();
+    if (signer) {
+      const sig: ManifestSignature = { algorithm: 'Ed25519', keyId: signer.keyId, signature: signer.sign(text) };
+      await create(SIGNATURE_NAME, JSON.stringify(sig) + '\n', retention);
+    }
+    // Last: the manifest makes the snapshot visible.
+    await create(MANIFEST_NAME, text, retention);
+    await append([{ kind: 'snapshot', period: key.period, version: key.version, manifest: sha256(text) }], retention);
+    this.manifestCache.set(`${dir}${MANIFEST_NAME}`, manifest);
+    return this.ref(key, manifest);
+  }
+
+  /**
+   * The tombstone first (with the manifest's digest), then the objects. With Object Lock the
+   * bucket keeps the locked object versions until their retention ends; what is removed here is
+   * the current version (a delete marker), so readers see the snapshot gone.
+   */
+  async remove(report: string, period: string, version: number): Promise<void> {
+    await this.history(report, async (_view, append) => {
+      const versions = await this.versions(report, period);
+      if (!versions.includes(version)) throw new CodedError('NOT_FOUND', { kind: 'snapshot', id: snapshotId({ report, period, version }) });
+      if (version === versions.at(-1)) throw new Error(`${report}/${period}/v${version} is the newest version of its period and is never removed`);
+      const key = { report, period, version };
+      const manifest = await this.objects.get(`${snapshotKey(key)}/${MANIFEST_NAME}`);
+      await append([{ kind: 'pruned', period, version, manifest: manifest ? sha256(manifest) : null }]);
+      // The manifest first: the snapshot is invisible from the first delete on.
+      await this.objects.delete(`${snapshotKey(key)}/${MANIFEST_NAME}`);
+      this.manifestCache.delete(`${snapshotKey(key)}/${MANIFEST_NAME}`);
+      for (const folder of [`${snapshotKey(key)}/`, deliveriesFolder(report, period, version), approvalsFolder(report, period, version)]) {
+        for (const o of await this.objects.list(folder)) await this.objects.delete(o.name);
+      }
+    });
+  }
+
+  /**
+   * One object per event, named by the ledger line that records it and by its event key. The
+   * ledger line first: a crash between the two shows as a deleted record (and the event is
+   * recorded again when retried), never as an unexplained one.
+   */
+  async recordDelivery(ref: SnapshotKey, event: DeliveryEvent): Promise<boolean> {
+    const line = JSON.stringify(event);
+    const keyDigest = sha256(deliveryEventKey(event));
+    const retention = await this.retentionOf(ref);
+    return this.history(ref.report, async (_view, append) => {
+      const folder = deliveriesFolder(ref.report, ref.period, ref.version);
+      if ((await this.objects.list(folder)).some((o) => o.name.endsWith(`-${keyDigest.slice(0, 16)}.json`))) return false;
+      const [l] = await append([{ kind: 'delivery', period: ref.period, version: ref.version, sha256: sha256(line) }], retention);
+      if (!(await this.objects.create(deliveryEventName(ref.report, ref.period, ref.version, l!.entry!.seq, keyDigest), line, retention))) return false;
+      return true;
+    });
+  }
+
+  async recordApproval(ref: SnapshotKey, record: ApprovalRecord, guard?: ApprovalGuard): Promise<void> {
+    const line = JSON.stringify(record);
+    const retention = await this.retentionOf(ref);
+    await this.history(ref.report, async (_view, append) => {
+      guard?.(await this.readApprovals(ref), await this.latestVersion(ref.report, ref.period));
+      const [l] = await append([{ kind: 'approval', period: ref.period, version: ref.version, sha256: sha256(line) }], retention);
+      await this.objects.create(approvalName(ref.report, ref.period, ref.version, l!.entry!.seq), line, retention);
+    });
+  }
+}
