@@ -70,3 +70,17 @@ export function describeS3(location: S3Location, env: NodeJS.ProcessEnv = proces
   const where = `s3://${location.bucket}/${location.prefix}`;
   return endpoint ? `${where} at ${redactUrl(endpoint)}` : where;
 }
+
+const shared = new Map<string, S3Client>();
+
+/**
+ * One client per configuration for the whole process: stores are cheap and made per use, and a
+ * client holds a connection pool worth reusing.
+ */
+export function sharedS3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
+  const config = s3ClientConfig(env);
+  const key = JSON.stringify(config);
+  let client = shared.get(key);
+  if (!client) shared.set(key, (client = new S3Client(config)));
+  return client;
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { storageLockOf } from '../config/job-definition.ts';
 import { CodedError } from '../errors/index.ts';
 import { sha256 } from './digest.ts';
@@ -10,7 +10,7 @@ import { chainFor, highestVersion, type HistoryView } from './history-chain.ts';
 import { isSnapshotFileName, MANIFEST_NAME, SIGNATURE_NAME, snapshotKey } from './layout.ts';
 import { nextLedgerLines, parseLedger, type LedgerLine, type LedgerRecord, type ParsedLedger } from './ledger.ts';
 import { redisLock, type WithLock } from './redis-lock.ts';
-import { s3ClientFromEnv } from './s3-client.ts';
+import { sharedS3Client } from './s3-client.ts';
 import { approvalName, approvalsFolder, deliveriesFolder, deliveryEventName, ledgerEntryName, ledgerFolder, lockName } from './s3-layout.ts';
 import { objectLock, processMutex } from './s3-lock.ts';
 import { S3Objects, type ObjectRetention } from './s3-objects.ts';
@@ -26,8 +26,12 @@ export interface S3StoreOptions {
   readonly prefix: string;
   /** Default: a client from the AWS SDK's variables (s3-client.ts). */
   readonly client?: S3Client | undefined;
-  /** With Redis (REDIS_URL), version claims and the report's lock hold across hosts on any S3 store. */
+  /**
+   * With Redis, version claims and the report's lock hold across hosts on any S3 store. Default:
+   * a connection to REDIS_URL, if set, opened for each write and closed after it (a CLI exits).
+   */
   readonly redis?: Redis | undefined;
+  readonly redisUrl?: string | undefined;
   /** Signs each manifest and ledger line; default JIBAO_ARCHIVE_SIGNING_KEY, if set; null: never. */
   readonly signer?: Signer | null | undefined;
 }
@@ -55,8 +59,8 @@ const JOB_YAML = 'inputs/job.yaml';
 export class S3Store implements SnapshotStore {
   readonly location: string;
   private readonly objects: S3Objects;
-  private readonly lock: WithLock;
-  private readonly claims: VersionClaims;
+  /** Within this process first: jobs of one worker never compete with each other. */
+  private readonly mutex = processMutex();
   private signerCache: Signer | null | undefined;
   /** Ledger lines are never rewritten: each is fetched once per store. */
   private readonly ledgerCache = new Map<string, string>();
@@ -65,11 +69,21 @@ export class S3Store implements SnapshotStore {
 
   constructor(private readonly options: S3StoreOptions) {
     this.location = `s3://${options.bucket}/${options.prefix}`;
-    this.objects = new S3Objects(options.client ?? s3ClientFromEnv(), options.bucket, options.prefix);
-    const mutex = processMutex();
-    const shared = options.redis ? redisLock(options.redis, this.location) : objectLock(this.objects);
-    this.lock = (name, fn) => mutex(name, () => shared(name, fn));
-    this.claims = options.redis ? redisVersionClaims(options.redis, this.location) : noVersionClaims;
+    this.objects = new S3Objects(options.client ?? sharedS3Client(), options.bucket, options.prefix);
+  }
+
+  /** The lock and the claims shared with other hosts: through Redis when there is one, else the store's conditional creates. */
+  private async coordinated<T>(fn: (lock: WithLock, claims: VersionClaims) => Promise<T>): Promise<T> {
+    if (this.options.redis) return fn(redisLock(this.options.redis, this.location), redisVersionClaims(this.options.redis, this.location));
+    const url = this.options.redisUrl ?? process.env['REDIS_URL'];
+    if (!url) return fn(objectLock(this.objects), noVersionClaims);
+    const redis = new Redis(url, { maxRetriesPerRequest: 2, connectionName: 'jibao-archive', lazyConnect: true });
+    try {
+      await redis.connect();
+      return await fn(redisLock(redis, this.location), redisVersionClaims(redis, this.location));
+    } finally {
+      redis.disconnect();
+    }
   }
 
   private signer(): Signer | undefined {
@@ -188,8 +202,8 @@ export class S3Store implements SnapshotStore {
    * is an object named by its seq and created once: a second writer that somehow got past the
    * lock finds the name taken and fails instead of forking the chain.
    */
-  private history<T>(report: string, fn: (view: HistoryView, append: (records: readonly LedgerRecord[], retention?: ObjectRetention) => Promise<LedgerLine[]>) => Promise<T>): Promise<T> {
-    return this.lock(lockName(report), async () => {
+  private history<T>(report: string, fn: (view: HistoryView, append: (records: readonly LedgerRecord[], retention?: ObjectRetention) => Promise<LedgerLine[]>, claims: VersionClaims) => Promise<T>): Promise<T> {
+    return this.mutex(lockName(report), () => this.coordinated((lock, claims) => lock(lockName(report), async () => {
       let ledger = await this.readLedger(report);
       const view: HistoryView = {
         get ledger() {
@@ -209,8 +223,8 @@ export class S3Store implements SnapshotStore {
         ledger = { lines: [...(ledger?.lines ?? []), ...lines], breaks: ledger?.breaks ?? [] };
         return lines;
       };
-      return fn(view, append);
-    });
+      return fn(view, append, claims);
+    })));
   }
 
   /** The Object Lock retention the snapshot's own job definition asks for, where the bucket can lock. */
@@ -230,7 +244,7 @@ export class S3Store implements SnapshotStore {
   // ── writing ─────────────────────────────────────────────────────────────────────────────
 
   write(report: string, period: string, build: (version: number, supersedes: number | null) => SnapshotDraft): Promise<SnapshotRef> {
-    return this.history(report, async (view, append) => {
+    return this.history(report, async (view, append, claims) => {
       const writer = randomUUID();
       // A number held by a writer that lost the lock mid-write (paused or dead) is waited for: its lease lapses.
       const deadline = Date.now() + CLAIM_LEASE_MS + 10_000;
@@ -238,16 +252,16 @@ export class S3Store implements SnapshotStore {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; ) {
         const previous = await highestVersion(view, period);
         const version = Math.max((previous ?? 0) + 1, tried + 1);
-        if (!(await this.claims.claim(report, period, version, writer))) {
+        if (!(await claims.claim(report, period, version, writer))) {
           if (Date.now() > deadline) break;
           await new Promise((r) => setTimeout(r, 250));
           continue;
         }
         attempt++;
         try {
-          return await this.writeVersion(view, append, { report, period, version }, previous, build, writer);
+          return await this.writeVersion(view, append, { report, period, version }, previous, build, claims, writer);
         } catch (e) {
-          await this.claims.release(report, period, version, writer).catch(() => undefined);
+          await claims.release(report, period, version, writer).catch(() => undefined);
           if (!(e instanceof VersionTaken)) throw e;
           tried = version;
         }
@@ -262,12 +276,13 @@ export class S3Store implements SnapshotStore {
     key: SnapshotKey,
     previous: number | null,
     build: (version: number, supersedes: number | null) => SnapshotDraft,
+    claims: VersionClaims,
     writer: string,
   ): Promise<SnapshotRef> {
     const dir = `${snapshotKey(key)}/`;
     const create = async (name: string, data: Uint8Array | string, retention: ObjectRetention | undefined) => {
       // The lease is checked before every object: a writer that lost it stores nothing more.
-      if (!(await this.claims.confirm(key.report, key.period, key.version, writer))) throw new VersionTaken();
+      if (!(await claims.confirm(key.report, key.period, key.version, writer))) throw new VersionTaken();
       if (!(await this.objects.create(`${dir}${name}`, data, retention))) throw new VersionTaken();
     };
     // Objects of a writer that died before its manifest: invisible, and cleared by the next holder of the number.
