@@ -138,3 +138,48 @@ describe('the S3 store on a real S3-compatible server (s3rver)', () => {
     expect(made.map((s) => s.version).sort()).toEqual([1, 2, 3, 4, 5, 6]);
   });
 });
+
+describe('Object Lock', () => {
+  it('reads lock_days and the mode from a job definition', async () => {
+    const { storageLockOf } = await import('../../worker/config/job-definition.ts');
+    expect(storageLockOf('archive:\n  retention: { keep_versions: 3, lock_days: 3650, lock_mode: compliance }\n')).toEqual({ days: 3650, mode: 'compliance' });
+    expect(storageLockOf('archive:\n  retention: { lock_days: 30 }\n')).toEqual({ days: 30, mode: 'governance' });
+    expect(storageLockOf('archive:\n  retention: keep-all\n')).toBeUndefined();
+    expect(storageLockOf('archive: { retention: { keep_versions: 2 } }')).toBeUndefined();
+    expect(storageLockOf(': not yaml [')).toBeUndefined();
+  });
+
+  it('on a bucket with Object Lock, every object of a snapshot and of its history is written with the report\'s retention', async () => {
+    const client = s3.client();
+    const puts: { Key?: string; ObjectLockMode?: string; ObjectLockRetainUntilDate?: Date }[] = [];
+    // s3rver has no Object Lock (it answers MethodNotAllowed): the bucket's answer is the one fault
+    // made here; the writes themselves go to the real server and are only observed.
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'GetObjectLockConfigurationCommand') return { output: { ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled' }, $metadata: {} }, response: {} } as never;
+        if (context.commandName === 'PutObjectCommand') puts.push(args.input as (typeof puts)[number]);
+        return next(args);
+      },
+      { step: 'initialize', name: 'observe-object-lock' },
+    );
+    const prefix = `t${n++}`;
+    const a = new S3Store({ bucket: s3.bucket, prefix, client, redis: undefined, redisUrl: redisServer.url, signer: null });
+    const before = Date.now();
+    const s = await a.write('r', '2023Q3', () => draft('locked', 'id: r\narchive:\n  retention: { lock_days: 10, lock_mode: compliance }\n'));
+    await a.recordDelivery(s, { deliveryId: 'd1', status: 'accepted' });
+    const ours = puts.filter((p) => !p.Key!.endsWith('.lock'));
+    expect(ours.map((p) => p.Key!.slice(prefix.length + 1)).sort()).toEqual(
+      ['r/2023Q3/v1/briefing.pdf', 'r/2023Q3/v1/data/figures.json', 'r/2023Q3/v1/inputs/job.yaml', 'r/2023Q3/v1/manifest.json', 'r/ledger/000000000000.json', 'r/ledger/000000000001.json', expect.stringMatching(/^r\/2023Q3\/v1\.deliveries\/000000000001-[0-9a-f]{16}\.json$/)].sort(),
+    );
+    for (const p of ours) {
+      expect(p.ObjectLockMode, p.Key).toBe('COMPLIANCE');
+      const days = (p.ObjectLockRetainUntilDate!.getTime() - before) / 86_400_000;
+      expect(days, p.Key).toBeGreaterThan(9.99);
+      expect(days, p.Key).toBeLessThan(10.01);
+    }
+    // A report without lock_days: nothing locked, on the same bucket.
+    puts.length = 0;
+    await a.write('q', '2023Q3', () => draft('plain'));
+    expect(puts.filter((p) => p.ObjectLockMode)).toEqual([]);
+  });
+});
