@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePeriod } from '../../worker/domain/period.ts';
 import { S3Store } from '../../worker/archive/s3-store.ts';
 import { BRIEFINGS_QUEUE, JOB_NAME, JOB_OPTIONS } from '../../worker/queue/briefing-job.ts';
 import { tempDir } from '../support/cli.ts';
@@ -40,7 +41,7 @@ describe('two workers on one S3 archive', () => {
 
   it(`${RUNS} reruns across ${PERIODS.length} periods: no duplicate version, no lost run, one delivery per recipient`, async () => {
     const fx = await fixtureReport({ id: 'burst-2023', year: 2023 });
-    for (const p of PERIODS) await fx.writeFigures({ kind: 'quarter', year: 2023, quarter: Number(p.slice(-1)) as 1 | 2 | 3 | 4, month: Number(p.slice(-1)) * 3 });
+    for (const p of PERIODS) await fx.writeFigures(parsePeriod(p));
     const env = {
       ...s3.env,
       REDIS_URL: redis.url,

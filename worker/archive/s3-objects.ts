@@ -85,22 +85,39 @@ export class S3Objects {
     }
   }
 
-  /** Every object whose name starts with `under`, in key order (all pages). */
-  async list(under: string): Promise<ListedObject[]> {
-    const out: ListedObject[] = [];
-    const strip = this.prefix ? this.prefix.length + 1 : 0;
+  /** Every page of a listing under `under` (with `/` as delimiter: one level only). */
+  private async *pages(under: string, delimiter?: '/') {
     let token: string | undefined;
     do {
       let res;
       try {
-        res = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.key(under), ...(token ? { ContinuationToken: token } : {}) }));
+        res = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.key(under), ...(delimiter ? { Delimiter: delimiter } : {}), ...(token ? { ContinuationToken: token } : {}) }));
       } catch (e) {
         throw unavailable(e, 'list');
       }
-      for (const o of res.Contents ?? []) if (o.Key) out.push({ name: o.Key.slice(strip), ...(o.LastModified ? { lastModified: o.LastModified } : {}) });
+      yield res;
       token = res.IsTruncated ? res.NextContinuationToken : undefined;
     } while (token);
+  }
+
+  /** Every object whose name starts with `under`, in key order (all pages). */
+  async list(under: string): Promise<ListedObject[]> {
+    const out: ListedObject[] = [];
+    const strip = this.prefix ? this.prefix.length + 1 : 0;
+    for await (const res of this.pages(under)) {
+      for (const o of res.Contents ?? []) if (o.Key) out.push({ name: o.Key.slice(strip), ...(o.LastModified ? { lastModified: o.LastModified } : {}) });
+    }
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** The names of the "folders" right below `under` (S3's common prefixes for the delimiter `/`), without the trailing `/`. */
+  async folders(under: string): Promise<string[]> {
+    const out: string[] = [];
+    const strip = this.key(under).length;
+    for await (const res of this.pages(under, '/')) {
+      for (const p of res.CommonPrefixes ?? []) if (p.Prefix) out.push(p.Prefix.slice(strip).replace(/\/$/, ''));
+    }
+    return out.sort();
   }
 
   /** Whether the bucket has Object Lock on (asked once). A store that does not know Object Lock has it off. */

@@ -210,7 +210,7 @@ export class S3Store implements SnapshotStore {
           return ledger;
         },
         stored: (period) => this.versions(report, period),
-        periods: async () => [...new Set((await this.list(report)).map((s) => s.period))],
+        periods: () => this.objects.folders(`${report}/`),
         manifest: (period, version) => this.objects.get(`${snapshotKey({ report, period, version })}/${MANIFEST_NAME}`),
       };
       const append = async (records: readonly LedgerRecord[], retention?: ObjectRetention) => {
