@@ -1,17 +1,16 @@
 import path from 'node:path';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { FsArchive } from '../../worker/archive/fs-archive.ts';
+import { FolderStore } from '../../worker/archive/folder-store.ts';
 import type { ApprovalRecord, SnapshotRef } from '../../worker/archive/snapshot.ts';
 import type { VerifyReport } from '../../worker/archive/verify-codes.ts';
 import { tempDir } from '../support/cli.ts';
 
 const R = 'yuquan-2023';
 
-function draft(a: FsArchive, period: string): Promise<SnapshotRef> {
+function draft(a: FolderStore, period: string): Promise<SnapshotRef> {
   return a.write(R, period, () => ({
     manifest: {
-      manifestVersion: 1,
       createdAt: '2023-10-20T00:00:00.000Z',
       trigger: { kind: 'cli', by: '李明' },
       sampleData: true,
@@ -30,13 +29,13 @@ const problems = (r: VerifyReport) => r.findings.filter((f) => f.severity === 'p
 describe('approval records through the archive ledger', () => {
   it('are appended beside the snapshot, read back in order, and leave the checksummed files and verify untouched', async () => {
     const root = await tempDir('approvals');
-    const a = new FsArchive(root, { signer: null });
+    const a = new FolderStore(root, { signer: null });
     const v1 = await draft(a, '2023Q3');
-    const manifestBefore = await readFile(path.join(v1.dir, 'manifest.json'));
+    const manifestBefore = await readFile(path.join(root, R, '2023Q3/v1/manifest.json'));
     await a.recordApproval(v1, rec('approved'));
     await a.recordApproval(v1, { ...rec('approved', '王副主任'), comment: '同意' });
     expect((await a.readApprovals(v1)).map((r) => r.by)).toEqual(['张主任', '王副主任']);
-    expect(await readFile(path.join(v1.dir, 'manifest.json'))).toEqual(manifestBefore);
+    expect(await readFile(path.join(root, R, '2023Q3/v1/manifest.json'))).toEqual(manifestBefore);
     expect((await a.verify()).ok).toBe(true);
     // The ledger names each line; a new version is still numbered after the approvals.
     const ledger = (await readFile(path.join(root, R, 'ledger.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l).kind);
@@ -45,7 +44,7 @@ describe('approval records through the archive ledger', () => {
   });
 
   it('a guard sees the records and the newest version under the lock, and refuses by throwing (nothing appended)', async () => {
-    const a = new FsArchive(await tempDir('approvals'), { signer: null });
+    const a = new FolderStore(await tempDir('approvals'), { signer: null });
     const v1 = await draft(a, '2023Q3');
     await draft(a, '2023Q3');
     const seen: [number, number | undefined][] = [];
@@ -60,7 +59,7 @@ describe('approval records through the archive ledger', () => {
 
   it('APPROVAL_FORGED for a line written by hand or edited, APPROVAL_DELETED for a removed one', async () => {
     const root = await tempDir('approvals');
-    const a = new FsArchive(root, { signer: null });
+    const a = new FolderStore(root, { signer: null });
     const q2 = await draft(a, '2023Q2');
     const q3 = await draft(a, '2023Q3');
     await a.recordApproval(q2, rec('rejected'));

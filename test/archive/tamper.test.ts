@@ -3,8 +3,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { chmod, cp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '../../worker/archive/digest.ts';
-import { FsArchive } from '../../worker/archive/fs-archive.ts';
-import { recordDelivery } from '../../worker/archive/deliveries.ts';
+import { FolderStore } from '../../worker/archive/folder-store.ts';
+import { recordDelivery } from '../../worker/archive/index.ts';
 import { loadSigner, SigningKeyError } from '../../worker/archive/signing.ts';
 import type { Manifest, SnapshotRef } from '../../worker/archive/snapshot.ts';
 import type { VerifyReport } from '../../worker/archive/verify-codes.ts';
@@ -12,10 +12,9 @@ import { tempDir } from '../support/cli.ts';
 
 const R = 'yuquan-2023';
 
-function write(a: FsArchive, period: string, pdf = `%PDF ${period} ${Math.random()}`): Promise<SnapshotRef> {
+function write(a: FolderStore, period: string, pdf = `%PDF ${period} ${Math.random()}`): Promise<SnapshotRef> {
   return a.write(R, period, () => ({
     manifest: {
-      manifestVersion: 1,
       createdAt: '2023-10-20T00:00:00.000Z',
       trigger: { kind: 'cli', by: '李明' },
       sampleData: true,
@@ -31,9 +30,9 @@ function write(a: FsArchive, period: string, pdf = `%PDF ${period} ${Math.random
 }
 
 /** Q2 v1, Q3 v1 (two deliveries), Q3 v2, Q3 v3. */
-async function history(opts: ConstructorParameters<typeof FsArchive>[1] = { signer: null }): Promise<{ a: FsArchive; root: string; dir: (p: string) => string }> {
+async function history(opts: ConstructorParameters<typeof FolderStore>[1] = { signer: null }): Promise<{ a: FolderStore; root: string; dir: (p: string) => string }> {
   const root = await tempDir('tamper');
-  const a = new FsArchive(root, opts);
+  const a = new FolderStore(root, opts);
   await write(a, '2023Q2');
   const q3 = await write(a, '2023Q3');
   await a.recordDelivery(q3, { deliveryId: 'd1', address: 'leadership@example.org', status: 'sent' });
@@ -152,7 +151,7 @@ describe('archive verify: each kind of tampering by its code', () => {
     await rm(dir('2023Q3/v3'), { recursive: true, force: true });
     expect(codes(await a.verify())).toEqual(['VERSION_DELETED 2023Q3/v3']);
     // The next version does not reuse the deleted number, and links to what the history knew.
-    const v4 = await write(new FsArchive(root, { signer: null }), '2023Q3');
+    const v4 = await write(new FolderStore(root, { signer: null }), '2023Q3');
     expect(v4.version).toBe(4);
     expect(v4.manifest.chain!.previous!.version).toBe(3);
     expect(codes(await a.verify())).toEqual(['VERSION_DELETED 2023Q3/v3']);
@@ -214,8 +213,9 @@ describe('archive verify: each kind of tampering by its code', () => {
     const { a } = await history();
     const snap = await a.read(R, '2023Q2', 1);
     await recordDelivery(snap, { deliveryId: 'x', status: 'sent' });
-    await recordDelivery({ ...snap }, { deliveryId: 'y', status: 'sent' }); // a copied ref: found by its folder
     expect((await a.verify()).ok).toBe(true);
+    // A ref built by hand is held by no store: refused, never guessed from a path.
+    expect(() => recordDelivery({ ...snap }, { deliveryId: 'y', status: 'sent' })).toThrow(/not read from a store/);
   });
 
   it('LEDGER_BROKEN and VERSION_UNRECORDED: the ledger deleted', async () => {
@@ -243,7 +243,7 @@ describe('archive verify: each kind of tampering by its code', () => {
 
   it('concurrent writers and deliveries keep one unbroken chain and distinct versions', async () => {
     const root = await tempDir('tamper-race');
-    const stores = [0, 1, 2, 3, 4].map(() => new FsArchive(root, { signer: null }));
+    const stores = [0, 1, 2, 3, 4].map(() => new FolderStore(root, { signer: null }));
     const snaps = await Promise.all(stores.map((s) => write(s, '2023Q4')));
     expect(snaps.map((s) => s.version).sort()).toEqual([1, 2, 3, 4, 5]);
     await Promise.all(snaps.flatMap((s, i) => [0, 1, 2].map((k) => stores[i]!.recordDelivery(s, { deliveryId: `d${k}`, status: 'sent' }))));
@@ -271,14 +271,14 @@ describe('an archive from before the ledger', () => {
 
   it('still verifies, each version reported as LEGACY information', async () => {
     const root = await legacyArchive();
-    const r = await new FsArchive(root, { signer: null }).verify();
+    const r = await new FolderStore(root, { signer: null }).verify();
     expect(r.ok).toBe(true);
     expect(codes(r, 'info')).toEqual(['LEGACY 2023Q3/v1', 'LEGACY 2023Q3/v2']);
   });
 
   it('the first new write enters the legacy versions and their deliveries in the ledger, so they are protected from then on', async () => {
     const root = await legacyArchive();
-    const a = new FsArchive(root, { signer: null });
+    const a = new FolderStore(root, { signer: null });
     const v3 = await write(a, '2023Q3');
     expect(v3.manifest.chain!.previous).toEqual({ period: '2023Q3', version: 2, sha256: sha256(await readFile(path.join(root, R, '2023Q3/v2/manifest.json'))) });
     expect((await a.verify()).ok).toBe(true);
@@ -290,7 +290,7 @@ describe('an archive from before the ledger', () => {
   it('an unreadable legacy manifest does not stop the next write, and stays reported', async () => {
     const root = await legacyArchive();
     await writeFile(path.join(root, R, '2023Q3/v2/manifest.json'), '{ not json');
-    const a = new FsArchive(root, { signer: null });
+    const a = new FolderStore(root, { signer: null });
     expect((await write(a, '2023Q3')).version).toBe(3);
     expect(codes(await a.verify())).toEqual(['MANIFEST_EDITED 2023Q3/v2', 'VERSION_UNRECORDED 2023Q3/v2']);
   });

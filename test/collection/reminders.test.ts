@@ -13,6 +13,7 @@ import { settingsFromEnv, type Settings } from '../../worker/config/settings.ts'
 import { ROOT, tempDir } from '../support/cli.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
+import { createSnapshotStore } from '../../worker/archive/index.ts';
 
 const Q3 = parsePeriod('2023Q3');
 const RETURNED = ['区财政局', '区水务局'];
@@ -38,7 +39,7 @@ describe('reminders on the due day', () => {
     // Two units have returned their templates, filled.
     const [job] = await loadAllJobs(jobsDir);
     const report = await loadTargets(job!.targetsFile, job!.id);
-    const last = await lastPeriodFigures(settings.archiveDir, job!, report, Q3);
+    const last = await lastPeriodFigures(createSnapshotStore(settings), job!, report, Q3);
     for (const items of reportingUnits(report).filter((u) => RETURNED.includes(u.unit))) {
       const file = await writeTemplate({ report, period: Q3, items, last, generatedAt: new Date() }, path.join(dir, 'figures'));
       const wb = new ExcelJS.Workbook();

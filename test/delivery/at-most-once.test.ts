@@ -14,7 +14,7 @@ import { killHard, logLines, startJibao, type JibaoProcess } from '../support/ji
 import { startRedis, type TestRedis } from '../support/redis.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 import { until } from '../support/wait.ts';
-import { FsArchive } from '../../worker/archive/fs-archive.ts';
+import { FolderStore } from '../../worker/archive/folder-store.ts';
 
 const quiet = createLogger({}, { write: () => true } as never);
 const LEADER = 'leader@example.org';
@@ -27,7 +27,7 @@ async function snapshotWithoutMail(): Promise<Settings> {
   return { ...settingsFromEnv({}), jobsDir: path.join(ROOT, 'jobs'), archiveDir: archive, outboxDir: await tempDir('m-outbox') };
 }
 
-const snapshotOf = (s: Settings) => new FsArchive(s.archiveDir).read('yuquan-2023', '2023Q3', 1);
+const snapshotOf = (s: Settings) => new FolderStore(s.archiveDir).read('yuquan-2023', '2023Q3', 1);
 
 describe('a send is counted once the server accepted it (real Redis, real SMTP server process)', () => {
   let redis: TestRedis;

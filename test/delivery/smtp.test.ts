@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FsArchive } from '../../worker/archive/fs-archive.ts';
+import { FolderStore } from '../../worker/archive/folder-store.ts';
 import { loadJobDefinition } from '../../worker/config/job-definition.ts';
 import { composeBriefingMail, deliverInline, deliveryId, readDeliveryLog, snapshotDigest } from '../../worker/delivery/deliver.ts';
 import { createLogger } from '../../worker/log.ts';
@@ -76,7 +76,7 @@ describe('SMTP outages and refusals', () => {
     const smtp = await startSmtp({ down: true });
     const { settings } = await snapshotWithoutMail();
     const s = { ...settings, smtpUrl: smtp.url };
-    const snapshot = await new FsArchive(s.archiveDir).read('yuquan-2023', '2023Q3', 1);
+    const snapshot = await new FolderStore(s.archiveDir).read('yuquan-2023', '2023Q3', 1);
     const def = await loadJobDefinition(s.jobsDir, 'yuquan-2023');
     const recipients = { to: ['leader@example.org'], cc: [], bcc: [] };
     const mail = await composeBriefingMail(s, snapshot, mailSettings(s, def), recipients);
@@ -96,7 +96,7 @@ describe('SMTP outages and refusals', () => {
     const client = new Redis(redis.url, { maxRetriesPerRequest: null });
     const queue = new Queue(DELIVERIES_QUEUE, { connection: client });
     const w = startBriefingWorker({ redisUrl: redis.url, settings: s, log: quiet, renderThreads: 0 });
-    const digest = await snapshotDigest({ dir: path.join(s.archiveDir, 'yuquan-2023/2023Q3/v1') });
+    const digest = await snapshotDigest(await new FolderStore(s.archiveDir).read('yuquan-2023', '2023Q3', 1));
     const add = (address: string) =>
       queue.add(DELIVERY_JOB_NAME, { report: 'yuquan-2023', period: '2023Q3', version: 1, address, kind: 'to', headers: { to: [address], cc: [] } }, { ...DELIVERY_JOB_OPTIONS, backoff: { type: 'fixed', delay: 200 }, jobId: deliveryId({ report: 'yuquan-2023', period: '2023Q3', version: 1 }, digest, address) });
     const ok = await add('leader@example.org');
@@ -115,7 +115,7 @@ describe('SMTP outages and refusals', () => {
     expect(await badDone.getState()).toBe('failed');
     expect(badDone.attemptsMade).toBe(1);
     expect(badDone.failedReason).toMatch(/^SMTP 550/);
-    const log = await readDeliveryLog(await new FsArchive(s.archiveDir).read('yuquan-2023', '2023Q3', 1));
+    const log = await readDeliveryLog(await new FolderStore(s.archiveDir).read('yuquan-2023', '2023Q3', 1));
     expect(log.filter((r) => r.address === 'nobody@example.org').map((r) => r.state)).toEqual(['intent', 'failed']);
     expect(log.find((r) => r.address === 'nobody@example.org' && r.state === 'failed')).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^SMTP 550/) });
     // The 451 is a certain refusal: its intent is settled, and the retry is an ordinary send, not a resend.
@@ -137,7 +137,7 @@ describe('SMTP outages and refusals', () => {
 describe('large briefings', () => {
   it('carry a download link instead of the attachment when a public URL is set, and are attached otherwise', async () => {
     const { settings } = await snapshotWithoutMail();
-    const snapshot = await new FsArchive(settings.archiveDir).read('yuquan-2023', '2023Q3', 1);
+    const snapshot = await new FolderStore(settings.archiveDir).read('yuquan-2023', '2023Q3', 1);
     const def = await loadJobDefinition(settings.jobsDir, 'yuquan-2023');
     const recipients = { to: ['leader@example.org'], cc: [], bcc: [] };
     const small = { ...mailSettings(settings, def), maxAttachmentBytes: 1000 };
@@ -152,7 +152,7 @@ describe('large briefings', () => {
 
   it('shows a rerun note as 更正说明 in the subject and body', async () => {
     const { settings } = await snapshotWithoutMail();
-    const snapshot = await new FsArchive(settings.archiveDir).read('yuquan-2023', '2023Q3', 1);
+    const snapshot = await new FolderStore(settings.archiveDir).read('yuquan-2023', '2023Q3', 1);
     const def = await loadJobDefinition(settings.jobsDir, 'yuquan-2023');
     const mail = await composeBriefingMail(settings, snapshot, mailSettings(settings, def), { to: ['a@example.org'], cc: [], bcc: [] }, '一般公共预算收入由14.6亿元更正为14.8亿元');
     expect(mail.subject.startsWith('【示例数据】【更正】')).toBe(true);

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FsArchive } from '../../worker/archive/fs-archive.ts';
+import { FolderStore } from '../../worker/archive/folder-store.ts';
 import { loadJobDefinition } from '../../worker/config/job-definition.ts';
 import { quarterPeriod } from '../../worker/domain/period.ts';
 import { createLogger } from '../../worker/log.ts';
@@ -78,7 +78,7 @@ describe('a restored archive does not silence email (real Redis, real SMTP serve
     expect(b!.mail.messageId).not.toBe(a!.mail.messageId); // other content, another message
 
     // Delivering the same snapshot again sends nothing and says so, with the acceptance as evidence.
-    const snapshot = await new FsArchive(settings.archiveDir).read(fx.id, '2023Q3', 1);
+    const snapshot = await new FolderStore(settings.archiveDir).read(fx.id, '2023Q3', 1);
     const job = await loadJobDefinition(fx.jobsDir, fx.id);
     await until('the acceptance to be logged', async () => (await (await deliveries.getJobs(['completed'])).length) >= 2, 10_000);
     const again = await queueDeliveries(settings, deliveries)(snapshot, job, { to: [LEADER], cc: [], bcc: [] });

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { FsArchive } from '../archive/fs-archive.ts';
+import { createSnapshotStore } from '../archive/index.ts';
 import type { DeliveryOutcome } from '../pipeline/run.ts';
 import { approveSnapshot, rejectSnapshot, reviewState, type ReviewState } from '../pipeline/review.ts';
 import { checkNote } from '../pipeline/request-checks.ts';
@@ -18,7 +18,7 @@ const snapshotParams = { type: 'object', properties: { id: { type: 'string', max
  * encapsulation (skip-override), so its hooks cover the routes server.ts declares too.
  */
 async function approvalsPlugin(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  const archive = new FsArchive(deps.settings.archiveDir);
+  const archive = createSnapshotStore(deps.settings);
   const deliver = queueDeliveries(deps.settings, deps.deliveries);
   // The role check is the server's own (throttled failed logins, expiry, role), passed in.
   const need = deps.need;

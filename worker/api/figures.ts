@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { FsArchive } from '../archive/fs-archive.ts';
+import { createSnapshotStore } from '../archive/index.ts';
 import type { JobDefinition } from '../config/job-definition.ts';
 import { catalogIssue, InputError, type InputIssue } from '../domain/issues.ts';
 import { parsePeriod, periodId, PeriodError, type Period } from '../domain/period.ts';
@@ -64,7 +64,7 @@ export function deliveryStatus(log: readonly Record<string, unknown>[]) {
  */
 export async function figuresApi(app: FastifyInstance, deps: FiguresApiDeps): Promise<void> {
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 4, fieldSize: 4096, parts: 6, headerPairs: 50 } });
-  const archive = new FsArchive(deps.settings.archiveDir);
+  const archive = createSnapshotStore(deps.settings);
 
   app.post<{ Params: { id: string } }>(
     '/api/reports/:id/figures',

@@ -1,11 +1,9 @@
-import path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { FsArchive, PDF_NAME } from '../archive/fs-archive.ts';
+import { createSnapshotStore, MODEL_NAME, PDF_NAME } from '../archive/index.ts';
 import { listReportIds, loadJobDefinition, scheduleOf } from '../config/job-definition.ts';
 import { loadWorkCalendar } from '../config/work-calendar.ts';
 import { loadTargets } from '../config/targets-file.ts';
@@ -22,7 +20,7 @@ import { redactText } from '../redact.ts';
 import { createMetrics } from './metrics.ts';
 import { registerReturnsRoutes } from './returns.ts';
 import { parseSnapshotId, snapshotId } from '../archive/snapshot-id.ts';
-import type { SnapshotRef } from '../archive/snapshot.ts';
+import type { SnapshotRef } from '../archive/index.ts';
 
 export interface ApiDeps {
   readonly settings: Settings;
@@ -194,7 +192,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     http: { headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs), connectionsCheckingInterval: limits.checkIntervalMs },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
-  const archive = new FsArchive(deps.settings.archiveDir);
+  const archive = createSnapshotStore(deps.settings);
   const metrics = createMetrics(deps.briefings, deps.deliveries);
   const page = await readFile(new URL('./staff-page.html', import.meta.url), 'utf8');
   const csp = contentSecurityPolicy(page);
@@ -444,23 +442,23 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     },
   );
 
-  /** A snapshot id maps to a folder under the archive root and nowhere else. */
+  /** A snapshot id names one snapshot of the store (its parts are checked by the id's pattern) and nothing else. */
   const snapshotFor = async (id: string): Promise<SnapshotRef> => {
     const key = parseSnapshotId(id);
     if (!key) throw new HttpError(400, 'BAD_REQUEST', { snapshot: id });
     const snap = await archive.read(key.report, key.period, key.version).catch(() => undefined);
-    if (!snap || !path.resolve(snap.dir).startsWith(path.resolve(deps.settings.archiveDir) + path.sep)) throw new HttpError(404, 'NOT_FOUND', { kind: 'snapshot', id });
+    if (!snap) throw new HttpError(404, 'NOT_FOUND', { kind: 'snapshot', id });
     return snap;
   };
 
   app.get<{ Params: { id: string } }>('/api/snapshots/:id/pdf', { preHandler: need('viewer') }, async (req, reply) => {
     const snap = await snapshotFor(req.params.id);
-    const model = JSON.parse(await readFile(path.join(snap.dir, 'data/model.json'), 'utf8')) as { briefing: { title: string } };
+    const model = JSON.parse((await archive.readFile(snap, MODEL_NAME)).toString('utf8')) as { briefing: { title: string } };
     const name = `${model.briefing.title}.pdf`;
     return reply
       .type('application/pdf')
       .header('content-disposition', `attachment; filename="${req.params.id}.pdf"; filename*=UTF-8''${encodeURIComponent(name)}`)
-      .send(createReadStream(path.join(snap.dir, PDF_NAME)));
+      .send(await archive.openFile(snap, PDF_NAME));
   });
 
   registerReturnsRoutes(app, { settings: deps.settings, need, report });

@@ -1,39 +1,23 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { chmod, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { parsePeriod, periodEndDate } from '../domain/period.ts';
+import { CodedError } from '../errors/index.ts';
 import { sha256 } from './digest.ts';
+import { deliveryEventKey } from './events.ts';
 import { withFileLock } from './file-lock.ts';
-import { appendLedger, appendSynced, isVersionEntry, LEDGER_LOCK_NAME, LEDGER_NAME, readLedger, type LedgerRecord, type ParsedLedger } from './ledger.ts';
-import { SIGNATURE_NAME, signerFromEnv, type ManifestSignature, type Signer } from './signing.ts';
-import type { ApprovalGuard, ApprovalRecord, Manifest, ManifestChain, ManifestLink, SnapshotFile, SnapshotRef, SnapshotStore, VerifyReport, VerifyScope } from './snapshot.ts';
+import { snapshotRef } from './held.ts';
+import { approvalLogName, deliveryLogName, isSnapshotFileName, LEDGER_LOCK_NAME, LEDGER_NAME, MANIFEST_NAME, parseVersionDir, SIGNATURE_NAME, snapshotKey } from './layout.ts';
+import { appendLedger, appendSynced, isVersionEntry, readLedger, type LedgerRecord, type ParsedLedger } from './ledger.ts';
+import { signerFromEnv, type ManifestSignature, type Signer } from './signing.ts';
+import { snapshotId, type SnapshotKey } from './snapshot-id.ts';
+import type { ApprovalGuard, ApprovalRecord, DeliveryEvent, Manifest, ManifestChain, ManifestLink, SnapshotDraft, SnapshotRef, SnapshotStore, VerifyReport, VerifyScope } from './snapshot.ts';
 import { verifyArchive } from './verify.ts';
-
-const VERSION_DIR = /^v(\d+)$/;
-export const PDF_NAME = 'briefing.pdf';
-export const MANIFEST_NAME = 'manifest.json';
-
-/** A version's delivery log lives beside its folder, so the write-once folder never changes. */
-export function deliveryLogName(version: number): string {
-  return `v${version}.deliveries.jsonl`;
-}
-
-/** A version's approvals and rejections, beside its folder like the delivery log. */
-export function approvalLogName(version: number): string {
-  return `v${version}.approvals.jsonl`;
-}
 
 export interface FolderStoreOptions {
   /** Signs each manifest and ledger line; default: JIBAO_ARCHIVE_SIGNING_KEY, if set. `null`: never sign. */
   readonly signer?: Signer | null;
-}
-
-/** Which store a snapshot came from, so code holding only a snapshot can record against it. */
-const holders = new WeakMap<SnapshotRef, SnapshotStore>();
-
-/** The store a snapshot was read from or written to; for a ref built by hand, the archive folder that holds it. */
-export function storeHolding(ref: SnapshotRef): SnapshotStore {
-  return holders.get(ref) ?? new FolderStore(path.resolve(ref.dir, '..', '..', '..'));
 }
 
 /**
@@ -50,8 +34,16 @@ export class FolderStore implements SnapshotStore {
     private readonly options: FolderStoreOptions = {},
   ) {}
 
+  get location(): string {
+    return this.root;
+  }
+
   private periodDir(report: string, period: string): string {
     return path.join(this.root, report, period);
+  }
+
+  private dir(s: SnapshotKey): string {
+    return path.join(this.root, ...snapshotKey(s).split('/'));
   }
 
   /** Read when first needed, so commands that only read the archive never parse the key. */
@@ -61,10 +53,7 @@ export class FolderStore implements SnapshotStore {
   }
 
   private ref(report: string, period: string, version: number, manifest: Manifest): SnapshotRef {
-    const dir = path.join(this.periodDir(report, period), `v${version}`);
-    const ref: SnapshotRef = { report, period, version, dir, pdf: path.join(dir, PDF_NAME), manifest };
-    holders.set(ref, this);
-    return ref;
+    return snapshotRef(this, { report, period, version }, manifest);
   }
 
   /**
@@ -90,8 +79,7 @@ export class FolderStore implements SnapshotStore {
   private async legacyRecords(report: string): Promise<LedgerRecord[]> {
     const records: LedgerRecord[] = [];
     for (const s of await this.list(report)) {
-      const dir = path.join(this.periodDir(report, s.period), `v${s.version}`);
-      const text = await readFile(path.join(dir, MANIFEST_NAME), 'utf8').catch(() => undefined);
+      const text = await readFile(path.join(this.dir(s), MANIFEST_NAME), 'utf8').catch(() => undefined);
       // A chained or unreadable version missing from the ledger stays unrecorded: verify reports it.
       const manifest = text === undefined ? undefined : parseManifest(text);
       if (text === undefined || !manifest || manifest.chain) continue;
@@ -106,7 +94,7 @@ export class FolderStore implements SnapshotStore {
   private async digestOf(report: string, period: string, version: number, ledger: ParsedLedger | null): Promise<string | undefined> {
     const recorded = [...(ledger?.lines ?? [])].reverse().find((l) => l.entry && isVersionEntry(l.entry) && l.entry.period === period && l.entry.version === version)?.entry;
     if (recorded && isVersionEntry(recorded) && recorded.manifest) return recorded.manifest;
-    const text = await readFile(path.join(this.periodDir(report, period), `v${version}`, MANIFEST_NAME)).catch(() => undefined);
+    const text = await readFile(path.join(this.dir({ report, period, version }), MANIFEST_NAME)).catch(() => undefined);
     return text ? sha256(text) : undefined;
   }
 
@@ -145,12 +133,12 @@ export class FolderStore implements SnapshotStore {
 
   async versions(report: string, period: string): Promise<number[]> {
     const names = await readdir(this.periodDir(report, period)).catch(() => [] as string[]);
-    return names.map((n) => VERSION_DIR.exec(n)).filter((m): m is RegExpExecArray => !!m).map((m) => Number(m[1])).sort((a, b) => a - b);
+    return names.map(parseVersionDir).filter((v): v is number => v !== undefined).sort((a, b) => a - b);
   }
 
   /** Every snapshot, oldest first per period: [report, period, version]. */
-  async list(report?: string): Promise<{ report: string; period: string; version: number }[]> {
-    const out: { report: string; period: string; version: number }[] = [];
+  async list(report?: string): Promise<SnapshotKey[]> {
+    const out: SnapshotKey[] = [];
     const reports = report ? [report] : (await readdir(this.root).catch(() => [] as string[])).filter((n) => !n.startsWith('.')).sort();
     for (const r of reports) {
       for (const p of (await readdir(path.join(this.root, r)).catch(() => [] as string[])).sort()) {
@@ -165,9 +153,40 @@ export class FolderStore implements SnapshotStore {
   }
 
   async read(report: string, period: string, version: number): Promise<SnapshotRef> {
-    const dir = path.join(this.periodDir(report, period), `v${version}`);
-    const manifest = JSON.parse(await readFile(path.join(dir, MANIFEST_NAME), 'utf8')) as Manifest;
-    return this.ref(report, period, version, manifest);
+    const key = { report, period, version };
+    const text = await readFile(path.join(this.dir(key), MANIFEST_NAME), 'utf8').catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') throw new CodedError('NOT_FOUND', { kind: 'snapshot', id: snapshotId(key) });
+      throw e;
+    });
+    return this.ref(report, period, version, JSON.parse(text) as Manifest);
+  }
+
+  /** The file's path, for this store's own reads; a name that could leave the snapshot is refused. */
+  private filePath(ref: SnapshotKey, name: string): string {
+    if (!isSnapshotFileName(name)) throw new CodedError('SNAPSHOT_FILE_MISSING', { snapshot: snapshotId(ref), name });
+    return path.join(this.dir(ref), ...name.split('/'));
+  }
+
+  private missing(ref: SnapshotKey, name: string) {
+    return (e: NodeJS.ErrnoException): never => {
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR' || e.code === 'EISDIR') throw new CodedError('SNAPSHOT_FILE_MISSING', { snapshot: snapshotId(ref), name });
+      throw e;
+    };
+  }
+
+  readFile(ref: SnapshotKey, name: string): Promise<Buffer> {
+    return readFile(this.filePath(ref, name)).catch(this.missing(ref, name));
+  }
+
+  async openFile(ref: SnapshotKey, name: string): Promise<Readable> {
+    // Opened here, so a missing file fails as the promise, not later as a stream error.
+    const fh = await open(this.filePath(ref, name), 'r').catch(this.missing(ref, name));
+    const st = await fh.stat();
+    if (st.isDirectory()) {
+      await fh.close();
+      this.missing(ref, name)(Object.assign(new Error('is a folder'), { code: 'EISDIR' }));
+    }
+    return fh.createReadStream();
   }
 
   /**
@@ -180,7 +199,7 @@ export class FolderStore implements SnapshotStore {
       const versions = await this.versions(report, period);
       if (!versions.includes(version)) throw new Error(`no snapshot ${report}/${period}/v${version}`);
       if (version === versions.at(-1)) throw new Error(`${report}/${period}/v${version} is the newest version of its period and is never removed`);
-      const dir = path.join(this.periodDir(report, period), `v${version}`);
+      const dir = this.dir({ report, period, version });
       const manifest = await readFile(path.join(dir, MANIFEST_NAME)).catch(() => undefined);
       await append([{ kind: 'pruned', period, version, manifest: manifest ? sha256(manifest) : null }]);
       const gone = path.join(this.root, '.tmp', `removed_${report}_${period}_v${version}_pid${process.pid}_${randomUUID()}`);
@@ -197,16 +216,20 @@ export class FolderStore implements SnapshotStore {
    * The digest goes into the ledger before the line goes into the log: a crash between the two
    * shows as a deleted record (the send is then retried), never as an unexplained one.
    */
-  async recordDelivery(ref: SnapshotRef, record: object): Promise<void> {
-    const line = JSON.stringify(record);
-    await this.history(ref.report, async (_ledger, append) => {
+  async recordDelivery<E extends DeliveryEvent>(ref: SnapshotKey, event: E): Promise<boolean> {
+    const line = JSON.stringify(event);
+    const key = deliveryEventKey(event);
+    return this.history(ref.report, async (_ledger, append) => {
+      // Under the lock: a retried write that did land the first time is not appended twice.
+      if ((await this.readDeliveries(ref)).some((e) => deliveryEventKey(e as unknown as DeliveryEvent) === key)) return false;
       await append([{ kind: 'delivery', period: ref.period, version: ref.version, sha256: sha256(line) }]);
       await appendSynced(path.join(this.periodDir(ref.report, ref.period), deliveryLogName(ref.version)), line + '\n');
+      return true;
     });
   }
 
   /** Ledger first, then the line, as for deliveries: a crash between shows as a deleted record, never a forged one. */
-  async recordApproval(ref: SnapshotRef, record: ApprovalRecord, guard?: ApprovalGuard): Promise<void> {
+  async recordApproval(ref: SnapshotKey, record: ApprovalRecord, guard?: ApprovalGuard): Promise<void> {
     const line = JSON.stringify(record);
     await this.history(ref.report, async (_ledger, append) => {
       guard?.(await this.readApprovals(ref), await this.latestVersion(ref.report, ref.period));
@@ -215,12 +238,12 @@ export class FolderStore implements SnapshotStore {
     });
   }
 
-  async readApprovals(ref: SnapshotRef): Promise<ApprovalRecord[]> {
+  async readApprovals(ref: SnapshotKey): Promise<ApprovalRecord[]> {
     const text = await readFile(path.join(this.periodDir(ref.report, ref.period), approvalLogName(ref.version)), 'utf8').catch(() => '');
     return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as ApprovalRecord);
   }
 
-  async readDeliveries(ref: SnapshotRef): Promise<Record<string, unknown>[]> {
+  async readDeliveries(ref: SnapshotKey): Promise<Record<string, unknown>[]> {
     const text = await readFile(path.join(this.periodDir(ref.report, ref.period), deliveryLogName(ref.version)), 'utf8').catch(() => '');
     return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
   }
@@ -255,7 +278,7 @@ export class FolderStore implements SnapshotStore {
   write(
     report: string,
     period: string,
-    build: (version: number, supersedes: number | null) => { manifest: Omit<Manifest, 'files' | 'version' | 'supersedes' | 'report' | 'period' | 'chain'>; files: readonly SnapshotFile[] },
+    build: (version: number, supersedes: number | null) => SnapshotDraft,
   ): Promise<SnapshotRef> {
     return this.history(report, (ledger, append) => this.writeLocked(report, period, build, ledger, append));
   }
@@ -263,7 +286,7 @@ export class FolderStore implements SnapshotStore {
   private async writeLocked(
     report: string,
     period: string,
-    build: (version: number, supersedes: number | null) => { manifest: Omit<Manifest, 'files' | 'version' | 'supersedes' | 'report' | 'period' | 'chain'>; files: readonly SnapshotFile[] },
+    build: (version: number, supersedes: number | null) => SnapshotDraft,
     ledger: ParsedLedger | null,
     append: (records: readonly LedgerRecord[]) => Promise<void>,
   ): Promise<SnapshotRef> {
@@ -293,7 +316,7 @@ export class FolderStore implements SnapshotStore {
           await writeSynced(path.join(tmp, SIGNATURE_NAME), JSON.stringify(sig) + '\n');
         }
         await makeReadOnly(tmp);
-        const dir = path.join(this.periodDir(report, period), `v${version}`);
+        const dir = this.dir({ report, period, version });
         try {
           await rename(tmp, dir);
         } catch (e) {

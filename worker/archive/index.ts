@@ -14,7 +14,7 @@ import type { Signer } from './signing.ts';
 import type { SnapshotStore } from './snapshot.ts';
 
 export type * from './snapshot.ts';
-export { parseSnapshotId, snapshotId } from './snapshot-id.ts';
+export { parseSnapshotId, parseSnapshotName, snapshotId, snapshotName } from './snapshot-id.ts';
 
 /** Where JIBAO_ARCHIVE_URL (else JIBAO_ARCHIVE_DIR) puts the archive. */
 export type ArchiveLocation =
@@ -51,3 +51,9 @@ export function createSnapshotStore(settings: Pick<Settings, 'archiveDir' | 'arc
   //   return new S3Store({ bucket: loc.bucket, prefix: loc.prefix, client: deps.s3Client, redis: deps.redis, signer: deps.signer });
   throw new CodedError('ARCHIVE_URL_UNSUPPORTED', { url: settings.archiveUrl });
 }
+
+/** The names of a snapshot's files, to read them through the store (never to build a path). */
+export { EVALUATION_NAME, FIGURES_NAME, inputName, MANIFEST_NAME, MARKUP_NAME, MODEL_NAME, PDF_NAME } from './layout.ts';
+/** Reading and recording through the store a snapshot came from. */
+export { readApprovals, readDeliveries, readSnapshotFile, recordApproval, recordDelivery, snapshotDigest } from './held.ts';
+export { deliveryEventKey } from './events.ts';

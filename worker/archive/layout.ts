@@ -22,8 +22,18 @@ export const PDF_NAME = 'briefing.pdf';
 export const MODEL_NAME = 'data/model.json';
 /** The period's figures as collected, read by the next period's comparison. */
 export const FIGURES_NAME = 'data/figures.json';
+export const EVALUATION_NAME = 'data/evaluation.json';
+/** The markup the PDF was laid out from. */
+export const MARKUP_NAME = 'briefing.html';
+/** The job definition, targets and figure files the snapshot was made from: `inputs/<name>`. */
+export function inputName(name: string): string {
+  return `inputs/${name}`;
+}
 
-const VERSION_DIR = /^v(\d+)$/;
+export const VERSION_DIR = /^v(\d+)$/;
+/** The names `deliveryLogName` and `approvalLogName` give, read back. */
+export const DELIVERY_LOG = /^v(\d+)\.deliveries\.jsonl$/;
+export const APPROVAL_LOG = /^v(\d+)\.approvals\.jsonl$/;
 
 /** `v3`: a version's folder (or key segment) inside its period. */
 export function versionDir(version: number): string {

@@ -9,6 +9,8 @@ export interface SnapshotKey {
 }
 
 const SNAPSHOT_ID = /^([a-z0-9][a-z0-9-]{0,63})_(\d{4}(?:Q[1-4]|-\d{2}))_v(\d{1,6})$/;
+/** The same parts written as people type them on the command line: `yuquan-2023/2023Q3/v2`. */
+const SNAPSHOT_NAME = /^([a-z0-9][a-z0-9-]{0,63})\/(\d{4}(?:Q[1-4]|-\d{2}))\/v(\d{1,6})$/;
 
 export function snapshotId(s: SnapshotKey): string {
   return `${s.report}_${s.period}_v${s.version}`;
@@ -18,4 +20,16 @@ export function snapshotId(s: SnapshotKey): string {
 export function parseSnapshotId(text: string): SnapshotKey | undefined {
   const m = SNAPSHOT_ID.exec(text);
   return m ? { report: m[1]!, period: m[2]!, version: Number(m[3]) } : undefined;
+}
+
+/** `yuquan-2023/2023Q3/v2`: how messages and the CLI name a snapshot to people. */
+export function snapshotName(s: SnapshotKey): string {
+  return `${s.report}/${s.period}/v${s.version}`;
+}
+
+/** A snapshot named either way (`yuquan-2023/2023Q3/v2` or its id), or undefined. */
+export function parseSnapshotName(text: string): SnapshotKey | undefined {
+  const t = text.trim();
+  const m = SNAPSHOT_NAME.exec(t);
+  return m ? { report: m[1]!, period: m[2]!, version: Number(m[3]) } : parseSnapshotId(t);
 }

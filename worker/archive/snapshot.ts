@@ -157,7 +157,7 @@ export interface SnapshotStore {
    * forged, edited or deleted record is found by `verify`. Exactly once: an event whose key is
    * already in the log is not appended again (false).
    */
-  recordDelivery(ref: SnapshotKey, event: DeliveryEvent): Promise<boolean>;
+  recordDelivery<E extends DeliveryEvent>(ref: SnapshotKey, event: E): Promise<boolean>;
   /** The delivery log (one parsed event each), oldest first. */
   readDeliveries(ref: SnapshotKey): Promise<Record<string, unknown>[]>;
   /**

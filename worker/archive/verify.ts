@@ -7,11 +7,7 @@ import type { Manifest, ManifestLink, VerifyScope } from './snapshot.ts';
 import { info, problem, type Finding, type VerifyReport, type Where } from './verify-codes.ts';
 import { compareDeliveryLog } from './verify-deliveries.ts';
 
-// Names repeated from fs-archive.ts (which imports this file): the layout of one report's folder.
-const MANIFEST = 'manifest.json';
-const VERSION_DIR = /^v(\d+)$/;
-const DELIVERY_LOG = /^v(\d+)\.deliveries\.jsonl$/;
-const APPROVAL_LOG = /^v(\d+)\.approvals\.jsonl$/;
+import { APPROVAL_LOG, DELIVERY_LOG, MANIFEST_NAME as MANIFEST, VERSION_DIR } from './layout.ts';
 
 /**
  * Checks a filesystem archive against its own history: every file against its manifest, every

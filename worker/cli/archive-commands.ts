@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { FsArchive } from '../archive/fs-archive.ts';
+import { createSnapshotStore, parseSnapshotName, type SnapshotKey } from '../archive/index.ts';
 import { loadChecker, SIGNING_KEY_ENV, signerFromEnv, SigningKeyError } from '../archive/signing.ts';
 import type { Finding, VerifyReport } from '../archive/verify-codes.ts';
 import { readDeliveryLog } from '../delivery/deliver.ts';
@@ -12,14 +12,17 @@ import { guarded, out } from './common.ts';
 import { EXIT } from './errors.ts';
 
 /** "yuquan-2023/2023Q3/v2" or "yuquan-2023_2023Q3_v2" */
-export function parseSnapshotId(id: string): { report: string; period: string; version: number } {
-  const m = /^([a-z0-9][a-z0-9-]*)[/_](\d{4}(?:Q[1-4]|-\d{2}))[/_]v(\d+)$/.exec(id.trim());
-  if (!m) throw new InvalidArgumentError(`"${id}" is not a snapshot id; expected e.g. yuquan-2023/2023Q3/v1`);
-  return { report: m[1]!, period: m[2]!, version: Number(m[3]) };
+export function parseSnapshotId(id: string): SnapshotKey {
+  const key = parseSnapshotName(id);
+  if (!key) throw new InvalidArgumentError(`"${id}" is not a snapshot id; expected e.g. yuquan-2023/2023Q3/v1`);
+  return key;
 }
 
+/** The archive JIBAO_ARCHIVE_URL (else JIBAO_ARCHIVE_DIR) names. */
+export const archiveFromEnv = () => createSnapshotStore(settingsFromEnv());
+
 export function registerArchiveCommands(program: Command): void {
-  const archive = program.command('archive').description('the snapshot archive (JIBAO_ARCHIVE_DIR): list, show, verify, prune, public-key');
+  const archive = program.command('archive').description('the snapshot archive (JIBAO_ARCHIVE_URL or JIBAO_ARCHIVE_DIR): list, show, verify, prune, public-key');
 
   archive
     .command('list')
@@ -27,7 +30,7 @@ export function registerArchiveCommands(program: Command): void {
     .option('-r, --report <id>', 'only this report')
     .action((o: { report?: string }) =>
       guarded(async () => {
-        const a = new FsArchive(settingsFromEnv().archiveDir);
+        const a = archiveFromEnv();
         for (const s of await a.list(o.report)) {
           const snap = await a.read(s.report, s.period, s.version);
           const t = snap.manifest.trigger;
@@ -43,7 +46,8 @@ export function registerArchiveCommands(program: Command): void {
     .action((id: string) =>
       guarded(async () => {
         const ref = parseSnapshotId(id);
-        const snap = await new FsArchive(settingsFromEnv().archiveDir).read(ref.report, ref.period, ref.version).catch(() => {
+        const a = archiveFromEnv();
+        const snap = await a.read(ref.report, ref.period, ref.version).catch(() => {
           throw new InvalidArgumentError(`no snapshot ${id} in the archive`);
         });
         const m = snap.manifest;
@@ -52,14 +56,14 @@ export function registerArchiveCommands(program: Command): void {
         if (m.trigger.note) out(`note       ${m.trigger.note}`);
         const link = (l: { period: string; version: number; sha256: string } | null) => (l ? `${l.period}/v${l.version} ${l.sha256.slice(0, 16)}…` : 'none');
         out(`chain      ${m.chain ? `previous ${link(m.chain.previous)} · previous period ${link(m.chain.previousPeriod)}` : 'legacy, unchained'}`);
-        out(`folder     ${snap.dir}`);
+        out(`archive    ${a.location}`);
         out('files');
         for (const f of m.files) out(`  ${f.sha256}  ${String(f.bytes).padStart(8)}  ${f.path}`);
         out('template');
         for (const t of m.template) out(`  ${t.sha256}  ${t.path}`);
         out('fonts');
         for (const f of m.fonts) out(`  ${f.sha256}  ${f.role}: ${f.postscriptName} (${f.file})`);
-        const { state, approvals } = await reviewState(new FsArchive(settingsFromEnv().archiveDir), snap);
+        const { state, approvals } = await reviewState(a, snap);
         if (m.review) out(`review     ${state.kind}${state.kind === 'superseded' ? ` by v${state.by}` : ''} · reviewers ${m.review.reviewers.join(', ')}${m.review.approveWithinHours ? ` · within ${m.review.approveWithinHours} h` : ''}`);
         else out('review     not required (sent when made)');
         out(`approvals  ${approvals.length === 0 ? 'none' : ''}`);
@@ -78,7 +82,7 @@ export function registerArchiveCommands(program: Command): void {
     .action((o: { report?: string; dryRun?: boolean }) =>
       guarded(async () => {
         const settings = settingsFromEnv();
-        const a = new FsArchive(settings.archiveDir);
+        const a = createSnapshotStore(settings);
         const reports = o.report ? [o.report] : [...new Set((await a.list()).map((s) => s.report))];
         let removed = 0;
         for (const id of reports) {
@@ -116,7 +120,7 @@ export function registerArchiveCommands(program: Command): void {
       guarded(async () => {
         if (!id && !o.all && !o.report) throw new InvalidArgumentError('give a snapshot id, --report or --all');
         const publicKey = o.publicKey ? await readPublicKey(o.publicKey) : undefined;
-        const a = new FsArchive(settingsFromEnv().archiveDir);
+        const a = archiveFromEnv();
         const result = await a.verify({ ...(id ? { snapshot: parseSnapshotId(id) } : o.report ? { report: o.report } : {}), ...(publicKey ? { publicKey } : {}) });
         if (o.json) out(JSON.stringify(result, null, 2));
         else printVerify(result);

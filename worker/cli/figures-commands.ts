@@ -6,6 +6,7 @@ import { formatIssue } from '../domain/issues.ts';
 import { isoDateInZone } from '../domain/format.ts';
 import { periodId, type Period } from '../domain/period.ts';
 import { settingsFromEnv } from '../config/settings.ts';
+import { createSnapshotStore } from '../archive/index.ts';
 import { checkPeriodInYear } from '../pipeline/request-checks.ts';
 import { jobDueDate, lastPeriodFigures, reportingUnits, returnsStatus, unknownUnits, writeTemplate, type ReturnState } from '../collection/index.ts';
 import { guarded, out, periodOption, rel, reportOption } from './common.ts';
@@ -31,7 +32,7 @@ export function registerFiguresCommands(program: Command): void {
         const units = reportingUnits(report);
         const chosen = o.unit ? units.filter((u) => u.unit === o.unit) : units;
         if (chosen.length === 0) throw new InvalidArgumentError(`"${o.unit}" is not a lead unit of ${report.id}; lead units: ${units.map((u) => u.unit).join('、')}`);
-        const last = await lastPeriodFigures(settings.archiveDir, job, report, o.period);
+        const last = await lastPeriodFigures(createSnapshotStore(settings), job, report, o.period);
         const due = await jobDueDate(job, o.period);
         for (const items of chosen) {
           const file = await writeTemplate({ report, period: o.period, items, last, ...(due ? { due } : {}), generatedAt: settings.clock() }, path.resolve(o.out));

@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { parsePeriod, PeriodError, type Period } from '../domain/period.ts';
 import { STATUS_LABELS, STATUSES, type StatusCounts } from '../domain/evaluate.ts';
 import { runBriefing } from '../pipeline/run.ts';
+import { createSnapshotStore, PDF_NAME, snapshotName } from '../archive/index.ts';
 import { prepareBriefing } from '../pipeline/prepare.ts';
 import { PACKAGE_VERSION, settingsFromEnv, type Settings } from '../config/settings.ts';
 import type { Renderer } from '../render/renderer.ts';
@@ -64,9 +65,10 @@ program
       out(`  figures   ${f.indicators.size} indicators, ${f.tasks.size} tasks${f.asOf ? `, as of ${f.asOf}` : ''} from ${f.sources.join(', ')}`);
       out(`  status    ${countsLine(p.evaluation)}`);
       if (p.report.sampleData) out('  note      示例数据: the targets and figures of this report are illustrative');
-      const pdf = snapshot.manifest.files.find((x) => x.path === 'briefing.pdf')!;
-      out(`  snapshot  ${rel(snapshot.dir)} (version ${snapshot.version}${snapshot.manifest.supersedes ? `, supersedes v${snapshot.manifest.supersedes}` : ''})`);
-      out(`  pdf       ${rel(snapshot.pdf)} (${Math.round(pdf.bytes / 1024)} KB, rendered in ${Math.round(result.renderMs)} ms)`);
+      const pdf = snapshot.manifest.files.find((x) => x.path === PDF_NAME)!;
+      const where = createSnapshotStore(settings).location;
+      out(`  snapshot  ${snapshotName(snapshot)} in ${path.isAbsolute(where) ? rel(where) : where} (version ${snapshot.version}${snapshot.manifest.supersedes ? `, supersedes v${snapshot.manifest.supersedes}` : ''})`);
+      out(`  pdf       ${pdf.path} (${Math.round(pdf.bytes / 1024)} KB, rendered in ${Math.round(result.renderMs)} ms)`);
       if (result.draft) out(`  review    draft: mailed to the reviewers only; approve with \`jibao approve ${snapshot.report}/${snapshot.period}/v${snapshot.version}\``);
       if (!delivery) out('  email     not sent (--no-send)');
       else if (delivery.kind === 'inline') {
@@ -75,7 +77,7 @@ program
       }
       out(`  done in ${Math.round(performance.now() - started)} ms`);
       if (delivery?.kind === 'inline' && delivery.failed.length > 0) {
-        process.stderr.write(`the snapshot is archived; ${delivery.failed.length} email(s) were not delivered (recorded in ${rel(snapshot.dir)}.deliveries.jsonl)\n`);
+        process.stderr.write(`the snapshot is archived; ${delivery.failed.length} email(s) were not delivered (recorded in the delivery log of ${snapshotName(snapshot)}: jibao archive show ${snapshotName(snapshot)})\n`);
         return EXIT.delivery;
       }
     }),

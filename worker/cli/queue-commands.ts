@@ -132,7 +132,7 @@ export function registerQueueCommands(program: Command): void {
           });
           try {
             const result = (await job.waitUntilFinished(events)) as BriefingJobResult;
-            out(`snapshot ${result.snapshot.dir} (version ${result.snapshot.version})${result.deliveries ? `, ${result.deliveries} email(s) queued` : ''}`);
+            out(`snapshot ${result.snapshot.id} (version ${result.snapshot.version})${result.deliveries ? `, ${result.deliveries} email(s) queued` : ''}`);
             return EXIT.ok;
           } catch (e) {
             process.stderr.write(`failed: ${redactText((e as Error).message)}\n`);

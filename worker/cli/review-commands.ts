@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { FsArchive } from '../archive/fs-archive.ts';
+import { createSnapshotStore } from '../archive/index.ts';
 import { deliverNow, type Deliver, type DeliveryOutcome } from '../pipeline/run.ts';
 import { approveSnapshot, rejectSnapshot, ReviewError } from '../pipeline/review.ts';
 import { settingsFromEnv, type Settings } from '../config/settings.ts';
@@ -14,7 +14,7 @@ const operator = () => process.env['JIBAO_USER'] || os.userInfo().username;
 
 async function snapshot(settings: Settings, id: string) {
   const ref = parseSnapshotId(id);
-  return new FsArchive(settings.archiveDir).read(ref.report, ref.period, ref.version).catch(() => {
+  return createSnapshotStore(settings).read(ref.report, ref.period, ref.version).catch(() => {
     throw new InvalidArgumentError(`no snapshot ${id} in the archive`);
   });
 }

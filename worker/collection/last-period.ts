@@ -1,6 +1,4 @@
-import path from 'node:path';
-import { readFile } from 'node:fs/promises';
-import { FsArchive } from '../archive/fs-archive.ts';
+import { FIGURES_NAME, type SnapshotStore } from '../archive/index.ts';
 import type { JobDefinition } from '../config/job-definition.ts';
 import { QUALITATIVE_STATUS_LABELS, TASK_STATUS_LABELS, type QualitativeStatus, type TaskStatus } from '../domain/figures.ts';
 import { formatNumber, formatSigned } from '../domain/format.ts';
@@ -24,15 +22,14 @@ export interface LastPeriod {
  * The previous period's figures: from the archive's newest snapshot of it (what was briefed),
  * else from the job's source; none for a year's first period or when neither has them.
  */
-export async function lastPeriodFigures(archiveDir: string, job: JobDefinition, report: Report, period: Period): Promise<LastPeriod> {
+export async function lastPeriodFigures(archive: SnapshotStore, job: JobDefinition, report: Report, period: Period): Promise<LastPeriod> {
   const prev = previousPeriod(period);
   const none = (p?: Period): LastPeriod => ({ ...(p ? { period: p } : {}), from: 'none', indicators: new Map(), tasks: new Map() });
   if (!prev) return none();
-  const archive = new FsArchive(archiveDir);
   const version = await archive.latestVersion(report.id, periodId(prev)).catch(() => undefined);
   if (version !== undefined) {
     const snap = await archive.read(report.id, periodId(prev), version);
-    const f = JSON.parse(await readFile(path.join(snap.dir, 'data/figures.json'), 'utf8')) as { indicators: Record<string, LastIndicator>; tasks: Record<string, LastTask> };
+    const f = JSON.parse((await archive.readFile(snap, FIGURES_NAME)).toString('utf8')) as { indicators: Record<string, LastIndicator>; tasks: Record<string, LastTask> };
     return { period: prev, from: `archive v${version}`, indicators: new Map(Object.entries(f.indicators)), tasks: new Map(Object.entries(f.tasks)) };
   }
   try {

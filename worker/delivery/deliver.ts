@@ -1,15 +1,11 @@
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { readDeliveries, recordDelivery } from '../archive/deliveries.ts';
+import { MODEL_NAME, PDF_NAME, readDeliveries, readSnapshotFile, recordDelivery, snapshotDigest, type SnapshotRef } from '../archive/index.ts';
 import { sha256 } from '../archive/digest.ts';
-import type { SnapshotRef } from '../archive/snapshot.ts';
 import type { BriefingModel } from '../render/briefing-model.ts';
 import { compileTemplate } from '../render/template.ts';
 import type { Settings } from '../config/settings.ts';
 import type { BriefingMail, Recipients } from './message.ts';
 import { createMailer, type Mailer } from './transport.ts';
-import { snapshotId } from '../archive/snapshot-id.ts';
 
 export type RecipientKind = 'to' | 'cc' | 'bcc';
 
@@ -60,7 +56,7 @@ export interface DeliveryRecorder {
 /** The one place a delivery line is written. */
 export const fileRecorder: DeliveryRecorder = {
   // Through the archive: each line's digest enters its ledger, so verify can tell a forged one.
-  append: (snapshot, r) => recordDelivery(snapshot, r),
+  append: async (snapshot, r) => void (await recordDelivery(snapshot, r)),
 };
 
 /** What became of one recipient's message. */
@@ -113,10 +109,7 @@ function legacyDeliveryId(s: { report: string; period: string; version: number }
   return `delivery_${s.report}_${s.period}_v${s.version}_${sha256(address.trim().toLowerCase()).slice(0, 16)}`;
 }
 
-/** sha256 of the snapshot's manifest.json bytes: it lists every file's checksum and when and why it was made. */
-export async function snapshotDigest(snapshot: { dir: string }): Promise<string> {
-  return sha256(await readFile(path.join(snapshot.dir, 'manifest.json')));
-}
+export { snapshotDigest };
 
 /** The snapshot's delivery log, read through the archive that holds it. */
 export async function readDeliveryLog(snapshot: SnapshotRef): Promise<DeliveryRecord[]> {
@@ -162,15 +155,20 @@ export function classifySendError(e: unknown): DeliveryError {
   return new DeliveryError(`${err.code ?? 'send failed'}: ${text}`, false, neverConnected, 'SEND_FAILED');
 }
 
+/** What a mail is made of, read from the archived snapshot: its model and the very PDF bytes. */
+async function mailParts(snapshot: SnapshotRef): Promise<{ model: BriefingModel; pdf: Buffer }> {
+  const [model, pdf] = await Promise.all([readSnapshotFile(snapshot, MODEL_NAME), readSnapshotFile(snapshot, PDF_NAME)]);
+  return { model: JSON.parse(model.toString('utf8')) as BriefingModel, pdf };
+}
+
 /**
  * The email for a snapshot, built from what the archive holds (its PDF and model), so the
  * queued delivery worker needs nothing but the snapshot.
  */
 export async function composeBriefingMail(settings: Settings, snapshot: SnapshotRef, mail: MailSettings, recipients: Recipients, note?: string): Promise<BriefingMail> {
-  const model = JSON.parse(await readFile(path.join(snapshot.dir, 'data/model.json'), 'utf8')) as BriefingModel;
-  const pdf = await readFile(snapshot.pdf);
+  const { model, pdf } = await mailParts(snapshot);
   const link = pdf.byteLength > mail.maxAttachmentBytes && mail.publicUrl
-    ? `${mail.publicUrl.replace(/\/$/, '')}/api/snapshots/${encodeURIComponent(snapshotId(snapshot))}/pdf`
+    ? `${mail.publicUrl.replace(/\/$/, '')}/api/snapshots/${encodeURIComponent(snapshot.id)}/pdf`
     : null;
   const context = {
     ...model,
@@ -193,9 +191,8 @@ export async function composeBriefingMail(settings: Settings, snapshot: Snapshot
  * its status counts, plausibility warnings and 更正说明, and how to sign it off or send it back.
  */
 export async function composeReviewMail(settings: Settings, snapshot: SnapshotRef, mail: MailSettings, reviewers: Recipients, note?: string): Promise<BriefingMail> {
-  const model = JSON.parse(await readFile(path.join(snapshot.dir, 'data/model.json'), 'utf8')) as BriefingModel;
-  const pdf = await readFile(snapshot.pdf);
-  const idPart = encodeURIComponent(snapshotId(snapshot));
+  const { model, pdf } = await mailParts(snapshot);
+  const idPart = encodeURIComponent(snapshot.id);
   const base = mail.publicUrl?.replace(/\/$/, '');
   const link = pdf.byteLength > mail.maxAttachmentBytes && base ? `${base}/api/snapshots/${idPart}/pdf` : null;
   const hours = snapshot.manifest.review?.approveWithinHours;

@@ -12,8 +12,7 @@ import { checkPlausibility } from '../domain/plausibility.ts';
 import type { IgnoredRow, RawTable } from '../domain/figure-table.ts';
 import { InputError } from '../domain/issues.ts';
 import { parsePeriod, previousPeriod } from '../domain/period.ts';
-import { readdir } from 'node:fs/promises';
-import path from 'node:path';
+import { createSnapshotStore, type SnapshotStore } from '../archive/index.ts';
 import type { Settings } from '../config/settings.ts';
 import { checkNote, checkPeriodInYear } from './request-checks.ts';
 
@@ -74,7 +73,7 @@ export async function prepareBriefing(req: BriefingRequest, settings: Settings, 
     ...(req.note ? { note: req.note } : {}),
     warnings,
     issueNumbering: job.briefing.issue_numbering,
-    ...(job.briefing.issue_numbering === 'sequential' ? { briefedPeriods: await briefedPeriods(settings.archiveDir, req.reportId) } : {}),
+    ...(job.briefing.issue_numbering === 'sequential' ? { briefedPeriods: await briefedPeriods(createSnapshotStore(settings), req.reportId) } : {}),
   });
   return {
     kind: 'ready',
@@ -82,9 +81,9 @@ export async function prepareBriefing(req: BriefingRequest, settings: Settings, 
   };
 }
 
-/** The periods the archive holds a briefing of for this report (its folders are named by period). */
-async function briefedPeriods(archiveDir: string, reportId: string): Promise<Period[]> {
-  const names = await readdir(path.join(archiveDir, reportId)).catch(() => [] as string[]);
+/** The periods the archive holds a briefing of for this report. */
+async function briefedPeriods(archive: SnapshotStore, reportId: string): Promise<Period[]> {
+  const names = [...new Set((await archive.list(reportId)).map((s) => s.period))];
   return names.flatMap((n) => {
     try {
       return [parsePeriod(n)];

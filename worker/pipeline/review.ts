@@ -1,8 +1,5 @@
-import { FsArchive } from '../archive/fs-archive.ts';
-import { readApprovals, recordApproval } from '../archive/deliveries.ts';
-import type { ApprovalRecord, SnapshotRef } from '../archive/snapshot.ts';
+import { createSnapshotStore, readApprovals, recordApproval, snapshotDigest, snapshotName, type ApprovalRecord, type SnapshotRef, type SnapshotStore } from '../archive/index.ts';
 import { loadJobDefinition, type JobDefinition } from '../config/job-definition.ts';
-import { snapshotDigest } from '../delivery/deliver.ts';
 import type { Deliver, DeliveryOutcome } from './run.ts';
 import type { Settings } from '../config/settings.ts';
 import { renderMessage, type Params } from '../domain/messages.ts';
@@ -37,7 +34,7 @@ export class ReviewError extends Error {
   }
 }
 
-const nameOf = (r: { report: string; period: string; version: number }) => `${r.report}/${r.period}/v${r.version}`;
+const nameOf = snapshotName;
 
 export function stateOf(ref: SnapshotRef, approvals: readonly ApprovalRecord[], latest: number | undefined): ReviewState {
   if (!ref.manifest.review) return { kind: 'not-reviewed' };
@@ -49,7 +46,7 @@ export function stateOf(ref: SnapshotRef, approvals: readonly ApprovalRecord[], 
   return { kind: 'draft' };
 }
 
-export async function reviewState(archive: FsArchive, ref: SnapshotRef): Promise<{ state: ReviewState; approvals: ApprovalRecord[] }> {
+export async function reviewState(archive: SnapshotStore, ref: SnapshotRef): Promise<{ state: ReviewState; approvals: ApprovalRecord[] }> {
   const approvals = await readApprovals(ref);
   return { state: stateOf(ref, approvals, await archive.latestVersion(ref.report, ref.period)), approvals };
 }
@@ -137,8 +134,7 @@ export interface OverdueDraft {
  * Drafts still waiting past their job's `approve_within_hours`: the newest version of each
  * period, made for review, with neither approval nor rejection.
  */
-export async function overdueDrafts(settings: Settings, jobs: readonly JobDefinition[], now: Date): Promise<OverdueDraft[]> {
-  const archive = new FsArchive(settings.archiveDir);
+export async function overdueDrafts(settings: Settings, jobs: readonly JobDefinition[], now: Date, archive: SnapshotStore = createSnapshotStore(settings)): Promise<OverdueDraft[]> {
   const out: OverdueDraft[] = [];
   for (const def of jobs) {
     const hours = def.review?.approve_within_hours;

@@ -1,8 +1,7 @@
 import path from 'node:path';
-import { appendFile, readFile } from 'node:fs/promises';
-import { FsArchive, PDF_NAME } from '../archive/fs-archive.ts';
+import { readFile } from 'node:fs/promises';
+import { createSnapshotStore, EVALUATION_NAME, FIGURES_NAME, inputName, MARKUP_NAME, MODEL_NAME, PDF_NAME, type SnapshotFile, type SnapshotRef, type SnapshotStore, type Trigger } from '../archive/index.ts';
 import { sha256, sha256OfStaticFile } from '../archive/digest.ts';
-import type { SnapshotFile, SnapshotRef, Trigger } from '../archive/snapshot.ts';
 import { periodId } from '../domain/period.ts';
 import type { Evaluation } from '../domain/evaluate.ts';
 import type { Figures } from '../domain/figures.ts';
@@ -76,6 +75,8 @@ export interface RunHooks {
   readonly deliver?: Deliver;
   /** A queued job's lock: checked before each side effect (archive, deliveries). */
   readonly fence?: Fence;
+  /** Where the snapshot goes; default the store the settings name. */
+  readonly archive?: SnapshotStore;
 }
 
 /**
@@ -116,7 +117,7 @@ export async function runBriefing(opts: RunOptions, settings: Settings, hooks: R
   const onStage = (st: Stage) => void hooks.onStage?.(st);
   const ready = await prepareBriefing(opts, settings, onStage);
   if (ready.kind === 'not-ready') return { kind: 'not-ready', reason: ready.reason };
-  const archive = new FsArchive(settings.archiveDir);
+  const archive = hooks.archive ?? createSnapshotStore(settings);
   const period = periodId(ready.prepared.figures.period);
   // Serialised once: the same bytes go into the PDF, the snapshot and the comparison with the previous version.
   const data: DataFiles = { figures: json(figuresJson(ready.prepared.figures)), evaluation: json(evaluationJson(ready.prepared.evaluation)) };
@@ -171,22 +172,22 @@ export async function runBriefing(opts: RunOptions, settings: Settings, hooks: R
 }
 
 /** A rerun states what differs from the version it supersedes (更正说明), in the briefing and the email. */
-async function withChanges(p: Prepared, archive: FsArchive, period: string, data: DataFiles): Promise<Prepared> {
+async function withChanges(p: Prepared, archive: SnapshotStore, period: string, data: DataFiles): Promise<Prepared> {
   const previous = await archive.latestVersion(p.report.id, period);
   if (previous === undefined) return p;
   const snap = await archive.read(p.report.id, period, previous);
-  const read = async (f: string) => JSON.parse(await readFile(path.join(snap.dir, f), 'utf8'));
-  const before: SnapshotFacts = { figures: await read('data/figures.json'), evaluation: await read('data/evaluation.json') };
+  const read = async (name: string) => JSON.parse((await archive.readFile(snap, name)).toString('utf8'));
+  const before: SnapshotFacts = { figures: await read(FIGURES_NAME), evaluation: await read(EVALUATION_NAME) };
   const after: SnapshotFacts = { figures: JSON.parse(data.figures), evaluation: JSON.parse(data.evaluation) };
   return { ...p, model: { ...p.model, changes: describeChanges(p.report, before, after), changesFrom: previous } };
 }
 
-async function archiveSnapshot(archive: FsArchive, settings: Settings, p: Prepared, rendered: RenderedBriefing, data: DataFiles, trigger: Trigger, claimed?: number): Promise<SnapshotRef> {
+async function archiveSnapshot(archive: SnapshotStore, settings: Settings, p: Prepared, rendered: RenderedBriefing, data: DataFiles, trigger: Trigger, claimed?: number): Promise<SnapshotRef> {
   const inputs: SnapshotFile[] = [
-    { path: 'inputs/job.yaml', data: await readFile(p.job.file) },
-    { path: `inputs/${path.basename(p.job.targetsFile)}`, data: await readFile(p.job.targetsFile) },
+    { path: inputName('job.yaml'), data: await readFile(p.job.file) },
+    { path: inputName(path.basename(p.job.targetsFile)), data: await readFile(p.job.targetsFile) },
   ];
-  for (const f of p.inputs) inputs.push({ path: `inputs/figures/${f.name}`, data: f.data ?? (await readFile(f.path!)) });
+  for (const f of p.inputs) inputs.push({ path: inputName(`figures/${f.name}`), data: f.data ?? (await readFile(f.path!)) });
   const template = await Promise.all(rendered.templateFiles.map(async (f) => ({ path: path.relative(settings.templatesDir, f), sha256: sha256(await readFile(f)) })));
   const fontDigests = await Promise.all(
     rendered.fonts.map(async (f) => ({ role: f.role, file: path.basename(f.file), postscriptName: f.postscriptName, sha256: await sha256OfStaticFile(f.file) })),
@@ -196,7 +197,6 @@ async function archiveSnapshot(archive: FsArchive, settings: Settings, p: Prepar
     if (claimed !== undefined && version !== claimed) throw new VersionNotClaimed(version, claimed);
     return {
       manifest: {
-        manifestVersion: 1,
         createdAt: p.issuedAt.toISOString(),
         trigger,
         sampleData: p.report.sampleData,
@@ -209,10 +209,10 @@ async function archiveSnapshot(archive: FsArchive, settings: Settings, p: Prepar
       },
       files: [
         { path: PDF_NAME, data: rendered.pdf },
-        { path: 'briefing.html', data: rendered.markup },
-        { path: 'data/figures.json', data: data.figures },
-        { path: 'data/evaluation.json', data: data.evaluation },
-        { path: 'data/model.json', data: json(p.model) },
+        { path: MARKUP_NAME, data: rendered.markup },
+        { path: FIGURES_NAME, data: data.figures },
+        { path: EVALUATION_NAME, data: data.evaluation },
+        { path: MODEL_NAME, data: json(p.model) },
         ...inputs,
       ],
     };

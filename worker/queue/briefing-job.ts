@@ -47,7 +47,7 @@ interface SentRef {
 }
 
 export interface BriefingJobResult {
-  readonly snapshot: { readonly report: string; readonly period: string; readonly version: number; readonly dir: string };
+  readonly snapshot: { readonly report: string; readonly period: string; readonly version: number; readonly id: string };
   readonly counts: Record<string, number>;
   /** Per recipient: queued now, already sent (with evidence), pending in an earlier job, or not sent. */
   readonly delivery:

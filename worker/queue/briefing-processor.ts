@@ -67,7 +67,7 @@ export function briefingProcessor(deps: ProcessorDeps) {
       const s = result.snapshot;
       log.info({ version: s.version, reused: result.reused, renderMs: Math.round(result.renderMs) }, 'briefing archived');
       return {
-        snapshot: { report: s.report, period: s.period, version: s.version, dir: s.dir },
+        snapshot: { report: s.report, period: s.period, version: s.version, id: s.id },
         counts: { ...result.prepared.evaluation.counts },
         delivery: deliverySummary(result.delivery),
         ...(result.delivery?.kind === 'queued' ? { deliveries: result.delivery.jobs } : {}),

@@ -1,5 +1,5 @@
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
-import { FsArchive } from '../archive/fs-archive.ts';
+import { createSnapshotStore } from '../archive/index.ts';
 import { loadJobDefinition } from '../config/job-definition.ts';
 import {
   AcceptanceNotRecordedError,
@@ -92,7 +92,7 @@ export function deliveryProcessor(settings: Settings, log: Logger, opts: Deliver
     const parsed = deliveryJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`malformed delivery job: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`);
     const d = parsed.data;
-    const snapshot = await new FsArchive(settings.archiveDir).read(d.report, d.period, d.version);
+    const snapshot = await createSnapshotStore(settings).read(d.report, d.period, d.version);
     if (d.accepted) {
       // An earlier attempt's message was accepted; only its log line is missing. Never resend.
       const rec = d.accepted as unknown as DeliveryRecord;
