@@ -6,6 +6,7 @@ import { storageLockOf } from '../config/job-definition.ts';
 import { CodedError } from '../errors/index.ts';
 import { sha256 } from './digest.ts';
 import { deliveryEventKey } from './events.ts';
+import { snapshotRef } from './held.ts';
 import { chainFor, highestVersion, type HistoryView } from './history-chain.ts';
 import { isSnapshotFileName, MANIFEST_NAME, SIGNATURE_NAME, snapshotKey } from './layout.ts';
 import { nextLedgerLines, parseLedger, type LedgerLine, type LedgerRecord, type ParsedLedger } from './ledger.ts';
@@ -92,7 +93,7 @@ export class S3Store implements SnapshotStore {
   }
 
   private ref(key: SnapshotKey, manifest: Manifest): SnapshotRef {
-    return { report: key.report, period: key.period, version: key.version, id: snapshotId(key), manifest };
+    return snapshotRef(this, key, manifest);
   }
 
   // ── reading ────────────────────────────────────────────────────────────────────────────
