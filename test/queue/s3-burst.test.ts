@@ -13,7 +13,7 @@ import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 import { until } from '../support/wait.ts';
 
 const PERIODS = ['2023Q1', '2023Q2', '2023Q3', '2023Q4'] as const;
-const RUNS = 100;
+const RUNS = Number(process.env['BURST_RUNS'] ?? 100);
 
 /**
  * Two `jibao start --roles worker` processes that share nothing but Redis and the S3 archive
@@ -57,8 +57,10 @@ describe('two workers on one S3 archive', () => {
 
     const jobs = Array.from({ length: RUNS }, (_, i) => ({ period: PERIODS[i % PERIODS.length]!, id: `rerun_burst-2023_${PERIODS[i % PERIODS.length]}_${i}` }));
     await queue.addBulk(jobs.map((j) => ({ name: JOB_NAME, data: { report: fx.id, period: j.period, trigger: { kind: 'cli', by: 'burst' } }, opts: { ...JOB_OPTIONS, jobId: j.id } })));
+    const t0 = Date.now();
     await until('every rerun to complete', async () => {
       const c = await queue.getJobCounts('completed', 'failed');
+      if (process.env['BURST_DEBUG']) console.log(Date.now() - t0, JSON.stringify(c));
       if (c['failed']) throw new Error(`a rerun failed: ${(await queue.getFailed())[0]?.failedReason}\n${workers.map((w) => w.output.slice(-2000)).join('\n')}`);
       return c['completed'] === RUNS;
     }, 150_000);

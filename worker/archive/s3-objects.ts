@@ -20,9 +20,10 @@ export interface ListedObject {
  * `undefined`, a conditional create that finds the object is `false`, a store that cannot be
  * reached is ARCHIVE_UNAVAILABLE (retried; the message carries no credentials).
  */
-export class S3Objects {
-  private lockEnabled: Promise<boolean> | undefined;
+/** Object Lock can only be turned on when a bucket is made: asked once per client and bucket. */
+const lockAnswers = new WeakMap<S3Client, Map<string, Promise<boolean>>>();
 
+export class S3Objects {
   constructor(
     readonly client: S3Client,
     readonly bucket: string,
@@ -86,12 +87,14 @@ export class S3Objects {
   }
 
   /** Every page of a listing under `under` (with `/` as delimiter: one level only). */
-  private async *pages(under: string, delimiter?: '/') {
+  private async *pages(under: string, delimiter?: '/', startAfter?: string) {
     let token: string | undefined;
     do {
       let res;
       try {
-        res = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.key(under), ...(delimiter ? { Delimiter: delimiter } : {}), ...(token ? { ContinuationToken: token } : {}) }));
+        res = await this.client.send(
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.key(under), ...(delimiter ? { Delimiter: delimiter } : {}), ...(startAfter && !token ? { StartAfter: this.key(startAfter) } : {}), ...(token ? { ContinuationToken: token } : {}) }),
+        );
       } catch (e) {
         throw unavailable(e, 'list');
       }
@@ -100,11 +103,11 @@ export class S3Objects {
     } while (token);
   }
 
-  /** Every object whose name starts with `under`, in key order (all pages). */
-  async list(under: string): Promise<ListedObject[]> {
+  /** Every object whose name starts with `under` (and sorts after `startAfter`), in key order (all pages). */
+  async list(under: string, startAfter?: string): Promise<ListedObject[]> {
     const out: ListedObject[] = [];
     const strip = this.prefix ? this.prefix.length + 1 : 0;
-    for await (const res of this.pages(under)) {
+    for await (const res of this.pages(under, undefined, startAfter)) {
       for (const o of res.Contents ?? []) if (o.Key) out.push({ name: o.Key.slice(strip), ...(o.LastModified ? { lastModified: o.LastModified } : {}) });
     }
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -120,19 +123,23 @@ export class S3Objects {
     return out.sort();
   }
 
-  /** Whether the bucket has Object Lock on (asked once). A store that does not know Object Lock has it off. */
+  /** Whether the bucket has Object Lock on (asked once per process). A store that does not know Object Lock has it off. */
   objectLock(): Promise<boolean> {
-    this.lockEnabled ??= this.client
+    const known = lockAnswers.get(this.client)?.get(this.bucket);
+    if (known) return known;
+    const answer = this.client
       .send(new GetObjectLockConfigurationCommand({ Bucket: this.bucket }))
       .then((r) => r.ObjectLockConfiguration?.ObjectLockEnabled === 'Enabled')
       .catch((e) => {
         const s = status(e);
         // Not configured (404), not supported (405/501, e.g. s3rver), or not allowed to ask (403): off.
         if (s === 404 || s === 405 || s === 501 || s === 403 || s === 400) return false;
-        this.lockEnabled = undefined; // unreachable: ask again next time
+        lockAnswers.get(this.client)?.delete(this.bucket); // unreachable: ask again next time
         throw unavailable(e, 'object-lock');
       });
-    return this.lockEnabled;
+    if (!lockAnswers.has(this.client)) lockAnswers.set(this.client, new Map());
+    lockAnswers.get(this.client)!.set(this.bucket, answer);
+    return answer;
   }
 }
 

@@ -8,7 +8,7 @@ import { sha256 } from './digest.ts';
 import { deliveryEventKey } from './events.ts';
 import { snapshotRef } from './held.ts';
 import { chainFor, highestVersion, type HistoryView } from './history-chain.ts';
-import { isSnapshotFileName, MANIFEST_NAME, SIGNATURE_NAME, snapshotKey } from './layout.ts';
+import { isSnapshotFileName, MANIFEST_NAME, parseVersionDir, SIGNATURE_NAME, snapshotKey } from './layout.ts';
 import { nextLedgerLines, parseLedger, type LedgerLine, type LedgerRecord, type ParsedLedger } from './ledger.ts';
 import { redisLock, type WithLock } from './redis-lock.ts';
 import { sharedS3Client } from './s3-client.ts';
@@ -37,6 +37,28 @@ export interface S3StoreOptions {
   readonly signer?: Signer | null | undefined;
 }
 
+/**
+ * What this process knows of one archive, shared by every store made on it (callers make a store
+ * per use): the in-process mutex, the ledger lines read so far (a line is never rewritten: only
+ * newer ones are listed), and manifests seen (write-once; `verify` always reads afresh).
+ */
+interface ProcessState {
+  readonly mutex: WithLock;
+  readonly ledgers: Map<string, { last: string | undefined; texts: string[] }>;
+  readonly manifests: Map<string, Manifest>;
+}
+
+const states = new WeakMap<S3Client, Map<string, ProcessState>>();
+
+/** Per client and archive: in production one client per process; a test's second client is another machine. */
+function processState(client: S3Client, location: string): ProcessState {
+  let byLocation = states.get(client);
+  if (!byLocation) states.set(client, (byLocation = new Map()));
+  let state = byLocation.get(location);
+  if (!state) byLocation.set(location, (state = { mutex: processMutex(), ledgers: new Map(), manifests: new Map() }));
+  return state;
+}
+
 /** A version number another writer holds or has stored: the next one is tried. */
 class VersionTaken extends Error {}
 
@@ -60,17 +82,13 @@ const JOB_YAML = 'inputs/job.yaml';
 export class S3Store implements SnapshotStore {
   readonly location: string;
   private readonly objects: S3Objects;
-  /** Within this process first: jobs of one worker never compete with each other. */
-  private readonly mutex = processMutex();
+  private readonly known: ProcessState;
   private signerCache: Signer | null | undefined;
-  /** Ledger lines are never rewritten: each is fetched once per store. */
-  private readonly ledgerCache = new Map<string, string>();
-  /** Manifests by object name (the store never rewrites one; verify reads afresh). */
-  private readonly manifestCache = new Map<string, Manifest>();
 
   constructor(private readonly options: S3StoreOptions) {
     this.location = `s3://${options.bucket}/${options.prefix}`;
     this.objects = new S3Objects(options.client ?? sharedS3Client(), options.bucket, options.prefix);
+    this.known = processState(this.objects.client, this.location);
   }
 
   /** The lock and the claims shared with other hosts: through Redis when there is one, else the store's conditional creates. */
@@ -112,8 +130,26 @@ export class S3Store implements SnapshotStore {
     return this.stored(report ? `${report}/` : '');
   }
 
+  /** The period's version folders (one delimited listing), those with a manifest; a manifest once seen is known. */
   async versions(report: string, period: string): Promise<number[]> {
-    return (await this.stored(`${report}/${period}/`)).filter((s) => s.period === period).map((s) => s.version);
+    const out: number[] = [];
+    for (const f of await this.objects.folders(`${report}/${period}/`)) {
+      const version = parseVersionDir(f);
+      if (version !== undefined && (await this.manifestOf({ report, period, version }))) out.push(version);
+    }
+    return out.sort((a, b) => a - b);
+  }
+
+  private async manifestOf(key: SnapshotKey): Promise<Manifest | undefined> {
+    const name = `${snapshotKey(key)}/${MANIFEST_NAME}`;
+    let manifest = this.known.manifests.get(name);
+    if (!manifest) {
+      const bytes = await this.objects.get(name);
+      if (!bytes) return undefined;
+      manifest = JSON.parse(bytes.toString('utf8')) as Manifest;
+      this.known.manifests.set(name, manifest);
+    }
+    return manifest;
   }
 
   async latestVersion(report: string, period: string): Promise<number | undefined> {
@@ -122,14 +158,8 @@ export class S3Store implements SnapshotStore {
 
   async read(report: string, period: string, version: number): Promise<SnapshotRef> {
     const key = { report, period, version };
-    const name = `${snapshotKey(key)}/${MANIFEST_NAME}`;
-    let manifest = this.manifestCache.get(name);
-    if (!manifest) {
-      const bytes = await this.objects.get(name);
-      if (!bytes) throw new CodedError('NOT_FOUND', { kind: 'snapshot', id: snapshotId(key) });
-      manifest = JSON.parse(bytes.toString('utf8')) as Manifest;
-      this.manifestCache.set(name, manifest);
-    }
+    const manifest = await this.manifestOf(key);
+    if (!manifest) throw new CodedError('NOT_FOUND', { kind: 'snapshot', id: snapshotId(key) });
     return this.ref(key, manifest);
   }
 
@@ -181,21 +211,18 @@ export class S3Store implements SnapshotStore {
 
   // ── the history ─────────────────────────────────────────────────────────────────────────
 
-  /** The report's ledger: its line objects in order (each fetched once per store). */
+  /** The report's ledger: its line objects in order; lines never change, so only those after the last known are fetched. */
   private async readLedger(report: string): Promise<ParsedLedger | null> {
-    const names = (await this.objects.list(ledgerFolder(report))).map((o) => o.name).filter((n) => n.endsWith('.json'));
-    if (!names.length) return null;
-    const texts: string[] = [];
-    for (const n of names) {
-      let text = this.ledgerCache.get(n);
-      if (text === undefined) {
-        text = (await this.objects.get(n))?.toString('utf8');
-        if (text === undefined) continue;
-        this.ledgerCache.set(n, text);
-      }
-      texts.push(text);
+    let known = this.known.ledgers.get(report);
+    if (!known) this.known.ledgers.set(report, (known = { last: undefined, texts: [] }));
+    for (const o of await this.objects.list(ledgerFolder(report), known.last)) {
+      if (!o.name.endsWith('.json') || (known.last !== undefined && o.name <= known.last)) continue;
+      const text = (await this.objects.get(o.name))?.toString('utf8');
+      if (text === undefined) continue;
+      known.texts.push(text);
+      known.last = o.name;
     }
-    return parseLedger(texts.map((t) => t + '\n').join(''));
+    return known.texts.length ? parseLedger(known.texts.map((t) => t + '\n').join('')) : null;
   }
 
   /**
@@ -204,7 +231,7 @@ export class S3Store implements SnapshotStore {
    * lock finds the name taken and fails instead of forking the chain.
    */
   private history<T>(report: string, fn: (view: HistoryView, append: (records: readonly LedgerRecord[], retention?: ObjectRetention) => Promise<LedgerLine[]>, claims: VersionClaims) => Promise<T>): Promise<T> {
-    return this.mutex(lockName(report), () => this.coordinated((lock, claims) => lock(lockName(report), async () => {
+    return this.known.mutex(lockName(report), () => this.coordinated((lock, claims) => lock(lockName(report), async () => {
       let ledger = await this.readLedger(report);
       const view: HistoryView = {
         get ledger() {
@@ -219,7 +246,6 @@ export class S3Store implements SnapshotStore {
         for (const l of lines) {
           const name = ledgerEntryName(report, l.entry!.seq);
           if (!(await this.objects.create(name, l.text, retention))) throw new CodedError('ARCHIVE_UNAVAILABLE', { reason: `ledger line ${l.entry!.seq} of ${report} was written by another writer` });
-          this.ledgerCache.set(name, l.text);
         }
         ledger = { lines: [...(ledger?.lines ?? []), ...lines], breaks: ledger?.breaks ?? [] };
         return lines;
@@ -311,7 +337,7 @@ export class S3Store implements SnapshotStore {
     // Last: the manifest makes the snapshot visible.
     await create(MANIFEST_NAME, text, retention);
     await append([{ kind: 'snapshot', period: key.period, version: key.version, manifest: sha256(text) }], retention);
-    this.manifestCache.set(`${dir}${MANIFEST_NAME}`, manifest);
+    this.known.manifests.set(`${dir}${MANIFEST_NAME}`, manifest);
     return this.ref(key, manifest);
   }
 
@@ -330,7 +356,7 @@ export class S3Store implements SnapshotStore {
       await append([{ kind: 'pruned', period, version, manifest: manifest ? sha256(manifest) : null }]);
       // The manifest first: the snapshot is invisible from the first delete on.
       await this.objects.delete(`${snapshotKey(key)}/${MANIFEST_NAME}`);
-      this.manifestCache.delete(`${snapshotKey(key)}/${MANIFEST_NAME}`);
+      this.known.manifests.delete(`${snapshotKey(key)}/${MANIFEST_NAME}`);
       for (const folder of [`${snapshotKey(key)}/`, deliveriesFolder(report, period, version), approvalsFolder(report, period, version)]) {
         for (const o of await this.objects.list(folder)) await this.objects.delete(o.name);
       }
