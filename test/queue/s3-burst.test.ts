@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePeriod } from '../../worker/domain/period.ts';
 import { S3Store } from '../../worker/archive/s3-store.ts';
 import { BRIEFINGS_QUEUE, JOB_NAME, JOB_OPTIONS } from '../../worker/queue/briefing-job.ts';
+import { DELIVERIES_QUEUE } from '../../worker/queue/delivery-job.ts';
 import { tempDir } from '../support/cli.ts';
 import { fixtureReport } from '../support/fixture-report.ts';
 import { killHard, startJibao, type JibaoProcess } from '../support/jibao-process.ts';
@@ -25,16 +26,19 @@ describe('two workers on one S3 archive', () => {
   let smtp: TestSmtp;
   let client: Redis;
   let queue: Queue;
+  let deliveries: Queue;
   const workers: JibaoProcess[] = [];
 
   beforeAll(async () => {
     [redis, s3, smtp] = await Promise.all([startRedis(), startS3(), startSmtp()]);
     client = new Redis(redis.url, { maxRetriesPerRequest: null });
     queue = new Queue(BRIEFINGS_QUEUE, { connection: client });
+    deliveries = new Queue(DELIVERIES_QUEUE, { connection: client });
   });
   afterAll(async () => {
     await Promise.all(workers.map(killHard));
     await queue?.close();
+    await deliveries?.close();
     client?.disconnect();
     await Promise.all([redis?.stop(), s3?.stop(), smtp?.stop()]);
   });
@@ -65,6 +69,19 @@ describe('two workers on one S3 archive', () => {
       return c['completed'] === RUNS;
     }, 150_000);
 
+    // One message per snapshot to the one recipient; the checks below start once every delivery is done.
+    const received = await until('every delivery to arrive', async () => {
+      const r = await smtp.received();
+      return r.length >= RUNS ? r : undefined;
+    }, 60_000);
+    await until('the deliveries queue to drain', async () => {
+      const c = await deliveries.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      return Object.values(c).every((n) => n === 0);
+    });
+    await new Promise((r) => setTimeout(r, 1000)); // time for a wrong second send to show up
+    expect((await smtp.received()).length).toBe(RUNS);
+    expect(new Set(received.map((m) => m.mail.messageId)).size).toBe(RUNS);
+
     // Each run made its own version; versions count 1…n per period with no duplicate and no gap.
     const done = await Promise.all(jobs.map(async (j) => ({ ...j, version: ((await queue.getJob(j.id))!.returnvalue as { snapshot: { version: number } }).snapshot.version })));
     const store = new S3Store({ bucket: s3.bucket, prefix: 'burst', client: s3.client(), redis: undefined, signer: null });
@@ -74,15 +91,6 @@ describe('two workers on one S3 archive', () => {
       expect(runs, p).toEqual(expected);
       expect(await store.versions(fx.id, p), p).toEqual(expected);
     }
-
-    // One message per snapshot to the one recipient, each logged as accepted once.
-    const received = await until('every delivery to arrive', async () => {
-      const r = await smtp.received();
-      return r.length >= RUNS ? r : undefined;
-    }, 60_000);
-    await new Promise((r) => setTimeout(r, 1000)); // time for a wrong second send to show up
-    expect((await smtp.received()).length).toBe(RUNS);
-    expect(new Set(received.map((m) => m.mail.messageId)).size).toBe(RUNS);
     for (const s of await store.list(fx.id)) {
       const accepted = (await store.readDeliveries(s)).filter((e) => e['state'] === 'accepted');
       expect(accepted.map((e) => e['address']), `${s.period}/v${s.version}`).toEqual(['leader@example.org']);

@@ -28,6 +28,8 @@ export class S3Objects {
     readonly client: S3Client,
     readonly bucket: string,
     readonly prefix: string,
+    /** Keys per listing page; default the store's (1000 on S3). */
+    private readonly pageSize?: number,
   ) {}
 
   key(name: string): string {
@@ -93,7 +95,7 @@ export class S3Objects {
       let res;
       try {
         res = await this.client.send(
-          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.key(under), ...(delimiter ? { Delimiter: delimiter } : {}), ...(startAfter && !token ? { StartAfter: this.key(startAfter) } : {}), ...(token ? { ContinuationToken: token } : {}) }),
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.key(under), ...(this.pageSize ? { MaxKeys: this.pageSize } : {}), ...(delimiter ? { Delimiter: delimiter } : {}), ...(startAfter && !token ? { StartAfter: this.key(startAfter) } : {}), ...(token ? { ContinuationToken: token } : {}) }),
         );
       } catch (e) {
         throw unavailable(e, 'list');
