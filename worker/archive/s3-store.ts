@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { storageLockOf } from '../config/job-definition.ts';
 import { CodedError } from '../errors/index.ts';
 import { sha256 } from './digest.ts';
@@ -12,6 +12,7 @@ import { isSnapshotFileName, MANIFEST_NAME, parseVersionDir, SIGNATURE_NAME, sna
 import { nextLedgerLines, parseLedger, type LedgerLine, type LedgerRecord, type ParsedLedger } from './ledger.ts';
 import { redisLock, type WithLock } from './redis-lock.ts';
 import { sharedS3Client } from './s3-client.ts';
+import { withSharedRedis } from './shared-redis.ts';
 import { approvalName, approvalsFolder, deliveriesFolder, deliveryEventName, ledgerEntryName, ledgerFolder, lockName } from './s3-layout.ts';
 import { objectLock, processMutex } from './s3-lock.ts';
 import { S3Objects, type ObjectRetention } from './s3-objects.ts';
@@ -29,7 +30,7 @@ export interface S3StoreOptions {
   readonly client?: S3Client | undefined;
   /**
    * With Redis, version claims and the report's lock hold across hosts on any S3 store. Default:
-   * a connection to REDIS_URL, if set, opened for each write and closed after it (a CLI exits).
+   * REDIS_URL, if set, through a connection shared while in use (shared-redis.ts).
    */
   readonly redis?: Redis | undefined;
   readonly redisUrl?: string | undefined;
@@ -96,13 +97,7 @@ export class S3Store implements SnapshotStore {
     if (this.options.redis) return fn(redisLock(this.options.redis, this.location), redisVersionClaims(this.options.redis, this.location));
     const url = this.options.redisUrl ?? process.env['REDIS_URL'];
     if (!url) return fn(objectLock(this.objects), noVersionClaims);
-    const redis = new Redis(url, { maxRetriesPerRequest: 2, connectionName: 'jibao-archive', lazyConnect: true });
-    try {
-      await redis.connect();
-      return await fn(redisLock(redis, this.location), redisVersionClaims(redis, this.location));
-    } finally {
-      redis.disconnect();
-    }
+    return withSharedRedis(url, (redis) => fn(redisLock(redis, this.location), redisVersionClaims(redis, this.location)));
   }
 
   private signer(): Signer | undefined {
