@@ -188,12 +188,14 @@ describe('listing', () => {
   it('reads every page of a listing', async () => {
     const prefix = `t${n++}`;
     const c = s3.client();
-    await Promise.all(Array.from({ length: 30 }, (_, i) => c.send(new PutObjectCommand({ Bucket: s3.bucket, Key: `${prefix}/r/2023Q${(i % 3) + 1}/v${i}/a.json`, Body: '{}' }))));
+    // Keys whose folder order differs from their order by name (`v1.deliveries/` sorts before `v1/`).
+    const keys = Array.from({ length: 30 }, (_, i) => `r/2023Q${(i % 3) + 1}/v${i}${i % 2 ? '.deliveries' : ''}/a.json`);
+    for (const k of [...keys].reverse()) await c.send(new PutObjectCommand({ Bucket: s3.bucket, Key: `${prefix}/${k}`, Body: '{}' }));
     const { S3Objects } = await import('../../worker/archive/s3-objects.ts');
     const objects = new S3Objects(c, s3.bucket, prefix, 7);
-    expect((await objects.list('r/')).length).toBe(30);
+    expect((await objects.list('r/')).map((o) => o.name)).toEqual([...keys].sort());
     expect((await objects.list('r/', 'r/2023Q2/v9')).map((o) => o.name.split('/')[1])).toEqual(Array(10).fill('2023Q3')); // after a key, by name
     // (s3rver finds a folder only from the objects right inside it, so one level: a period's versions.)
-    expect(await objects.folders('r/2023Q1/')).toEqual(['v0', 'v12', 'v15', 'v18', 'v21', 'v24', 'v27', 'v3', 'v6', 'v9']);
+    expect(await objects.folders('r/2023Q1/')).toEqual(['v0', 'v12', 'v15.deliveries', 'v18', 'v21.deliveries', 'v24', 'v27.deliveries', 'v3.deliveries', 'v6', 'v9.deliveries']);
   });
 });

@@ -44,6 +44,25 @@ export class S3Objects {
     return Buffer.concat(chunks);
   }
 
+  /** Several objects, a few at a time, each handed to `fn` as it arrives (undefined: gone meanwhile). */
+  async forEach(names: readonly string[], fn: (name: string, data: Buffer | undefined, index: number) => Promise<void> | void, parallel = 16): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < names.length) {
+        const i = next++;
+        await fn(names[i]!, await this.get(names[i]!), i);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, names.length) }, worker));
+  }
+
+  /** Several objects, in the order named. */
+  async getAll(names: readonly string[]): Promise<(Buffer | undefined)[]> {
+    const out: (Buffer | undefined)[] = new Array(names.length);
+    await this.forEach(names, (_n, data, i) => void (out[i] = data));
+    return out;
+  }
+
   /** The object as a stream, or undefined when there is none. */
   async open(name: string): Promise<Readable | undefined> {
     try {

@@ -184,12 +184,8 @@ export class S3Store implements SnapshotStore {
   }
 
   private async readEvents(folder: string): Promise<string[]> {
-    const out: string[] = [];
-    for (const o of await this.objects.list(folder)) {
-      const bytes = await this.objects.get(o.name);
-      if (bytes) out.push(bytes.toString('utf8'));
-    }
-    return out;
+    const texts = await this.objects.getAll((await this.objects.list(folder)).map((o) => o.name));
+    return texts.flatMap((b) => (b ? [b.toString('utf8')] : []));
   }
 
   async readDeliveries(ref: SnapshotKey): Promise<Record<string, unknown>[]> {
@@ -315,13 +311,15 @@ export class S3Store implements SnapshotStore {
     const chain = await chainFor(view, key.period, previous);
     const draft = build(key.version, previous);
     const retention = await this.retentionFor(draft.files.find((f) => f.path === JOB_YAML)?.data);
-    const files = [];
-    for (const f of draft.files) {
-      if (!isSnapshotFileName(f.path) || f.path === MANIFEST_NAME || f.path === SIGNATURE_NAME) throw new Error(`a snapshot file may not be named ${f.path}`);
-      const data = typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data;
-      await create(f.path, data, retention);
-      files.push({ path: f.path, bytes: data.byteLength, sha256: sha256(data) });
-    }
+    for (const f of draft.files) if (!isSnapshotFileName(f.path) || f.path === MANIFEST_NAME || f.path === SIGNATURE_NAME) throw new Error(`a snapshot file may not be named ${f.path}`);
+    // The files side by side (each after its own confirmation); the manifest only once all are stored.
+    const files = await Promise.all(
+      draft.files.map(async (f) => {
+        const data = typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data;
+        await create(f.path, data, retention);
+        return { path: f.path, bytes: data.byteLength, sha256: sha256(data) };
+      }),
+    );
     const manifest: Manifest = { ...draft.manifest, manifestVersion: 2, report: key.report, period: key.period, version: key.version, supersedes: previous, files, chain };
     const text = JSON.stringify(manifest, null, 2) + '\n';
     const signer = this.signer();

@@ -48,22 +48,23 @@ export async function verifyS3Archive(objects: S3Objects, scope: VerifyScope = {
       await mkdir(path.dirname(file), { recursive: true });
       await writeFile(file, data);
     };
+    const lines = async (names: readonly string[]) => (await objects.getAll(names)).map((b) => (b?.toString('utf8') ?? '') + '\n').join('');
     const recorded = new Set<string>();
     for (const [report, names] of ledgers) {
-      const text = (await Promise.all(names.map(async (n) => ((await objects.get(n))?.toString('utf8') ?? '') + '\n'))).join('');
+      const text = await lines(names);
       await put(`${report}/${LEDGER_NAME}`, text);
       for (const l of parseLedger(text).lines) if (l.entry?.kind === 'snapshot' || l.entry?.kind === 'pruned') recorded.add(`${report}/${l.entry.period}/v${l.entry.version}/`);
     }
     const withManifest = new Set(files.filter((n) => n.endsWith(`/${MANIFEST_NAME}`)).map((n) => n.slice(0, -MANIFEST_NAME.length)));
-    for (const name of files) {
+    // A version folder without a manifest that the ledger does not name is a write in progress.
+    const wanted = files.filter((name) => {
       const dir = /^[^/]+\/[^/]+\/v\d+\//.exec(name)?.[0];
-      if (dir && !withManifest.has(dir) && !recorded.has(dir)) continue; // a write in progress
-      const data = await objects.get(name);
+      return !dir || withManifest.has(dir) || recorded.has(dir);
+    });
+    await objects.forEach(wanted, async (name, data) => {
       if (data) await put(name, data);
-    }
-    for (const [log, names] of logs) {
-      await put(log, (await Promise.all(names.map(async (n) => ((await objects.get(n))?.toString('utf8') ?? '') + '\n'))).join(''));
-    }
+    });
+    for (const [log, names] of logs) await put(log, await lines(names));
     const report = await verifyArchive(tmp, scope);
     const findings = [...report.findings, ...extra.filter((f) => !scope.snapshot)];
     return { ...report, findings, ok: !findings.some((f) => f.severity === 'problem') };
