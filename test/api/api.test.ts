@@ -101,9 +101,19 @@ describe('HTTP API: roles, validation, runs, snapshots, metrics', () => {
     expect(metrics.body).toMatch(/^jibao_render_duration_seconds_count 1$/m);
   });
 
-  it('rate-limits reruns per token', async () => {
-    const codes = [];
-    for (let i = 0; i < 4; i++) codes.push((await inject('POST', '/api/reports/yuquan-2023/runs', TOKENS.admin, { period: '2023Q1', send: 'none' })).statusCode);
-    expect(codes).toEqual([202, 202, 202, 429]);
+  it('rate-limits accepted reruns per token: 429 RATE_LIMITED with Retry-After; refused requests and other tokens do not count', async () => {
+    // Refused before anything is queued: these do not use up the token's reruns.
+    for (let i = 0; i < 4; i++) expect((await inject('POST', '/api/reports/yuquan-2023/runs', TOKENS.admin, { period: '2024Q1', send: 'none' })).statusCode).toBe(400);
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await inject('POST', '/api/reports/yuquan-2023/runs', TOKENS.admin, { period: '2023Q1', send: 'none' }));
+    expect(answers.map((r) => r.statusCode)).toEqual([202, 202, 202, 429]);
+    const limited = answers[3]!;
+    expect(limited.json()).toMatchObject({ code: 'RATE_LIMITED', details: [] });
+    expect(limited.json().message).toContain('3');
+    expect(englishSentence(limited.json().message)).toBeUndefined();
+    const retry = Number(limited.headers['retry-after']);
+    expect(retry).toBeGreaterThan(0);
+    expect(retry).toBeLessThanOrEqual(60);
+    expect((await inject('POST', '/api/reports/yuquan-2023/runs', TOKENS.staff, { period: '2023Q1', send: 'none' })).statusCode).toBe(202);
   });
 });

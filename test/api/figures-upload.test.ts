@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { cp, readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_UPLOAD_BYTES, safeUploadName } from '../../worker/api/figures.ts';
+import { MAX_UPLOAD_BYTES, safeUploadName } from '../../worker/api/routes/figures.ts';
 import { ROOT, tempDir } from '../support/cli.ts';
 import { startApiStack, TOKENS } from '../support/api.ts';
 import { englishSentence } from '../support/english.ts';

@@ -73,6 +73,8 @@ describe('API security (real HTTP)', () => {
       expect(r.headers.get('x-content-type-options')).toBe('nosniff');
       expect(r.headers.get('x-frame-options')).toBe('DENY');
       expect(r.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(r.headers.get('permissions-policy')).toContain('camera=()');
+      expect(r.headers.get('strict-transport-security')).toBeNull(); // the reverse proxy's, with TLS
     }
     expect(answers[1]!.headers.get('cache-control')).toBe('no-store');
     expect((await answers[2]!.json()).code).toBe('UNAUTHORIZED');

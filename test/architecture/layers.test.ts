@@ -2,6 +2,7 @@ import path from 'node:path';
 import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../support/cli.ts';
+import { sources } from './worker-sources.ts';
 
 /**
  * Data flows one way: no folder of worker/ imports from a folder above it, domain at the bottom
@@ -10,16 +11,6 @@ import { ROOT } from '../support/cli.ts';
  */
 const LAYERS = ['domain', 'errors', 'config', 'extract', 'sources', 'render', 'archive', 'delivery', 'pipeline', 'collection', 'queue', 'api', 'cli'];
 const WORKER = path.join(ROOT, 'worker');
-
-async function sources(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await sources(p)));
-    else if (/\.(ts|mjs|cjs)$/.test(e.name)) out.push(p);
-  }
-  return out;
-}
 
 /** The worker/ folder (or '' for its root) each relative import of `file` lands in. */
 async function importedFolders(file: string): Promise<string[]> {

@@ -15,7 +15,7 @@ import { TemplateError } from '../../worker/render/template.ts';
 import { SourceUnavailableError } from '../../worker/sources/source.ts';
 import { readFigureFiles } from '../../worker/sources/file-source.ts';
 import { describeFailure } from '../../worker/delivery/alert.ts';
-import { apiErrorBody } from '../../worker/api/server.ts';
+import { apiErrorBody } from '../../worker/api/http-error.ts';
 import { reportError } from '../../worker/cli/errors.ts';
 import { sampleReport, figuresOf } from '../support/report.ts';
 import { englishSentence } from '../support/english.ts';

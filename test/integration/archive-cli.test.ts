@@ -121,5 +121,5 @@ describe('jibao archive prune', () => {
     expect((JSON.parse(verified.stdout) as { findings: { code: string; where: { version: number } }[] }).findings.map((f) => `${f.code} v${f.where.version}`)).toEqual(['PRUNED v1', 'PRUNED v2']);
     // The next run after pruning still takes a new number, never a removed one.
     expect((await runCli(['run', '-r', 'yuquan-2023', '-p', '2023Q1', '--no-send'], { env })).stdout).toContain('version 4, supersedes v3');
-  });
+  }, 120_000); // four whole `jibao run`s and four archive commands: over 30 s on a loaded 2-core machine
 });

@@ -28,7 +28,7 @@ describe('jibao run (embedded, no Redis)', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('snapshot');
-    expect(first.stdout).toContain(path.join(archive, 'yuquan-2023/2023Q3/v1'));
+    expect(first.stdout).toContain(`snapshot  yuquan-2023/2023Q3/v1 in ${archive} (version 1)`);
     expect(first.stdout).toMatch(/email\s+leadership@example\.org \(to\) → .*\.eml$/m);
     expect(first.stdout).toMatch(/email\s+district-office@example\.org \(cc\) → .*\.eml$/m);
   });

@@ -49,7 +49,8 @@ async function isStale(file: string): Promise<boolean> {
   return Date.now() - st.mtimeMs > STALE_MS;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process of this host is running (EPERM: it is, under another user). */
+export function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);

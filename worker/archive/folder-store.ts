@@ -1,15 +1,16 @@
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { chmod, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { chmod, mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { parsePeriod, periodEndDate } from '../domain/period.ts';
 import { CodedError } from '../errors/index.ts';
 import { sha256 } from './digest.ts';
 import { deliveryEventKey } from './events.ts';
 import { withFileLock } from './file-lock.ts';
 import { snapshotRef } from './held.ts';
+import { abandonedStaging, stagingName } from './staging.ts';
 import { approvalLogName, deliveryLogName, isSnapshotFileName, LEDGER_LOCK_NAME, LEDGER_NAME, MANIFEST_NAME, parseVersionDir, SIGNATURE_NAME, snapshotKey } from './layout.ts';
-import { appendLedger, appendSynced, isVersionEntry, readLedger, type LedgerRecord, type ParsedLedger } from './ledger.ts';
+import { appendLedger, appendSynced, isVersionEntry, readLedger, writeSyncedAs, type LedgerRecord, type ParsedLedger } from './ledger.ts';
 import { signerFromEnv, type ManifestSignature, type Signer } from './signing.ts';
 import { snapshotId, type SnapshotKey } from './snapshot-id.ts';
 import type { ApprovalGuard, ApprovalRecord, DeliveryEvent, Manifest, ManifestChain, ManifestLink, SnapshotDraft, SnapshotRef, SnapshotStore, VerifyReport, VerifyScope } from './snapshot.ts';
@@ -18,6 +19,8 @@ import { verifyArchive } from './verify.ts';
 export interface FolderStoreOptions {
   /** Signs each manifest and ledger line; default: JIBAO_ARCHIVE_SIGNING_KEY, if set. `null`: never sign. */
   readonly signer?: Signer | null;
+  /** Staging folders older than this are abandoned whoever made them (staging.ts; default one hour). */
+  readonly stagingMaxAgeMs?: number;
 }
 
 /**
@@ -167,26 +170,33 @@ export class FolderStore implements SnapshotStore {
     return path.join(this.dir(ref), ...name.split('/'));
   }
 
-  private missing(ref: SnapshotKey, name: string) {
-    return (e: NodeJS.ErrnoException): never => {
-      if (e.code === 'ENOENT' || e.code === 'ENOTDIR' || e.code === 'EISDIR') throw new CodedError('SNAPSHOT_FILE_MISSING', { snapshot: snapshotId(ref), name });
-      throw e;
-    };
+  /**
+   * A snapshot's plain file, opened without following a symbolic link (ELOOP): a link planted in
+   * the archive is never served (verify reports it as SYMLINK). Missing, a folder or a link alike
+   * read as SNAPSHOT_FILE_MISSING.
+   */
+  private async openPlain(ref: SnapshotKey, name: string): Promise<FileHandle> {
+    const missing = () => new CodedError('SNAPSHOT_FILE_MISSING', { snapshot: snapshotId(ref), name });
+    const fh = await open(this.filePath(ref, name), constants.O_RDONLY | constants.O_NOFOLLOW).catch((e: NodeJS.ErrnoException) => {
+      throw ['ENOENT', 'ENOTDIR', 'EISDIR', 'ELOOP'].includes(e.code ?? '') ? missing() : e;
+    });
+    if ((await fh.stat()).isFile()) return fh;
+    await fh.close();
+    throw missing();
   }
 
-  readFile(ref: SnapshotKey, name: string): Promise<Buffer> {
-    return readFile(this.filePath(ref, name)).catch(this.missing(ref, name));
-  }
-
-  async openFile(ref: SnapshotKey, name: string): Promise<Readable> {
-    // Opened here, so a missing file fails as the promise, not later as a stream error.
-    const fh = await open(this.filePath(ref, name), 'r').catch(this.missing(ref, name));
-    const st = await fh.stat();
-    if (st.isDirectory()) {
+  async readFile(ref: SnapshotKey, name: string): Promise<Buffer> {
+    const fh = await this.openPlain(ref, name);
+    try {
+      return await fh.readFile();
+    } finally {
       await fh.close();
-      this.missing(ref, name)(Object.assign(new Error('is a folder'), { code: 'EISDIR' }));
     }
-    return fh.createReadStream();
+  }
+
+  /** Opened here, so a missing file fails as the promise, not later as a stream error. */
+  async openFile(ref: SnapshotKey, name: string): Promise<Readable> {
+    return (await this.openPlain(ref, name)).createReadStream();
   }
 
   /**
@@ -202,7 +212,7 @@ export class FolderStore implements SnapshotStore {
       const dir = this.dir({ report, period, version });
       const manifest = await readFile(path.join(dir, MANIFEST_NAME)).catch(() => undefined);
       await append([{ kind: 'pruned', period, version, manifest: manifest ? sha256(manifest) : null }]);
-      const gone = path.join(this.root, '.tmp', `removed_${report}_${period}_v${version}_pid${process.pid}_${randomUUID()}`);
+      const gone = path.join(this.root, '.tmp', stagingName(`removed_${report}_${period}_v${version}`));
       await mkdir(path.dirname(gone), { recursive: true });
       await chmod(dir, 0o755);
       await rename(dir, gone);
@@ -261,12 +271,9 @@ export class FolderStore implements SnapshotStore {
     return undefined;
   }
 
-  /** Staging folders left by writers that died mid-write; a live writer's folder is kept. */
+  /** Staging folders left by writers that died mid-write (by host and age: staging.ts); a live writer's folder is kept. */
   private async removeAbandonedStaging(tmpRoot: string): Promise<void> {
-    for (const name of await readdir(tmpRoot).catch(() => [] as string[])) {
-      const pid = Number(/_pid(\d+)_/.exec(name)?.[1]);
-      if (pid && pid !== process.pid && !isAlive(pid)) await removeTree(path.join(tmpRoot, name));
-    }
+    for (const dir of await abandonedStaging(tmpRoot, { ...(this.options.stagingMaxAgeMs !== undefined ? { maxAgeMs: this.options.stagingMaxAgeMs } : {}) })) await removeTree(dir);
   }
 
   /**
@@ -300,7 +307,7 @@ export class FolderStore implements SnapshotStore {
       const version = (previous ?? 0) + 1;
       const chain = await this.chainFor(report, period, previous, ledger);
       const { manifest: fields, files } = build(version, previous);
-      const tmp = path.join(tmpRoot, `${report}_${period}_v${version}_pid${process.pid}_${randomUUID()}`);
+      const tmp = path.join(tmpRoot, stagingName(`${report}_${period}_v${version}`));
       try {
         const entries = [];
         for (const f of files) {
@@ -351,24 +358,9 @@ function endOf(period: string): string | undefined {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 async function writeSynced(file: string, data: Uint8Array | string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const fh = await open(file, 'wx');
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
+  await writeSyncedAs(file, data, 'wx');
 }
 
 async function syncDir(dir: string): Promise<void> {

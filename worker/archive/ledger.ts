@@ -116,10 +116,15 @@ export function nextLedgerLines(current: ParsedLedger | null, records: readonly 
 }
 
 /** One write of whole lines, synced: a crash leaves the line or nothing. */
-export async function appendSynced(file: string, text: string): Promise<void> {
-  const fh = await open(file, 'a');
+export function appendSynced(file: string, text: string): Promise<void> {
+  return writeSyncedAs(file, text, 'a');
+}
+
+/** Opens with `flag` ('a' append, 'wx' a new file only), writes, and syncs before closing. */
+export async function writeSyncedAs(file: string, data: Uint8Array | string, flag: 'a' | 'wx'): Promise<void> {
+  const fh = await open(file, flag);
   try {
-    await fh.writeFile(text);
+    await fh.writeFile(data);
     await fh.sync();
   } finally {
     await fh.close();

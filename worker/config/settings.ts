@@ -41,7 +41,8 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proc
     fontsDir: dir('JIBAO_FONTS_DIR', path.join(PACKAGE_ROOT, 'fonts')),
     archiveDir: dir('JIBAO_ARCHIVE_DIR', 'archive'),
     outboxDir: dir('JIBAO_OUTBOX_DIR', 'outbox'),
-    ...(env['JIBAO_ARCHIVE_URL'] ? { archiveUrl: env['JIBAO_ARCHIVE_URL'] } : {}),
+    // A URL is kept as written (the archive's factory reads it); a plain path is resolved like the folders above.
+    ...(env['JIBAO_ARCHIVE_URL'] ? { archiveUrl: /^[a-z][a-z0-9+.-]*:\/\//i.test(env['JIBAO_ARCHIVE_URL']) ? env['JIBAO_ARCHIVE_URL'] : dir('JIBAO_ARCHIVE_URL', '') } : {}),
     ...(env['SMTP_URL'] ? { smtpUrl: env['SMTP_URL'] } : {}),
     ...(env['JIBAO_PUBLIC_URL'] ? { publicUrl: env['JIBAO_PUBLIC_URL'] } : {}),
     renderTimeoutMs: positive(env['JIBAO_RENDER_TIMEOUT_MS']) ?? 60_000,

@@ -395,12 +395,12 @@ export const MESSAGES = {
   },
   ARCHIVE_URL_UNSUPPORTED: {
     fault: 'input', status: 500, doc: 'JIBAO_ARCHIVE_URL is neither a folder (a path or file://) nor s3://bucket/prefix, or names a store this build lacks.',
-    zh: (p) => `JIBAO_ARCHIVE_URL“${s(p.url)}”无法识别：应为文件夹路径、file:// 或 s3://存储桶/前缀；请运维人员更正`,
+    zh: (p) => `JIBAO_ARCHIVE_URL“${s(p.url)}”无法识别：应为本机文件夹路径或 s3:// 地址（存储桶/前缀）；请运维人员更正`,
     en: (p) => `JIBAO_ARCHIVE_URL "${s(p.url)}" is not supported: expected a folder path, file:// or s3://bucket/prefix`,
   },
   SNAPSHOT_FILE_MISSING: {
     fault: 'system', retryable: false, status: 404, doc: 'The snapshot holds no file of that name (or it was removed from the archive: run `jibao archive verify`).',
-    zh: (p) => `快照 ${s(p.snapshot)} 中没有文件“${s(p.name)}”；如归档曾被改动，请运行 jibao archive verify 检查`,
+    zh: (p) => `快照 ${s(p.snapshot)} 中没有文件“${s(p.name)}”；如归档曾被改动，请运维人员核验归档`,
     en: (p) => `snapshot ${s(p.snapshot)} has no file "${s(p.name)}" (run jibao archive verify if the archive was touched)`,
   },
   SNAPSHOT_SUPERSEDED: {

@@ -4,27 +4,39 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { createSnapshotStore } from '../archive/index.ts';
-import type { JobDefinition } from '../config/job-definition.ts';
-import { catalogIssue, InputError, type InputIssue } from '../domain/issues.ts';
-import { parsePeriod, periodId, PeriodError, type Period } from '../domain/period.ts';
-import { prepareBriefing, type Prepared } from '../pipeline/prepare.ts';
-import type { Settings } from '../config/settings.ts';
-import type { RenderPool } from '../render/render-pool.ts';
-import { checkNote } from '../pipeline/request-checks.ts';
-import { reviewState } from '../pipeline/review.ts';
-import { JOB_NAME, JOB_OPTIONS, rerunJobId, type BriefingJobData } from '../queue/briefing-job.ts';
-import { uploadsFolder } from '../sources/index.ts';
-import { HttpError, type RouteDeps } from './server.ts';
+import type { JobDefinition } from '../../config/job-definition.ts';
+import { catalogIssue, InputError, type InputIssue } from '../../domain/issues.ts';
+import { parsePeriod, periodId, PeriodError, type Period } from '../../domain/period.ts';
+import { prepareBriefing, type Prepared } from '../../pipeline/prepare.ts';
+import type { Settings } from '../../config/settings.ts';
+import type { RenderPool } from '../../render/render-pool.ts';
+import { checkNote } from '../../pipeline/request-checks.ts';
+import { reviewState } from '../../pipeline/review.ts';
+import { JOB_NAME, JOB_OPTIONS, rerunJobId, type BriefingJobData } from '../../queue/briefing-job.ts';
+import { uploadsFolder } from '../../sources/index.ts';
+import { HttpError } from '../http-error.ts';
+import { AUTH_ERRORS, bearer, errors, fileAnswer, open, reportParams, snapshotParams } from '../schemas.ts';
 
 /** An uploaded figure file may be this large; a real return is a few hundred KB at most. */
 export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 
-const REPORT_ID = '^[a-z0-9][a-z0-9-]{0,63}$';
 
-export interface FiguresApiDeps extends RouteDeps {
-  /** The server's job lookup: 404 for an unknown report. */
-  readonly report: (id: string) => Promise<JobDefinition>;
+/**
+ * The multipart form, for the OpenAPI document: the body is read by readForm (multipart parts, not
+ * a parsed body), so the schema sees null and only documents the fields.
+ */
+function uploadForm(fileRequired: boolean) {
+  return {
+    content: {
+      'multipart/form-data': {
+        schema: {
+          type: ['object', 'null'],
+          required: fileRequired ? ['period', 'file'] : ['period'],
+          properties: { period: { type: 'string', description: '2023Q3, 2023-09, 2023年1-9月 …' }, note: { type: 'string' }, file: { type: 'string', format: 'binary', description: `.csv or .xlsx, at most ${MAX_UPLOAD_BYTES} bytes` } },
+        },
+      },
+    },
+  };
 }
 
 /**
@@ -62,23 +74,34 @@ export function deliveryStatus(log: readonly Record<string, unknown>[]) {
  * `jibao check --figures`, stored only when it passes, then a run starts), and read a snapshot's
  * delivery log. Multipart parsing is registered here only, so no other route takes files.
  */
-export async function figuresApi(app: FastifyInstance, deps: FiguresApiDeps): Promise<void> {
+export async function figuresRoutes(app: FastifyInstance): Promise<void> {
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 4, fieldSize: 4096, parts: 6, headerPairs: 50 } });
-  const archive = createSnapshotStore(deps.settings);
 
   app.post<{ Params: { id: string } }>(
     '/api/reports/:id/figures',
-    { preHandler: deps.need('staff'), schema: { params: { type: 'object', properties: { id: { type: 'string', pattern: REPORT_ID } }, required: ['id'] } } },
+    {
+      preHandler: app.need('staff'),
+      schema: {
+        summary: "Upload a period's figure file (csv/xlsx): checked like `jibao check --figures`, stored only when it passes, then a run starts (staff)",
+        security: bearer,
+        params: reportParams,
+        body: uploadForm(true),
+        response: {
+          202: { type: 'object', required: ['runId', 'status', 'stored', 'warnings'], properties: { runId: { type: 'string' }, status: { type: 'string' }, stored: { type: 'string' }, warnings: { type: 'integer' } } },
+          ...errors(400, ...AUTH_ERRORS, 404, 413, 422),
+        },
+      },
+    },
     async (req, reply) => {
-      const job = await deps.report(req.params.id);
+      const job = await app.reportJob(req.params.id);
       const { period, note, file } = await readForm(req, job);
       if (!file) throw new HttpError(400, 'BAD_REQUEST', { field: 'file' });
-      await withChecked(deps.settings, job, period, note, file, async (checked) => {
+      await withChecked(app.settings, job, period, note, file, async (checked) => {
         if (job.source.type !== 'files') return; // refused by readForm
         // Passed: kept as the period's newest figures beside earlier uploads, never over one.
         const dir = await uploadsFolder(job.source.path, period);
         await mkdir(dir, { recursive: true });
-        const stamp = deps.settings.clock().toISOString().replace(/[-:]/g, '').replace('.', '');
+        const stamp = app.settings.clock().toISOString().replace(/[-:]/g, '').replace('.', '');
         const stored = path.join(dir, `${stamp}_${randomUUID().slice(0, 8)}_${file.name}`);
         await writeFile(stored, file.data, { flag: 'wx' });
         const token = req.token!;
@@ -89,8 +112,8 @@ export async function figuresApi(app: FastifyInstance, deps: FiguresApiDeps): Pr
           ...(note ? { note } : {}),
           send: true,
         };
-        const run = await deps.briefings.add(JOB_NAME, data, { ...JOB_OPTIONS, jobId: rerunJobId(job.id, periodId(period), deps.settings.clock(), randomUUID().slice(0, 8)) });
-        deps.log.info({ audit: 'figures-upload', tokenName: token.name, role: token.role, report: job.id, period: periodId(period), file: path.basename(stored), bytes: file.data.length, note, jobId: run.id }, 'figures uploaded');
+        const run = await app.briefings.add(JOB_NAME, data, { ...JOB_OPTIONS, jobId: rerunJobId(job.id, periodId(period), app.settings.clock(), randomUUID().slice(0, 8)) });
+        req.log.info({ audit: 'figures-upload', tokenName: token.name, role: token.role, report: job.id, period: periodId(period), file: path.basename(stored), bytes: file.data.length, note, jobId: run.id }, 'figures uploaded');
         return reply.code(202).send({ runId: run.id, status: `/api/runs/${run.id}`, stored: path.basename(stored), warnings: checked.warnings.length });
       });
       return reply;
@@ -103,23 +126,32 @@ export async function figuresApi(app: FastifyInstance, deps: FiguresApiDeps): Pr
 
   app.post<{ Params: { id: string } }>(
     '/api/reports/:id/preview',
-    { preHandler: deps.need('staff'), schema: { params: { type: 'object', properties: { id: { type: 'string', pattern: REPORT_ID } }, required: ['id'] } } },
+    {
+      preHandler: app.need('staff'),
+      schema: {
+        summary: "A preview PDF of a period, with an uploaded file or the figures in place; never archived (staff)",
+        security: bearer,
+        params: reportParams,
+        body: uploadForm(false),
+        response: { 200: fileAnswer('application/pdf', 'The preview, shown inline'), ...errors(400, ...AUTH_ERRORS, 404, 413, 422) },
+      },
+    },
     async (req, reply) => {
-      const job = await deps.report(req.params.id);
+      const job = await app.reportJob(req.params.id);
       const { period, note, file } = await readForm(req, job);
       const render = async (p: Prepared) => {
         // piscina loads only when a preview is asked for.
-        thread ??= (await import('../render/render-pool.ts')).startRenderThread({ timeoutMs: deps.settings.renderTimeoutMs, maxMb: deps.settings.renderMaxMb }, deps.settings.fontsDir);
-        const r = await thread.render({ templatesDir: deps.settings.templatesDir, fontsDir: deps.settings.fontsDir, template: p.job.template, model: p.model, creationDate: p.issuedAt });
-        deps.log.info({ audit: 'preview', tokenName: req.token!.name, report: job.id, period: periodId(period), withFile: file !== undefined }, 'preview rendered');
+        thread ??= (await import('../../render/render-pool.ts')).startRenderThread({ timeoutMs: app.settings.renderTimeoutMs, maxMb: app.settings.renderMaxMb }, app.settings.fontsDir);
+        const r = await thread.render({ templatesDir: app.settings.templatesDir, fontsDir: app.settings.fontsDir, template: p.job.template, model: p.model, creationDate: p.issuedAt });
+        req.log.info({ audit: 'preview', tokenName: req.token!.name, report: job.id, period: periodId(period), withFile: file !== undefined }, 'preview rendered');
         // Shown in the page (inline), never archived: nothing here touches the archive.
         return reply.type('application/pdf').header('content-disposition', `inline; filename="${job.id}_${periodId(period)}_preview.pdf"`).send(Buffer.from(r.pdf));
       };
       if (file) {
-        await withChecked(deps.settings, job, period, note, file, render);
+        await withChecked(app.settings, job, period, note, file, render);
         return reply;
       }
-      const ready = await prepareBriefing({ reportId: job.id, period, ...(note ? { note } : {}) }, deps.settings).catch((e: unknown) => {
+      const ready = await prepareBriefing({ reportId: job.id, period, ...(note ? { note } : {}) }, app.settings).catch((e: unknown) => {
         throw e instanceof InputError ? Object.assign(e, { statusCode: 422 }) : e;
       });
       if (ready.kind === 'not-ready') throw Object.assign(new InputError([catalogIssue('error', 'FIGURES_NOT_READY', {}, { file: job.source.type === 'files' ? path.basename(job.source.path) : job.id })]), { statusCode: 422 });
@@ -129,11 +161,33 @@ export async function figuresApi(app: FastifyInstance, deps: FiguresApiDeps): Pr
 
   app.get<{ Params: { id: string } }>(
     '/api/snapshots/:id/deliveries',
-    { preHandler: deps.need('viewer'), schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 120 } }, required: ['id'] } } },
+    {
+      preHandler: app.need('viewer'),
+      schema: {
+        summary: "A snapshot's review state and the newest delivery state of each recipient",
+        security: bearer,
+        params: snapshotParams,
+        response: {
+          200: {
+            type: 'object',
+            required: ['id', 'review', 'recipients'],
+            properties: {
+              id: { type: 'string' },
+              review: { type: 'string' },
+              recipients: {
+                type: 'array',
+                items: open({ address: { type: 'string' }, kind: { type: 'string' }, purpose: { type: 'string', enum: ['briefing', 'review'] }, status: { type: 'string' }, at: { type: 'string' }, via: { type: 'string' }, reason: { type: 'string' } }),
+              },
+            },
+          },
+          ...errors(400, ...AUTH_ERRORS, 404),
+        },
+      },
+    },
     async (req) => {
-      const ref = await deps.snapshot(req.params.id);
-      const { state } = await reviewState(archive, ref);
-      return { id: req.params.id, review: state.kind, recipients: deliveryStatus(await archive.readDeliveries(ref)) };
+      const ref = await app.snapshot(req.params.id);
+      const { state } = await reviewState(app.archive, ref);
+      return { id: req.params.id, review: state.kind, recipients: deliveryStatus(await app.archive.readDeliveries(ref)) };
     },
   );
 }
