@@ -46,7 +46,7 @@ const draft = (note: string, jobYaml = 'report: r\n'): SnapshotDraft => ({
 const raw = (key: string, body: string) => s3.client().send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body }));
 const del = (key: string) => s3.client().send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: key }));
 
-describe("the S3 store on a real S3-compatible server (s3rver), beyond the conformance suite (s3-conformance.test.ts)", () => {
+describe('the S3 store on a real S3-compatible server (s3rver), beyond the conformance suite (s3-conformance.test.ts)', () => {
   it('writes, lists and reads snapshots by name; the chain links versions and periods', async () => {
     const a = store(`t${n++}`);
     const v1 = await a.write('r', '2023Q2', () => draft('q2'));

@@ -385,7 +385,7 @@ export const MESSAGES = {
   },
   ARCHIVE_URL_INVALID: {
     fault: 'input', status: 500, doc: 'The S3 endpoint (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL) is not an http(s) URL, or carries credentials; nothing is archived until it is fixed.',
-    zh: (p) => `归档存储地址 ${s(p.url)} 无效（${s(p.reason) === 'credentials' ? '地址中不得含账号密码，请用 AWS_ACCESS_KEY_ID、AWS_SECRET_ACCESS_KEY' : 'AWS_ENDPOINT_URL_S3 应为 http(s) 地址'}）；请运维人员更正，未归档任何内容`,
+    zh: (p) => `归档存储地址 ${s(p.url)} 无效（${s(p.reason) === 'credentials' ? '地址中不得含账号密码，请用 AWS_ACCESS_KEY_ID、AWS_SECRET_ACCESS_KEY' : 'AWS_ENDPOINT_URL_S3 应为 HTTP 网址'}）；请运维人员更正，未归档任何内容`,
     en: (p) => `the archive endpoint ${s(p.url)} is invalid (${s(p.reason) === 'credentials' ? 'no credentials in the URL: use AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY' : 'AWS_ENDPOINT_URL_S3 must be an http(s) URL'}); nothing was archived`,
   },
   ARCHIVE_UNAVAILABLE: {
