@@ -189,3 +189,28 @@ describe('listing', () => {
     expect(await objects.folders('r/2023Q1/')).toEqual(['v0', 'v12', 'v15.deliveries', 'v18', 'v21.deliveries', 'v24', 'v27.deliveries', 'v3.deliveries', 'v6', 'v9.deliveries']);
   });
 });
+
+describe('a writer that loses the report\'s lock mid-write', () => {
+  it('stores no manifest and no history line; its number goes to the next writer', async () => {
+    const prefix = `t${n++}`;
+    const redis = new Redis(redisServer.url);
+    redises.push(redis);
+    const client = s3.client();
+    // As if the writer had been paused past the lock's lifetime: the lock is gone before its first file is stored.
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'PutObjectCommand') for (const k of await redis.keys(`jibao:archive-lock:*/${prefix}:*`)) await redis.del(k);
+        return next(args);
+      },
+      { step: 'initialize', name: 'lose-the-lock' },
+    );
+    const own = new Redis(redisServer.url);
+    redises.push(own);
+    const a = new S3Store({ bucket: s3.bucket, prefix, client, redis: own, signer: null });
+    await expect(a.write('r', '2023Q3', () => draft('late'))).rejects.toMatchObject({ code: 'ARCHIVE_UNAVAILABLE' });
+    const b = store(prefix);
+    expect(await b.versions('r', '2023Q3')).toEqual([]);
+    expect((await b.write('r', '2023Q3', () => draft('next'))).version).toBe(1);
+    expect((await b.verify({ report: 'r' })).ok).toBe(true);
+  });
+});

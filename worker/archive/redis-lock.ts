@@ -2,8 +2,12 @@ import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
-/** Runs `fn` while holding the named lock, shared by every process that uses the same lock service. */
-export type WithLock = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+/**
+ * Runs `fn` while holding the named lock, shared by every process that uses the same lock service.
+ * `held()` tells, and renews, whether the lock is still this holder's: a holder paused past it
+ * (a VM pause, a long GC) finds out before its next write instead of writing beside the next holder.
+ */
+export type WithLock = <T>(name: string, fn: (held: () => Promise<boolean>) => Promise<T>) => Promise<T>;
 
 export type LockRedis = Pick<Redis, 'set' | 'eval'>;
 
@@ -31,7 +35,7 @@ export function redisLock(redis: LockRedis, namespace: string): WithLock {
     const renew = setInterval(() => void redis.eval(EXTEND, 1, key, token, String(TTL_MS)).catch(() => undefined), TTL_MS / 3);
     renew.unref();
     try {
-      return await fn();
+      return await fn(async () => Number(await redis.eval(EXTEND, 1, key, token, String(TTL_MS))) === 1);
     } finally {
       clearInterval(renew);
       await redis.eval(RELEASE, 1, key, token).catch(() => undefined);

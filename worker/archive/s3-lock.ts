@@ -20,7 +20,7 @@ export function processMutex(): WithLock {
     tails.set(name, tail);
     await before;
     try {
-      return await fn();
+      return await fn(async () => true);
     } finally {
       done();
       if (tails.get(name) === tail) tails.delete(name);
@@ -48,11 +48,12 @@ export function objectLock(objects: S3Objects): WithLock {
       if (Date.now() > deadline) throw Object.assign(new Error(`the archive lock ${name} has been held by another writer for over ${WAIT_MS / 1000} s`), { code: 'ARCHIVE_UNAVAILABLE', params: { reason: 'lock' } });
       await new Promise((r) => setTimeout(r, 20 + Math.random() * 50));
     }
+    const mine = async () => (await objects.get(key).catch(() => undefined))?.toString('utf8') === token;
     try {
-      return await fn();
+      return await fn(mine);
     } finally {
       // Only our own: if ours was broken as stale, the object may now be another writer's.
-      if ((await objects.get(key).catch(() => undefined))?.toString('utf8') === token) await objects.delete(key).catch(() => undefined);
+      if (await mine()) await objects.delete(key).catch(() => undefined);
     }
   };
 }

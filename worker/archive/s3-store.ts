@@ -221,8 +221,11 @@ export class S3Store implements SnapshotStore {
    * is an object named by its seq and created once: a second writer that somehow got past the
    * lock finds the name taken and fails instead of forking the chain.
    */
-  private history<T>(report: string, fn: (view: HistoryView, append: (records: readonly LedgerRecord[], retention?: ObjectRetention) => Promise<LedgerLine[]>, claims: VersionClaims) => Promise<T>): Promise<T> {
-    return this.known.mutex(lockName(report), () => this.coordinated((lock, claims) => lock(lockName(report), async () => {
+  private history<T>(
+    report: string,
+    fn: (view: HistoryView, append: (records: readonly LedgerRecord[], retention?: ObjectRetention) => Promise<LedgerLine[]>, claims: VersionClaims, held: () => Promise<boolean>) => Promise<T>,
+  ): Promise<T> {
+    return this.known.mutex(lockName(report), () => this.coordinated((lock, claims) => lock(lockName(report), async (held) => {
       let ledger = await this.readLedger(report);
       const view: HistoryView = {
         get ledger() {
@@ -233,6 +236,8 @@ export class S3Store implements SnapshotStore {
         manifest: (period, version) => this.objects.get(`${snapshotKey({ report, period, version })}/${MANIFEST_NAME}`),
       };
       const append = async (records: readonly LedgerRecord[], retention?: ObjectRetention) => {
+        // A writer that lost the lock (paused past it) must not add to the chain beside the next holder.
+        if (!(await held())) throw new CodedError('ARCHIVE_UNAVAILABLE', { reason: `the lock of ${report} was lost` });
         const lines = nextLedgerLines(ledger, records, this.signer());
         for (const l of lines) {
           const name = ledgerEntryName(report, l.entry!.seq);
@@ -241,7 +246,7 @@ export class S3Store implements SnapshotStore {
         ledger = { lines: [...(ledger?.lines ?? []), ...lines], breaks: ledger?.breaks ?? [] };
         return lines;
       };
-      return fn(view, append, claims);
+      return fn(view, append, claims, held);
     })));
   }
 
@@ -262,7 +267,7 @@ export class S3Store implements SnapshotStore {
   // ── writing ─────────────────────────────────────────────────────────────────────────────
 
   write(report: string, period: string, build: (version: number, supersedes: number | null) => SnapshotDraft): Promise<SnapshotRef> {
-    return this.history(report, async (view, append, claims) => {
+    return this.history(report, async (view, append, claims, held) => {
       const writer = randomUUID();
       // A number held by a writer that lost the lock mid-write (paused or dead) is waited for: its lease lapses.
       const deadline = Date.now() + CLAIM_LEASE_MS + 10_000;
@@ -277,7 +282,7 @@ export class S3Store implements SnapshotStore {
         }
         attempt++;
         try {
-          return await this.writeVersion(view, append, { report, period, version }, previous, build, claims, writer);
+          return await this.writeVersion(view, append, { report, period, version }, previous, build, { claims, writer, held });
         } catch (e) {
           await claims.release(report, period, version, writer).catch(() => undefined);
           if (!(e instanceof VersionTaken)) throw e;
@@ -294,8 +299,7 @@ export class S3Store implements SnapshotStore {
     key: SnapshotKey,
     previous: number | null,
     build: (version: number, supersedes: number | null) => SnapshotDraft,
-    claims: VersionClaims,
-    writer: string,
+    { claims, writer, held }: { claims: VersionClaims; writer: string; held: () => Promise<boolean> },
   ): Promise<SnapshotRef> {
     const dir = `${snapshotKey(key)}/`;
     const create = async (name: string, data: Uint8Array | string, retention: ObjectRetention | undefined) => {
@@ -327,7 +331,8 @@ export class S3Store implements SnapshotStore {
       const sig: ManifestSignature = { algorithm: 'Ed25519', keyId: signer.keyId, signature: signer.sign(text) };
       await create(SIGNATURE_NAME, JSON.stringify(sig) + '\n', retention);
     }
-    // Last: the manifest makes the snapshot visible.
+    // Last: the manifest makes the snapshot visible, and only while this writer still holds the report's lock.
+    if (!(await held())) throw new CodedError('ARCHIVE_UNAVAILABLE', { reason: `the lock of ${key.report} was lost` });
     await create(MANIFEST_NAME, text, retention);
     await append([{ kind: 'snapshot', period: key.period, version: key.version, manifest: sha256(text) }], retention);
     this.known.manifests.set(`${dir}${MANIFEST_NAME}`, manifest);
