@@ -13,6 +13,7 @@ import { checkNote, checkPeriodInYear, MAX_NOTE_CHARS } from '../pipeline/reques
 import { redactText } from '../redact.ts';
 import type { BriefingJobData, BriefingJobResult, BriefingProgress } from '../queue/briefing-job.ts';
 import { ROLES, type Role } from '../queue/role-names.ts';
+import { snapshotName } from '../archive/index.ts';
 import { guarded, out, periodOption, reportOption, toOption } from './common.ts';
 import { EXIT } from './errors.ts';
 
@@ -132,7 +133,7 @@ export function registerQueueCommands(program: Command): void {
           });
           try {
             const result = (await job.waitUntilFinished(events)) as BriefingJobResult;
-            out(`snapshot ${result.snapshot.id} (version ${result.snapshot.version})${result.deliveries ? `, ${result.deliveries} email(s) queued` : ''}`);
+            out(`snapshot ${snapshotName(result.snapshot)} (version ${result.snapshot.version})${result.deliveries ? `, ${result.deliveries} email(s) queued` : ''}`);
             return EXIT.ok;
           } catch (e) {
             process.stderr.write(`failed: ${redactText((e as Error).message)}\n`);
