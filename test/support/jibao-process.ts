@@ -4,9 +4,10 @@ import { ROOT } from './cli.ts';
 
 export type JibaoProcess = ChildProcess & { readonly output: string };
 
-/** `jibao start --roles <roles>` as its own process, as operators run it; `output` is stdout + stderr so far. */
-export function startJibao(roles: string, env: Record<string, string>): JibaoProcess {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/jibao.js'), 'start', '--roles', roles], {
+/** `jibao start --roles <roles> [args]` as its own process (in `cwd`), as operators run it; `output` is stdout + stderr so far. */
+export function startJibao(roles: string, env: Record<string, string>, opts: { cwd?: string; args?: readonly string[] } = {}): JibaoProcess {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/jibao.js'), 'start', '--roles', roles, ...(opts.args ?? [])], {
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
     env: { ...process.env, SMTP_URL: '', JIBAO_LOG_LEVEL: 'info', JIBAO_STALLED_INTERVAL_MS: '1000', JIBAO_LOCK_DURATION_MS: '2000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

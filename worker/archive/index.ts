@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import type { Settings } from '../config/settings.ts';
 import { CodedError } from '../errors/index.ts';
 import { FolderStore } from './folder-store.ts';
+import { lazyS3Store } from './s3-lazy.ts';
 import type { Signer } from './signing.ts';
 import type { SnapshotStore } from './snapshot.ts';
 
@@ -47,9 +48,7 @@ export function archiveLocation(settings: Pick<Settings, 'archiveDir' | 'archive
 export function createSnapshotStore(settings: Pick<Settings, 'archiveDir' | 'archiveUrl'>, deps: StoreDeps = {}): SnapshotStore {
   const loc = archiveLocation(settings);
   if (loc.kind === 'folder') return new FolderStore(loc.root, deps.signer !== undefined ? { signer: deps.signer } : {});
-  // The S3 store (s3-store.ts, branch `s3`) replaces this line with:
-  //   return new S3Store({ bucket: loc.bucket, prefix: loc.prefix, client: deps.s3Client, redis: deps.redis, signer: deps.signer });
-  throw new CodedError('ARCHIVE_URL_UNSUPPORTED', { url: settings.archiveUrl });
+  return lazyS3Store(loc, deps);
 }
 
 /** The names of a snapshot's files, to read them through the store (never to build a path). */

@@ -87,19 +87,32 @@ export async function readLedger(file: string): Promise<ParsedLedger | null> {
  * as damaged; it is not silently skipped). The caller holds the ledger's lock.
  */
 export async function appendLedger(file: string, current: ParsedLedger | null, records: readonly LedgerRecord[], signer?: Signer, now = new Date()): Promise<ParsedLedger> {
-  const lines = [...(current?.lines ?? [])];
-  let text = '';
+  const lines = [...(current?.lines ?? []), ...nextLedgerLines(current, records, signer, now)];
+  const text = lines.slice(current?.lines.length ?? 0).map((l) => l.text + '\n').join('');
   const rawTail = current && current.breaks.some((b) => b.detail.startsWith('incomplete')) ? '\n' : '';
-  for (const r of records) {
-    const entry = { seq: lines.length, prev: lines.at(-1)?.hash ?? null, at: now.toISOString(), ...r } as LedgerEntry;
-    const body = JSON.stringify(entry);
-    const line = signer ? `${body.slice(0, -1)},"sig":"${signer.sign(body)}"}` : body;
-    lines.push({ text: line, hash: sha256(line), entry, ...(signer ? { signed: { body, sig: '' } } : {}) });
-    text += line + '\n';
-  }
   if (text === '') return current ?? { lines: [], breaks: [] };
   await appendSynced(file, rawTail + text);
   return { lines, breaks: current?.breaks ?? [] };
+}
+
+/**
+ * The lines that follow the ledger's last line for `records`: each carries the next seq and the
+ * hash of the line before it, signed when a signer is given. Where they are stored is the store's.
+ */
+export function nextLedgerLines(current: ParsedLedger | null, records: readonly LedgerRecord[], signer?: Signer, now = new Date()): LedgerLine[] {
+  const lines: LedgerLine[] = [];
+  let seq = current?.lines.length ?? 0;
+  let prev = current?.lines.at(-1)?.hash ?? null;
+  for (const r of records) {
+    const entry = { seq, prev, at: now.toISOString(), ...r } as LedgerEntry;
+    const body = JSON.stringify(entry);
+    const line = signer ? `${body.slice(0, -1)},"sig":"${signer.sign(body)}"}` : body;
+    const hash = sha256(line);
+    lines.push({ text: line, hash, entry, ...(signer ? { signed: { body, sig: '' } } : {}) });
+    seq += 1;
+    prev = hash;
+  }
+  return lines;
 }
 
 /** One write of whole lines, synced: a crash leaves the line or nothing. */

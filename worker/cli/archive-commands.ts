@@ -88,14 +88,14 @@ export function registerArchiveCommands(program: Command): void {
         for (const id of reports) {
           const def = await loadJobDefinition(settings.jobsDir, id);
           const policy = def.archive.retention;
-          if (policy === 'keep-all') {
+          if (policy === 'keep-all' || policy.keep_versions === undefined) {
             out(`${id}: keep-all, nothing removed`);
             continue;
           }
           const periods = new Map<string, number[]>();
           for (const s of await a.list(id)) periods.set(s.period, [...(periods.get(s.period) ?? []), s.version]);
           for (const [period, versions] of periods) {
-            for (const v of versions.slice(0, Math.max(0, versions.length - policy.keep_versions))) {
+            for (const v of versions.slice(0, Math.max(0, versions.length - policy.keep_versions!))) {
               if (!o.dryRun) await a.remove(id, period, v);
               out(`${o.dryRun ? 'would remove' : 'removed'} ${id}/${period}/v${v}`);
               removed += 1;

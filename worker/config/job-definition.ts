@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import cron from 'node-cron';
+import { load } from 'js-yaml';
 import { z } from 'zod';
 import { InputError, type InputIssue } from '../domain/issues.ts';
 import { loadYamlFile } from './yaml-file.ts';
@@ -36,6 +37,33 @@ const columnMap = z
     source: text.optional(),
   })
   .optional();
+
+/** `archive.retention` as an object: how many versions prune keeps, and how long storage locks them. */
+export const retentionSchema = z.strictObject({
+  /** Absent: prune keeps every version. */
+  keep_versions: z.number().int().min(1).optional(),
+  lock_days: z.number().int().min(1).max(36500).optional(),
+  lock_mode: z.enum(['governance', 'compliance']).default('governance'),
+});
+
+/** How long an archive that can lock objects (S3 Object Lock) keeps a report's snapshots write-once. */
+export interface StorageLock {
+  readonly days: number;
+  readonly mode: 'governance' | 'compliance';
+}
+
+/**
+ * The storage lock a job definition's text asks for (`archive.retention.lock_days`), read from
+ * the job.yaml archived with a snapshot; undefined when it asks for none or cannot be read.
+ */
+export function storageLockOf(jobYaml: string): StorageLock | undefined {
+  try {
+    const r = retentionSchema.safeParse((load(jobYaml) as { archive?: { retention?: unknown } } | undefined)?.archive?.retention);
+    return r.success && r.data.lock_days ? { days: r.data.lock_days, mode: r.data.lock_mode } : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export const jobDefinitionSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected an id of lowercase letters, digits and hyphens'),
@@ -146,8 +174,12 @@ export const jobDefinitionSchema = z.strictObject({
   }),
   archive: z
     .strictObject({
-      /** keep-all (default), or the newest N versions of each period; the newest is never removed. */
-      retention: z.union([z.literal('keep-all'), z.strictObject({ keep_versions: z.number().int().min(1) })]).default('keep-all'),
+      /**
+       * keep-all (default), or the newest N versions of each period (the newest is never removed);
+       * with `lock_days`, on a bucket with Object Lock every object of a snapshot is stored
+       * write-once for that many days (`lock_mode`: governance, the default, or compliance).
+       */
+      retention: z.union([z.literal('keep-all'), retentionSchema]).default('keep-all'),
     })
     .default({ retention: 'keep-all' }),
   /** Collecting the figures from the lead units (报送): when they are due and whom to remind. */

@@ -500,6 +500,16 @@ export const MESSAGES = {
     zh: () => 'JIBAO_ARCHIVE_SIGNING_KEY 不是有效的归档签名私钥；请运维人员更正后重试，未归档任何内容',
     en: () => 'JIBAO_ARCHIVE_SIGNING_KEY is not an Ed25519 private key (expected PEM or base64 PKCS#8); nothing was archived',
   },
+  ARCHIVE_URL_INVALID: {
+    fault: 'input', status: 500, doc: 'The S3 endpoint (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL) is not an http(s) URL, or carries credentials; nothing is archived until it is fixed.',
+    zh: (p) => `归档存储地址 ${s(p.url)} 无效（${s(p.reason) === 'credentials' ? '地址中不得含账号密码，请用 AWS_ACCESS_KEY_ID、AWS_SECRET_ACCESS_KEY' : 'AWS_ENDPOINT_URL_S3 应为 HTTP 网址'}）；请运维人员更正，未归档任何内容`,
+    en: (p) => `the archive endpoint ${s(p.url)} is invalid (${s(p.reason) === 'credentials' ? 'no credentials in the URL: use AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY' : 'AWS_ENDPOINT_URL_S3 must be an http(s) URL'}); nothing was archived`,
+  },
+  ARCHIVE_UNAVAILABLE: {
+    fault: 'system', status: 503, doc: 'The S3 archive could not be reached or refused the request (after the SDK\'s retries); a queued job is retried.',
+    zh: (p) => `归档存储暂时无法访问（${s(p.reason)}）；稍后自动重试`,
+    en: (p) => `the archive store could not be reached (${s(p.reason)}); retried later`,
+  },
   ARCHIVE_URL_UNSUPPORTED: {
     fault: 'input', status: 500, doc: 'JIBAO_ARCHIVE_URL is neither a folder (a path or file://) nor s3://bucket/prefix, or names a store this build lacks.',
     zh: (p) => `JIBAO_ARCHIVE_URL“${s(p.url)}”无法识别：应为本机文件夹路径或 s3:// 地址（存储桶/前缀）；请运维人员更正`,
