@@ -23,4 +23,18 @@ describe('createSnapshotStore: JIBAO_ARCHIVE_URL picks the store', () => {
       expect(() => archiveLocation(settings({ JIBAO_ARCHIVE_URL: url }))).toThrow(expect.objectContaining({ code: 'ARCHIVE_URL_UNSUPPORTED' }));
     }
   });
+
+  it('a refused URL with credentials names the place, never the secret', () => {
+    const err = (() => {
+      try {
+        archiveLocation(settings({ JIBAO_ARCHIVE_URL: 'https://key:s3cr3t@example.org/archive?token=t0k3n' }));
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toMatchObject({ code: 'ARCHIVE_URL_UNSUPPORTED' });
+    const shown = JSON.stringify(err) + String((err as Error).message);
+    expect(shown).toContain('example.org');
+    expect(shown).not.toMatch(/s3cr3t|t0k3n/);
+  });
 });

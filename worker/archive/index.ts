@@ -9,6 +9,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Redis } from 'ioredis';
 import type { Settings } from '../config/settings.ts';
 import { CodedError } from '../errors/index.ts';
+import { redactUrl } from '../redact.ts';
 import { FolderStore } from './folder-store.ts';
 import { lazyS3Store } from './s3-lazy.ts';
 import type { Signer } from './signing.ts';
@@ -40,7 +41,7 @@ export function archiveLocation(settings: Pick<Settings, 'archiveDir' | 'archive
   if (url.startsWith('file://')) return { kind: 'folder', root: fileURLToPath(url) };
   const s3 = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
   if (s3) return { kind: 's3', bucket: s3[1]!, prefix: (s3[2] ?? '').replace(/^\/+|\/+$/g, '') };
-  if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !/^[a-z]:[\\/]/i.test(url)) throw new CodedError('ARCHIVE_URL_UNSUPPORTED', { url });
+  if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !/^[a-z]:[\\/]/i.test(url)) throw new CodedError('ARCHIVE_URL_UNSUPPORTED', { url: redactUrl(url) });
   return { kind: 'folder', root: path.resolve(url) };
 }
 
