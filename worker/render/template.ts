@@ -119,11 +119,14 @@ async function compileFresh(templatesDir: string, name: string): Promise<{ rende
 }
 
 type RuntimeOptions = Handlebars.RuntimeOptions;
+type TemplateSpecification = Parameters<typeof Handlebars.template>[0];
 
 function compileFile(hb: typeof Handlebars, file: string, source: string): Handlebars.TemplateDelegate {
   try {
-    hb.precompile(source, COMPILE_OPTIONS); // surfaces syntax and unknown-helper errors now, not at first use
-    return hb.compile(source, COMPILE_OPTIONS);
+    // Compiled now, once: syntax and unknown-helper errors surface here, not at first use, and the
+    // source is parsed a single time (hb.compile would parse it again, lazily, at the first render).
+    const spec = hb.precompile(source, COMPILE_OPTIONS);
+    return hb.template(new Function(`return ${spec}`)() as TemplateSpecification);
   } catch (e) {
     throw new TemplateError(file, describe(e));
   }
