@@ -1,3 +1,4 @@
+import { deflateSync } from 'node:zlib';
 import type * as fontkit from 'fontkit';
 
 /**
@@ -12,6 +13,17 @@ export interface EmbeddedFont {
   readonly font: fontkit.Font;
   layoutCache?: Record<string, unknown>;
   readonly subset: TtfSubset;
+  readonly document: { ref(data?: object): PdfReference };
+  embed(): unknown;
+}
+
+/** pdfkit's PDFReference: a PDF object, its stream deflated when it ends unless already filtered. */
+interface PdfReference {
+  compress: boolean;
+  readonly data: Record<string, unknown>;
+  write(chunk: Uint8Array): void;
+  end(chunk?: Uint8Array): void;
+  finalize(): void;
 }
 
 /** fontkit's TTFSubset internals that `encode` runs on. */
@@ -51,6 +63,8 @@ export function adoptFont(f: object | undefined): void {
 }
 
 const layouts = new WeakMap<fontkit.Font, Record<string, unknown>>();
+/** Each cached subset deflated once, as pdfkit would deflate it (zlib's defaults). */
+const deflated = new WeakMap<Uint8Array, Uint8Array>();
 const subsets = new WeakMap<fontkit.Font, Map<string, Uint8Array>>();
 
 /** Lets `f` share the shaping results of every earlier document using the same font. */
@@ -70,6 +84,7 @@ export function cacheSubset(f: EmbeddedFont): void {
   const cache = byGlyphs;
   const encode = subset.encode.bind(subset);
   subset._addGlyph = addGlyphFast;
+  deflateFontFileOnce(f);
   subset.encode = () => {
     const key = subset.glyphs.join(',');
     const hit = cache.get(key);
@@ -78,6 +93,38 @@ export function cacheSubset(f: EmbeddedFont): void {
     if (cache.size >= MAX_SUBSETS) cache.delete(cache.keys().next().value!);
     cache.set(key, bytes);
     return bytes;
+  };
+}
+
+/**
+ * The font file is the first object pdfkit's embed() creates, and its only stream is the subset:
+ * written here already deflated (the same bytes pdfkit's own deflate gives, once per cached subset),
+ * with the same dictionary, in the same key order (Length, then Filter).
+ */
+function deflateFontFileOnce(f: EmbeddedFont): void {
+  const embed = f.embed.bind(f);
+  f.embed = () => {
+    const doc = f.document;
+    const ref = doc.ref;
+    doc.ref = (data?: object) => {
+      doc.ref = ref;
+      const fontFile = ref.call(doc, data);
+      const end = fontFile.end.bind(fontFile);
+      fontFile.end = (chunk?: Uint8Array) => {
+        if (!chunk || !fontFile.compress || fontFile.data['Filter']) return end(chunk);
+        let bytes = deflated.get(chunk);
+        if (!bytes) deflated.set(chunk, (bytes = deflateSync(chunk)));
+        fontFile.write(bytes); // sets Length, then Filter: FlateDecode
+        fontFile.compress = false;
+        fontFile.finalize();
+      };
+      return fontFile;
+    };
+    try {
+      return embed();
+    } finally {
+      doc.ref = ref;
+    }
   };
 }
 
