@@ -2,20 +2,12 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import * as fontkit from 'fontkit';
-import { z } from 'zod';
 import { InputError } from '../domain/issues.ts';
 import { loadYamlFile } from '../config/yaml-file.ts';
 import type { Cell, Row, Run } from './markup.ts';
+import { FONT_ROLES, isFontsFile, type FontRole } from './font-roles.ts';
 
-export const FONT_ROLES = ['title', 'body', 'heading', 'kai', 'number'] as const;
-export type FontRole = (typeof FONT_ROLES)[number];
-
-const roleSchema = z.strictObject({ file: z.string().min(1), postscript_name: z.string().optional() });
-export const fontsFileSchema = z.strictObject({
-  roles: z.strictObject(Object.fromEntries(FONT_ROLES.map((r) => [r, roleSchema])) as Record<FontRole, typeof roleSchema>),
-  /** Draws the characters a role's font lacks (a rare character in a name); optional. */
-  fallback: roleSchema.optional(),
-});
+export { FONT_ROLES, type FontRole } from './font-roles.ts';
 
 /** A parsed font: what pdfkit embeds and what the glyph check asks. */
 export interface LoadedFont {
@@ -59,7 +51,8 @@ function openFont(file: string, postscriptName?: string): fontkit.Font {
 
 export async function loadFonts(fontsDir: string): Promise<FontSet> {
   const configFile = path.join(fontsDir, 'fonts.yaml');
-  const config = await loadYamlFile(configFile, fontsFileSchema, 'font configuration');
+  const schema = { accepts: isFontsFile, load: async () => (await import('./fonts-file.ts')).fontsFileSchema };
+  const config = await loadYamlFile(configFile, schema, 'font configuration');
   const load = (role: FontRole | 'fallback', spec: { file: string; postscript_name?: string | undefined }): LoadedFont => {
     const file = resolveFontFile(spec.file, fontsDir, configFile);
     const font = openFont(file, spec.postscript_name);
