@@ -1,20 +1,13 @@
 import path from 'node:path';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import Handlebars from 'handlebars';
+import { TemplateError } from './render-errors.ts';
 import { displayPath } from '../display-path.ts';
 import { STATUS_LABELS, type Status } from '../domain/evaluate.ts';
 import { chineseDate, chineseNumeral, formatNumber, formatPoints, formatSigned } from '../domain/format.ts';
 import { parsePeriod, periodName } from '../domain/period.ts';
 
-/** A template that cannot be compiled or rendered, named by file and line. */
-export class TemplateError extends Error {
-  override name = 'TemplateError';
-  readonly code = 'TEMPLATE_INVALID';
-  readonly retryable = false;
-  constructor(readonly file: string, detail: string) {
-    super(`${file}: ${detail}`);
-  }
-}
+export { TemplateError } from './render-errors.ts';
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 
