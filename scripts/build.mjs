@@ -27,7 +27,11 @@ for (const f of plain) cpSync(f, `dist/${f}`);
 // What they import is bundled with them.
 const INLINE = new Set(['commander', 'zod', 'js-yaml', 'csv-parse', 'htmlparser2', 'handlebars', 'node-cron', 'exceljs']);
 const packageOf = (p) => (p.startsWith('@') ? p.split('/').slice(0, 2).join('/') : p.split('/')[0]);
-const { build } = await import('esbuild');
+const { build } = await import('esbuild').catch(() => {
+  // No stamp without the bundle: `jibao` then runs the TypeScript source (through tsx).
+  console.warn('jibao build: esbuild is not installed (npm ci installs it); jibao will run its TypeScript source');
+  process.exit(0);
+});
 await build({
   entryPoints: { jibao: 'worker/cli/main.ts', 'render-thread': 'worker/render/render-thread.ts' },
   outdir: 'dist/bundle',
