@@ -1,6 +1,6 @@
 /**
  * Benchmark of the embedded job. Prints:
- *  - the whole `jibao run` as a fresh process (cold: Node start, tsx, font loading, render, archive), N times
+ *  - the whole `jibao run` as a fresh process (cold: Node start, the bundle (or tsx without a build), font loading, render, archive), N times
  *  - in one process: the first (cold) and the following (warm) renders of the sample Q3 briefing, peak RSS, PDF size
  *  - the ratio of a whole `jibao render` process to a whole Typst process (bench/typst.ts)
  * Usage: npm run bench:run [-- --runs 5 --renders 20 --typst-rounds 3]
