@@ -47,8 +47,12 @@ interface FontInternals {
   getGlyph(gid: number): fontkit.Glyph & { _getMetrics(): { leftBearing: number } };
 }
 
-/** Shaped words per font: a briefing's words recur in every briefing. Cleared when it grows past this. */
-const MAX_WORDS = 20_000;
+/**
+ * Shaped words per font: a briefing's words recur in every briefing (the sample has about 1,200 in
+ * its body font). A document that leaves more than this starts the next one afresh, so a very long
+ * briefing (2,500 indicators) keeps no more in memory than pdfkit's own per-document cache would.
+ */
+const MAX_WORDS = 3_000;
 /** Encoded subsets per font, by glyph list: a warm render with changed figures mostly uses the same glyphs. */
 const MAX_SUBSETS = 4;
 
