@@ -2,7 +2,9 @@
  * The sample Q3 briefing rendered N times in one process: cold first render (fonts parsed),
  * median warm render, peak RSS, PDF size; and the same briefing printed by headless Chromium from
  * the `--html` page (the jsreport/Gotenberg/Puppeteer route), with the ratio.
- * Usage: npm run bench:render [-- --renders 30 --chromium-runs 5]
+ * Then the ratios against Typst from the shared side-by-side benchmark (bench/typst.ts): cold first
+ * render, warm render of the sample, and warm render of 2,500 indicators with peak RSS.
+ * Usage: npm run bench:render [-- --renders 30 --chromium-runs 5 --typst-rounds 3]
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -14,8 +16,9 @@ import { prepareBriefing } from '../worker/pipeline/prepare.ts';
 import { settingsFromEnv } from '../worker/config/settings.ts';
 import { loadFonts } from '../worker/render/fonts.ts';
 import { markupPage, renderBriefing } from '../worker/render/briefing.ts';
+import { typstRatios } from './typst.ts';
 
-const { values } = parseArgs({ options: { renders: { type: 'string', default: '30' }, 'chromium-runs': { type: 'string', default: '5' } } });
+const { values } = parseArgs({ options: { renders: { type: 'string', default: '30' }, 'chromium-runs': { type: 'string', default: '5' }, 'typst-rounds': { type: 'string', default: '3' } } });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const settings = settingsFromEnv();
 const ready = await prepareBriefing({ reportId: 'yuquan-2023', period: parsePeriod('2023Q3') }, settings);
@@ -81,3 +84,6 @@ if (Number(values['chromium-runs']) === 0) {
   console.log(`ratio    pdfkit warm is ${(chromiumMs / pdfkitMs).toFixed(1)}× faster than Chromium (goal ≥ 10×); cold ${(chromiumMs / cold).toFixed(1)}×`);
   rmSync(tmp, { recursive: true, force: true });
 }
+
+// Goals (issue 16): warm sample ≤ 1.2×, cold ≤ 2×, 2,500 indicators ≤ 1.0× with no more memory.
+await typstRatios(path.resolve(import.meta.dirname, '..'), ['cold', 'warm-sample', 'warm-syn2500'], Number(values['typst-rounds']));

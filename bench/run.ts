@@ -1,8 +1,9 @@
 /**
  * Benchmark of the embedded job. Prints:
- *  - the whole `jibao run` as a fresh process (cold: Node start, tsx, font loading, render, archive), N times
+ *  - the whole `jibao run` as a fresh process (cold: Node start, the bundle (or tsx without a build), font loading, render, archive), N times
  *  - in one process: the first (cold) and the following (warm) renders of the sample Q3 briefing, peak RSS, PDF size
- * Usage: npm run bench:run [-- --runs 5 --renders 20]
+ *  - the ratio of a whole `jibao render` process to a whole Typst process (bench/typst.ts)
+ * Usage: npm run bench:run [-- --runs 5 --renders 20 --typst-rounds 3]
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -10,13 +11,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { jibaoMode } from './mode.ts';
+import { typstRatios } from './typst.ts';
 import { parsePeriod } from '../worker/domain/period.ts';
 import { prepareBriefing } from '../worker/pipeline/prepare.ts';
 import { settingsFromEnv } from '../worker/config/settings.ts';
 import { loadFonts } from '../worker/render/fonts.ts';
 import { renderBriefing } from '../worker/render/briefing.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, renders: { type: 'string', default: '20' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, renders: { type: 'string', default: '20' }, 'typst-rounds': { type: 'string', default: '3' } } });
 const runs = Number(values.runs);
 const renders = Number(values.renders);
 const root = path.resolve(import.meta.dirname, '..');
@@ -60,3 +62,6 @@ console.log(`in-process cold         ${ms(cold)} (load job, targets, figures, fo
 console.log(`in-process warm render  median ${ms(median(warm))} over ${renders} renders`);
 console.log(`peak RSS                ${(peakRss / 1024 / 1024).toFixed(0)} MB`);
 console.log(`PDF size                ${(pdf.length / 1024).toFixed(0)} KB`);
+
+// Goal (issue 16): a whole `jibao render` process ≤ 2× a whole Typst process.
+await typstRatios(root, ['whole'], Number(values['typst-rounds']));

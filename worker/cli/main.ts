@@ -4,25 +4,15 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parsePeriod, PeriodError, type Period } from '../domain/period.ts';
 import { STATUS_LABELS, STATUSES, type StatusCounts } from '../domain/evaluate.ts';
-import { runBriefing } from '../pipeline/run.ts';
-import { createSnapshotStore, PDF_NAME, snapshotName } from '../archive/index.ts';
-import { prepareBriefing } from '../pipeline/prepare.ts';
 import { PACKAGE_VERSION, settingsFromEnv, type Settings } from '../config/settings.ts';
 import type { Renderer } from '../render/renderer.ts';
-import { loadFonts } from '../render/fonts.ts';
-import { checkBriefing, markupPage } from '../render/briefing.ts';
-import { compileTemplate } from '../render/template.ts';
-import { loadJobDefinition } from '../config/job-definition.ts';
-import { loadTargets } from '../config/targets-file.ts';
 import { EXIT, reportError } from './errors.ts';
 import { countsLine, figuresOption, guarded, out, periodOption, rel, reportOption, toOption, warningLine } from './common.ts';
-import { registerQueueCommands } from './queue-commands.ts';
-import { registerArchiveCommands } from './archive-commands.ts';
-import { registerFiguresCommands } from './figures-commands.ts';
-import { registerReviewCommands } from './review-commands.ts';
 import { checkLine } from './check-lines.ts';
 import { InputError } from '../domain/issues.ts';
-import { decodeText } from '../sources/table-file.ts';
+
+/** The commands defined in this file: given first on the command line, nothing else need load. */
+const EMBEDDED_COMMANDS = new Set(['run', 'render', 'check']);
 
 const program = new Command('jibao')
   .description('季报: quarterly PDF briefings on a government work report\'s targets.\nExit status: 0 done, 1 bad input, 2 internal error, 3 figures not ready, 4 figure source unreachable, 5 archived but an email was not delivered.')
@@ -43,6 +33,7 @@ program
       const settings = settingsFromEnv();
       const started = performance.now();
       await using thread = await renderThread(settings);
+      const [{ runBriefing }, { createSnapshotStore, PDF_NAME, snapshotName }] = await Promise.all([import('../pipeline/run.ts'), import('../archive/index.ts')]);
       const result = await runBriefing(
         {
           reportId: o.report,
@@ -86,7 +77,8 @@ program
 
 /**
  * The embedded commands render in a thread of their own, within the same budget as the queued
- * worker's; it starts before the figures are read, so its start-up overlaps theirs.
+ * worker's; it starts before the figures are read, and before the modules that read them load,
+ * so its start-up overlaps theirs. (Each command imports what it uses when it runs.)
  */
 async function renderThread(settings: Settings): Promise<{ render: Renderer; [Symbol.asyncDispose](): Promise<void> }> {
   const { startRenderThread } = await import('../render/render-pool.ts'); // piscina loads only for the commands that render
@@ -107,6 +99,7 @@ program
     guarded(async () => {
       const settings = settingsFromEnv();
       await using thread = await renderThread(settings);
+      const { prepareBriefing } = await import('../pipeline/prepare.ts');
       const ready = await prepareBriefing({ reportId: o.report, period: o.period, ...(o.figures ? { figuresFile: o.figures } : {}), ...(o.note ? { note: o.note } : {}) }, settings);
       if (ready.kind === 'not-ready') {
         process.stderr.write(`not ready: ${ready.reason}\n`);
@@ -117,6 +110,7 @@ program
       await writeAtomically(o.out, r.pdf);
       out(`wrote ${o.out} (${Math.round(r.pdf.length / 1024)} KB)`);
       if (o.html) {
+        const [{ markupPage }, { loadFonts }] = await Promise.all([import('../render/briefing.ts'), import('../render/fonts.ts')]);
         await writeAtomically(o.html, markupPage(p.model, r.markup, await loadFonts(settings.fontsDir)));
         out(`wrote ${o.html}`);
       }
@@ -132,6 +126,12 @@ program
   .action((o: { report: string; period?: Period; figures?: string }) =>
     guarded(async () => {
       const settings = settingsFromEnv();
+      const [{ loadJobDefinition }, { loadTargets }, { compileTemplate }, { prepareBriefing }] = await Promise.all([
+        import('../config/job-definition.ts'),
+        import('../config/targets-file.ts'),
+        import('../render/template.ts'),
+        import('../pipeline/prepare.ts'),
+      ]);
       const job = await loadJobDefinition(settings.jobsDir, o.report);
       out(checkLine('job', rel(job.file)));
       const report = await loadTargets(job.targetsFile, job.id);
@@ -158,6 +158,7 @@ program
       const ignored = [...new Map(p.ignored.map((r) => [r.name, r])).values()];
       if (ignored.length > 0) out(checkLine('ignored', ignored.length));
       for (const r of ignored) out(checkLine('ignoredRow', r.file, r.row, r.name, r.closest));
+      const [{ loadFonts }, { checkBriefing }] = await Promise.all([import('../render/fonts.ts'), import('../render/briefing.ts')]);
       const fonts = await loadFonts(settings.fontsDir);
       await checkBriefing({ templatesDir: settings.templatesDir, template: job.template, model: p.model, fonts, creationDate: p.issuedAt });
       out(checkLine('briefing'));
@@ -180,7 +181,7 @@ targets
       const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
         throw new InputError([{ severity: 'error', file, message: e.code === 'ENOENT' ? 'no such file' : `cannot read the file (${e.code ?? e.message})` }]);
       });
-      const { extractTargets, draftToYaml } = await import('../extract/extract-targets.ts');
+      const [{ extractTargets, draftToYaml }, { decodeText }] = await Promise.all([import('../extract/extract-targets.ts'), import('../sources/table-file.ts')]);
       const draft = extractTargets(decodeText(bytes).text);
       if (o.json) {
         out(
@@ -210,10 +211,15 @@ async function writeAtomically(file: string, data: Uint8Array | string): Promise
   await rename(tmp, file); // no half-written PDF at `file`, and the old one stays until the new one is whole
 }
 
-registerQueueCommands(program);
-registerArchiveCommands(program);
-registerFiguresCommands(program);
-registerReviewCommands(program);
+// The other command groups (and the modules their commands use) load only when one of theirs may
+// be meant: `jibao run`, `render` and `check` start without them, and the render thread sooner.
+if (!EMBEDDED_COMMANDS.has(process.argv[2] ?? '')) {
+  const groups = await Promise.all([import('./queue-commands.ts'), import('./archive-commands.ts'), import('./figures-commands.ts'), import('./review-commands.ts')]);
+  groups[0].registerQueueCommands(program);
+  groups[1].registerArchiveCommands(program);
+  groups[2].registerFiguresCommands(program);
+  groups[3].registerReviewCommands(program);
+}
 
 program.exitOverride((err) => {
   // commander's own usage errors: print nothing more, exit 1 (bad input); help and version exit 0.

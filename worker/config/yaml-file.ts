@@ -4,8 +4,18 @@ import type { z } from 'zod';
 import { InputError, type InputIssue } from '../domain/issues.ts';
 import { isMessageCode, type MessageCode, type Param, type Params } from '../domain/messages.ts';
 
+/**
+ * A schema that loads only when needed: `accepts` is a hand-written check of the valid case (it
+ * must accept nothing the schema refuses, and the schema must return such data unchanged), so a
+ * valid file is read without loading zod; anything else is validated by the schema, for its messages.
+ */
+export interface LazySchema<S extends z.ZodType> {
+  readonly accepts: (data: unknown) => data is z.output<S>;
+  readonly load: () => Promise<S>;
+}
+
 /** Reads a YAML file and validates it with `schema`; every problem names the file and the path inside it. */
-export async function loadYamlFile<S extends z.ZodType>(file: string, schema: S, label: string): Promise<z.output<S>> {
+export async function loadYamlFile<S extends z.ZodType>(file: string, schema: S | LazySchema<S>, label: string): Promise<z.output<S>> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -13,14 +23,19 @@ export async function loadYamlFile<S extends z.ZodType>(file: string, schema: S,
     const reason = (e as NodeJS.ErrnoException).code ?? String(e);
     throw new InputError([{ severity: 'error', file, message: `cannot read the ${label}: ${reason}`, code: 'CONFIG_UNREADABLE', params: { reason } }]);
   }
-  return parseYaml(file, text, schema);
+  if (!('load' in schema)) return parseYaml(file, text, schema);
+  const data = yamlData(file, text);
+  return schema.accepts(data) ? data : validate(file, data, await schema.load());
 }
 
 export function parseYaml<S extends z.ZodType>(file: string, text: string, schema: S): z.output<S> {
-  let data: unknown;
+  return validate(file, yamlData(file, text), schema);
+}
+
+function yamlData(file: string, text: string): unknown {
   try {
     // js-yaml: several times faster than `yaml` on large targets files, and it refuses duplicate keys.
-    data = load(text, { filename: file });
+    return load(text, { filename: file });
   } catch (e) {
     if (!(e instanceof YAMLException)) throw e;
     const mark = (e as YAMLException & { mark?: { line: number } }).mark;
@@ -28,6 +43,9 @@ export function parseYaml<S extends z.ZodType>(file: string, text: string, schem
       { severity: 'error', file, ...(mark ? { row: mark.line + 1 } : {}), message: `not valid YAML: ${e.reason ?? e.message.split('\n')[0]}`, code: 'CONFIG_YAML', params: {} },
     ]);
   }
+}
+
+function validate<S extends z.ZodType>(file: string, data: unknown, schema: S): z.output<S> {
   // reportInput: an absent field is told from a field of the wrong type (CONFIG_MISSING).
   const result = schema.safeParse(data, { reportInput: true });
   if (!result.success) throw new InputError(zodIssues(file, result.error.issues));

@@ -2,20 +2,12 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import * as fontkit from 'fontkit';
-import { z } from 'zod';
 import { InputError } from '../domain/issues.ts';
 import { loadYamlFile } from '../config/yaml-file.ts';
 import type { Cell, Row, Run } from './markup.ts';
+import { FONT_ROLES, isFontsFile, type FontRole } from './font-roles.ts';
 
-export const FONT_ROLES = ['title', 'body', 'heading', 'kai', 'number'] as const;
-export type FontRole = (typeof FONT_ROLES)[number];
-
-const roleSchema = z.strictObject({ file: z.string().min(1), postscript_name: z.string().optional() });
-export const fontsFileSchema = z.strictObject({
-  roles: z.strictObject(Object.fromEntries(FONT_ROLES.map((r) => [r, roleSchema])) as Record<FontRole, typeof roleSchema>),
-  /** Draws the characters a role's font lacks (a rare character in a name); optional. */
-  fallback: roleSchema.optional(),
-});
+export { FONT_ROLES, type FontRole } from './font-roles.ts';
 
 /** A parsed font: what pdfkit embeds and what the glyph check asks. */
 export interface LoadedFont {
@@ -59,7 +51,8 @@ function openFont(file: string, postscriptName?: string): fontkit.Font {
 
 export async function loadFonts(fontsDir: string): Promise<FontSet> {
   const configFile = path.join(fontsDir, 'fonts.yaml');
-  const config = await loadYamlFile(configFile, fontsFileSchema, 'font configuration');
+  const schema = { accepts: isFontsFile, load: async () => (await import('./fonts-file.ts')).fontsFileSchema };
+  const config = await loadYamlFile(configFile, schema, 'font configuration');
   const load = (role: FontRole | 'fallback', spec: { file: string; postscript_name?: string | undefined }): LoadedFont => {
     const file = resolveFontFile(spec.file, fontsDir, configFile);
     const font = openFont(file, spec.postscript_name);
@@ -71,6 +64,17 @@ export async function loadFonts(fontsDir: string): Promise<FontSet> {
   return set;
 }
 
+/** Whether each code point has a glyph, per font: fontkit's cmap lookup allocates, and a briefing asks it for every character it draws. */
+const glyphKnown = new WeakMap<fontkit.Font, Map<number, boolean>>();
+
+function hasGlyph(font: fontkit.Font, cp: number): boolean {
+  let known = glyphKnown.get(font);
+  if (!known) glyphKnown.set(font, (known = new Map()));
+  let has = known.get(cp);
+  if (has === undefined) known.set(cp, (has = font.hasGlyphForCodePoint(cp)));
+  return has;
+}
+
 /** Characters of `text` that `font` has no glyph for (whitespace and controls excepted). */
 export function missingGlyphs(font: fontkit.Font, text: string): string[] {
   const missing: string[] = [];
@@ -78,7 +82,7 @@ export function missingGlyphs(font: fontkit.Font, text: string): string[] {
   for (const ch of new Set(text)) {
     const cp = ch.codePointAt(0)!;
     if (cp < 0x21 || (cp >= 0x7f && cp <= 0xa0) || ch.trim() === '') continue;
-    if (!font.hasGlyphForCodePoint(cp)) missing.push(ch);
+    if (!hasGlyph(font, cp)) missing.push(ch);
   }
   return missing;
 }
@@ -88,10 +92,18 @@ export function fontRuns(fonts: FontSet, role: FontRole, text: string): { text: 
   const primary = fonts[role].font;
   const fallback = fonts.fallback?.font;
   if (!fallback) return [{ text, font: role }];
+  const fromFallback = (cp: number) => cp > 0x20 && !hasGlyph(primary, cp) && hasGlyph(fallback, cp);
+  let any = false;
+  for (let i = 0; i < text.length && !any; i++) {
+    const cp = text.codePointAt(i)!;
+    if (cp > 0xffff) i++; // by code point, as for-of below
+    any = fromFallback(cp);
+  }
+  if (!any) return text === '' ? [] : [{ text, font: role }]; // the common case: the role's font has every character
   const runs: { text: string; font: FontRole | 'fallback' }[] = [];
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
-    const font: FontRole | 'fallback' = cp > 0x20 && !primary.hasGlyphForCodePoint(cp) && fallback.hasGlyphForCodePoint(cp) ? 'fallback' : role;
+    const font: FontRole | 'fallback' = fromFallback(cp) ? 'fallback' : role;
     const last = runs[runs.length - 1];
     if (last && last.font === font) last.text += ch;
     else runs.push({ text: ch, font });

@@ -1,6 +1,7 @@
 import type { Block, Run } from './markup.ts';
 import type { FontRole, FontSet } from './fonts.ts';
 import { fontRoleOf, missingGlyphs } from './fonts.ts';
+import { MissingGlyphError } from './render-errors.ts';
 
 /** Text the layout adds to every page, beyond the blocks. */
 export interface PageText {
@@ -8,19 +9,7 @@ export interface PageText {
   readonly pageBanner?: string;
 }
 
-/** Characters that a font role lacks; the render stops rather than print tofu. */
-export class MissingGlyphError extends Error {
-  override name = 'MissingGlyphError';
-  readonly code = 'GLYPH_MISSING';
-  readonly retryable = false;
-  constructor(readonly missing: ReadonlyMap<FontRole, readonly string[]>) {
-    super(
-      `the briefing uses characters its fonts cannot show: ${[...missing]
-        .map(([role, chars]) => `${chars.map((c) => `"${c}" (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join(', ')} in the ${role} font`)
-        .join('; ')}; map a font that has them in fonts/fonts.yaml (a role or the fallback), or change the text`,
-    );
-  }
-}
+export { MissingGlyphError } from './render-errors.ts';
 
 /** Every (role, text) pair the layout will draw, for the glyph check before drawing. */
 function textsByRole(blocks: readonly Block[], meta: PageText): Map<FontRole, string[]> {

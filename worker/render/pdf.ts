@@ -4,6 +4,7 @@ import { fontRoleOf, fontRuns, type FontRole, type FontSet } from './fonts.ts';
 import { checkGlyphs, type PageText } from './glyphs.ts';
 import { BODY_SIZE, BOTTOM, Cursor, LINE_PITCH, MM, PAGE, RED, SMALL_SIZE, TITLE_SIZE } from './page.ts';
 import { balanceLines, drawLine, Measure, paragraphLines } from './text.ts';
+import { adoptFont } from './font-cache.ts';
 import { drawTable, layoutTable, type LaidTable } from './tables.ts';
 import { chartLead, drawCompletionChart, drawStatusChart } from './charts.ts';
 
@@ -75,7 +76,11 @@ export async function renderPdf(blocks: readonly Block[], fonts: FontSet, meta: 
     }
   }
   const font = doc.font.bind(doc) as (src: string, size?: number) => PDFKit.PDFDocument;
-  doc.font = ((src: string, size?: number) => font(alias[src] ?? src, size)) as typeof doc.font;
+  doc.font = ((src: string, size?: number) => {
+    font(alias[src] ?? src, size);
+    adoptFont((doc as unknown as { _font?: object })._font);
+    return doc;
+  }) as typeof doc.font;
 
   new Layout(doc, fonts).draw(blocks);
   decoratePages(doc, meta);

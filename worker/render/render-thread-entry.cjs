@@ -9,6 +9,7 @@ const path = require('node:path');
 
 // dist/ holds the compiled task; the TypeScript source runs through tsx (its own entry registers it).
 const target = existsSync(path.join(__dirname, 'render-thread.js')) ? './render-thread.js' : './render-thread-entry.mjs';
+require('node:module').enableCompileCache?.(); // Node 22 and later: compiled once, kept between runs
 let task;
 module.exports = async function renderThreadTask(t) {
   task ??= (await import(target)).default;

@@ -2,9 +2,8 @@
 import type { MessagePort } from 'node:worker_threads';
 import { renderInProcess, type RenderInput } from './renderer.ts';
 import type { RenderedBriefing } from './briefing.ts';
-import type { FontRole } from './fonts.ts';
-import { MissingGlyphError } from './glyphs.ts';
-import { TemplateError } from './template.ts';
+import type { FontRole } from './font-roles.ts';
+import { MissingGlyphError, TemplateError } from './render-errors.ts'; // not the modules that throw them: the pool's side loads this file
 
 export type RenderTask =
   | {

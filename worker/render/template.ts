@@ -1,20 +1,13 @@
 import path from 'node:path';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import Handlebars from 'handlebars';
+import { TemplateError } from './render-errors.ts';
 import { displayPath } from '../display-path.ts';
 import { STATUS_LABELS, type Status } from '../domain/evaluate.ts';
 import { chineseDate, chineseNumeral, formatNumber, formatPoints, formatSigned } from '../domain/format.ts';
 import { parsePeriod, periodName } from '../domain/period.ts';
 
-/** A template that cannot be compiled or rendered, named by file and line. */
-export class TemplateError extends Error {
-  override name = 'TemplateError';
-  readonly code = 'TEMPLATE_INVALID';
-  readonly retryable = false;
-  constructor(readonly file: string, detail: string) {
-    super(`${file}: ${detail}`);
-  }
-}
+export { TemplateError } from './render-errors.ts';
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 
@@ -119,11 +112,14 @@ async function compileFresh(templatesDir: string, name: string): Promise<{ rende
 }
 
 type RuntimeOptions = Handlebars.RuntimeOptions;
+type TemplateSpecification = Parameters<typeof Handlebars.template>[0];
 
 function compileFile(hb: typeof Handlebars, file: string, source: string): Handlebars.TemplateDelegate {
   try {
-    hb.precompile(source, COMPILE_OPTIONS); // surfaces syntax and unknown-helper errors now, not at first use
-    return hb.compile(source, COMPILE_OPTIONS);
+    // Compiled now, once: syntax and unknown-helper errors surface here, not at first use, and the
+    // source is parsed a single time (hb.compile would parse it again, lazily, at the first render).
+    const spec = hb.precompile(source, COMPILE_OPTIONS);
+    return hb.template(new Function(`return ${spec}`)() as TemplateSpecification);
   } catch (e) {
     throw new TemplateError(file, describe(e));
   }

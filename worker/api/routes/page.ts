@@ -1,11 +1,16 @@
+import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
+import { PACKAGE_ROOT } from '../../config/settings.ts';
 import { createMetrics } from '../metrics.ts';
 import { AUTH_ERRORS, bearer, errors, fileAnswer } from '../schemas.ts';
 
 let page: Promise<string> | undefined;
-/** The staff page, read once: served as is, and hashed for the Content-Security-Policy (security.ts). */
-export const staffPage = (): Promise<string> => (page ??= readFile(new URL('../staff-page.html', import.meta.url), 'utf8'));
+/**
+ * The staff page, read once: served as is, and hashed for the Content-Security-Policy (security.ts).
+ * Found from the package root, not from this module, which the CLI bundle moves to dist/bundle/.
+ */
+export const staffPage = (): Promise<string> => (page ??= readFile(path.join(PACKAGE_ROOT, 'worker', 'api', 'staff-page.html'), 'utf8'));
 
 const health = { type: 'object', required: ['ok', 'redis'], properties: { ok: { type: 'boolean' }, redis: { type: 'string', enum: ['up', 'down'] } } } as const;
 
