@@ -42,8 +42,11 @@ const server = new SMTPServer({
       }
       n += 1;
       const name = String(n).padStart(4, '0');
-      writeFileSync(join(spool, `${name}.eml`), Buffer.concat(chunks));
+      // The envelope first, and the message under its final name last (a rename): a reader that sees
+      // the .eml finds both complete.
       writeFileSync(join(spool, `${name}.json`), JSON.stringify({ from: session.envelope.mailFrom.address, to: session.envelope.rcptTo.map((r) => r.address) }));
+      writeFileSync(join(spool, `${name}.eml.part`), Buffer.concat(chunks));
+      renameSync(join(spool, `${name}.eml.part`), join(spool, `${name}.eml`));
       if (breakLogOnce) {
         breakLogOnce = false;
         renameSync(breakLog, `${breakLog}.aside`);
