@@ -1,10 +1,10 @@
-import { FIGURES_NAME, type SnapshotStore } from '../archive/index.ts';
+import type { SnapshotStore } from '../archive/index.ts';
 import type { JobDefinition } from '../config/job-definition.ts';
 import { QUALITATIVE_STATUS_LABELS, TASK_STATUS_LABELS, type QualitativeStatus, type TaskStatus } from '../domain/figures.ts';
 import { formatNumber, formatSigned } from '../domain/format.ts';
-import { periodId, previousPeriod, type Period } from '../domain/period.ts';
+import type { Period } from '../domain/period.ts';
 import type { Indicator, Report } from '../domain/report.ts';
-import { fetchFigures } from '../sources/index.ts';
+import { previousFigures } from '../pipeline/previous-figures.ts';
 
 type LastIndicator = { value?: number; yoy?: number; status?: QualitativeStatus };
 type LastTask = { status?: TaskStatus };
@@ -23,22 +23,10 @@ export interface LastPeriod {
  * else from the job's source; none for a year's first period or when neither has them.
  */
 export async function lastPeriodFigures(archive: SnapshotStore, job: JobDefinition, report: Report, period: Period): Promise<LastPeriod> {
-  const prev = previousPeriod(period);
-  const none = (p?: Period): LastPeriod => ({ ...(p ? { period: p } : {}), from: 'none', indicators: new Map(), tasks: new Map() });
-  if (!prev) return none();
-  const version = await archive.latestVersion(report.id, periodId(prev)).catch(() => undefined);
-  if (version !== undefined) {
-    const snap = await archive.read(report.id, periodId(prev), version);
-    const f = JSON.parse((await archive.readFile(snap, FIGURES_NAME)).toString('utf8')) as { indicators: Record<string, LastIndicator>; tasks: Record<string, LastTask> };
-    return { period: prev, from: `archive v${version}`, indicators: new Map(Object.entries(f.indicators)), tasks: new Map(Object.entries(f.tasks)) };
-  }
-  try {
-    const r = await fetchFigures(job, report, prev, { http: { baseDelayMs: 0 } });
-    if (r.kind !== 'ready') return none(prev);
-    return { period: prev, from: 'files', indicators: r.figures.indicators, tasks: r.figures.tasks };
-  } catch {
-    return none(prev); // the previous period's own problems are its own run's to report
-  }
+  const prev = await previousFigures(archive, job, report, period);
+  if (prev.from === 'none') return { ...(prev.period ? { period: prev.period } : {}), from: 'none', indicators: new Map(), tasks: new Map() };
+  const { figures } = prev;
+  return { period: figures.period, from: prev.from === 'archive' ? `archive v${prev.version}` : 'files', indicators: figures.indicators, tasks: figures.tasks };
 }
 
 /** One indicator's last figure as a line of text (12.3亿元，同比+4.5%), or — when there is none. */

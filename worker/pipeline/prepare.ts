@@ -11,10 +11,11 @@ import { fetchFigures, type SourceInput } from '../sources/index.ts';
 import { checkPlausibility } from '../domain/plausibility.ts';
 import type { IgnoredRow, RawTable } from '../domain/figure-table.ts';
 import { InputError } from '../domain/issues.ts';
-import { parsePeriod, previousPeriod } from '../domain/period.ts';
+import { parsePeriod } from '../domain/period.ts';
 import { createSnapshotStore, type SnapshotStore } from '../archive/index.ts';
 import type { Settings } from '../config/settings.ts';
 import { checkNote, checkPeriodInYear } from './request-checks.ts';
+import { previousFigures } from './previous-figures.ts';
 
 export { MAX_NOTE_CHARS, checkNote, checkPeriodInYear } from './request-checks.ts';
 
@@ -58,7 +59,9 @@ export async function prepareBriefing(req: BriefingRequest, settings: Settings, 
   const read = await fetchFigures(job, report, req.period, { tableCache, now: settings.clock(), ...(req.figuresFile ? { overrideFile: req.figuresFile } : {}) });
   if (read.kind === 'not-ready') return { kind: 'not-ready', reason: read.reason, job };
   onStage('validating');
-  const findings = checkPlausibility(report, read.figures, await previousFigures(job, report, req.period, tableCache));
+  // The previous period as briefed (its newest snapshot) when the archive has it: no source read.
+  const previous = await previousFigures(settings, job, report, req.period, { tableCache });
+  const findings = checkPlausibility(report, read.figures, previous.from === 'none' ? undefined : previous.figures);
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) throw new InputError(errors);
   const warnings = [...read.warnings, ...findings];
@@ -91,20 +94,4 @@ async function briefedPeriods(archive: SnapshotStore, reportId: string): Promise
       return [];
     }
   });
-}
-
-/**
- * The previous period's figures from the job's own source, for the rules that compare
- * periods (a cumulative value that falls). Best effort: the previous period's own problems
- * are reported by its own run, not by this one.
- */
-async function previousFigures(job: JobDefinition, report: Report, period: Period, tableCache: Map<string, Promise<RawTable>>): Promise<Figures | undefined> {
-  const prev = previousPeriod(period);
-  if (!prev) return undefined;
-  try {
-    const r = await fetchFigures(job, report, prev, { tableCache, http: { baseDelayMs: 0 } });
-    return r.kind === 'ready' ? r.figures : undefined;
-  } catch {
-    return undefined;
-  }
 }
