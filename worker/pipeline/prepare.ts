@@ -60,7 +60,7 @@ export async function prepareBriefing(req: BriefingRequest, settings: Settings, 
   if (read.kind === 'not-ready') return { kind: 'not-ready', reason: read.reason, job };
   onStage('validating');
   // The previous period as briefed (its newest snapshot) when the archive has it: no source read.
-  const previous = await previousFigures(settings, job, report, req.period, { tableCache });
+  const previous = await previousFigures(() => createSnapshotStore(settings), job, report, req.period, { tableCache });
   const findings = checkPlausibility(report, read.figures, previous.from === 'none' ? undefined : previous.figures);
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) throw new InputError(errors);

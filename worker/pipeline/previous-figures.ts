@@ -1,5 +1,4 @@
-import { createSnapshotStore, FIGURES_NAME, type SnapshotStore } from '../archive/index.ts';
-import type { Settings } from '../config/settings.ts';
+import { FIGURES_NAME, type SnapshotStore } from '../archive/index.ts';
 import type { JobDefinition } from '../config/job-definition.ts';
 import type { RawTable } from '../domain/figure-table.ts';
 import type { Figures, IndicatorFigure, TaskFigure } from '../domain/figures.ts';
@@ -17,13 +16,13 @@ export type PreviousFigures =
   | { readonly from: 'none'; readonly period?: Period };
 
 /**
- * The previous period's figures: from the archive's newest snapshot of it, else from the job's
- * source (given settings, the store they name). Best effort: the previous period's own problems
+ * The previous period's figures: from the archive's newest snapshot of it (the store, or a
+ * builder of it), else from the job's source. Best effort: the previous period's own problems
  * are its own run's to report, so an unreadable snapshot falls back to the source and an
  * unreadable source gives none.
  */
 export async function previousFigures(
-  archive: SnapshotStore | Pick<Settings, 'archiveDir' | 'archiveUrl'>,
+  archive: SnapshotStore | (() => SnapshotStore),
   job: JobDefinition,
   report: Report,
   period: Period,
@@ -33,7 +32,7 @@ export async function previousFigures(
   if (!prev) return { from: 'none' };
   // A store that cannot be built (a bad JIBAO_ARCHIVE_URL) is for `run` to refuse, not for this to.
   const stored = await Promise.resolve()
-    .then(() => storedFigures('latestVersion' in archive ? archive : createSnapshotStore(archive), report.id, prev))
+    .then(() => storedFigures(typeof archive === 'function' ? archive() : archive, report.id, prev))
     .catch(() => undefined);
   if (stored) return { from: 'archive', ...stored };
   try {
