@@ -3,6 +3,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { FolderStore } from '../../worker/archive/folder-store.ts';
 import type { ApprovalRecord, SnapshotRef } from '../../worker/archive/snapshot.ts';
+import { testManifest } from '../support/archive.ts';
 import type { VerifyReport } from '../../worker/archive/verify-codes.ts';
 import { tempDir } from '../support/cli.ts';
 
@@ -10,15 +11,7 @@ const R = 'yuquan-2023';
 
 function draft(a: FolderStore, period: string): Promise<SnapshotRef> {
   return a.write(R, period, () => ({
-    manifest: {
-      createdAt: '2023-10-20T00:00:00.000Z',
-      trigger: { kind: 'cli', by: '李明' },
-      sampleData: true,
-      template: [],
-      fonts: [],
-      generator: { name: 'jibao', version: '0.0.0' },
-      review: { reviewers: ['reviewer@example.org'] },
-    },
+    manifest: testManifest({ review: { reviewers: ['reviewer@example.org'] } }),
     files: [{ path: 'briefing.pdf', data: `%PDF ${period} ${Math.random()}` }],
   }));
 }

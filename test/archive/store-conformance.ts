@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { MANIFEST_NAME, MODEL_NAME, PDF_NAME, type SnapshotKey, type SnapshotRef, type SnapshotStore, type VerifyReport } from '../../worker/archive/index.ts';
+import { testManifest } from '../support/archive.ts';
 import { sha256 } from '../../worker/archive/digest.ts';
 
 /**
@@ -30,14 +31,7 @@ const R = 'yuquan-2023';
 export function writeSample(store: SnapshotStore, period: string, opts: { jobId?: string; pdf?: Buffer } = {}): Promise<SnapshotRef> {
   const pdf = opts.pdf ?? Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(2048)]);
   return store.write(R, period, (version) => ({
-    manifest: {
-      createdAt: '2023-10-20T00:00:00.000Z',
-      trigger: { kind: 'cli', by: '李明', ...(opts.jobId ? { jobId: opts.jobId } : {}) },
-      sampleData: true,
-      template: [],
-      fonts: [],
-      generator: { name: 'jibao', version: '0.0.0' },
-    },
+    manifest: testManifest({ trigger: { kind: 'cli', by: '李明', ...(opts.jobId ? { jobId: opts.jobId } : {}) } }),
     files: [
       { path: PDF_NAME, data: pdf },
       { path: MODEL_NAME, data: JSON.stringify({ period, version }) + '\n' },

@@ -7,6 +7,7 @@ import { FolderStore } from '../../worker/archive/folder-store.ts';
 import { recordDelivery } from '../../worker/archive/index.ts';
 import { loadSigner, SigningKeyError } from '../../worker/archive/signing.ts';
 import type { Manifest, SnapshotRef } from '../../worker/archive/snapshot.ts';
+import { testManifest } from '../support/archive.ts';
 import type { VerifyReport } from '../../worker/archive/verify-codes.ts';
 import { tempDir } from '../support/cli.ts';
 
@@ -14,14 +15,7 @@ const R = 'yuquan-2023';
 
 function write(a: FolderStore, period: string, pdf = `%PDF ${period} ${Math.random()}`): Promise<SnapshotRef> {
   return a.write(R, period, () => ({
-    manifest: {
-      createdAt: '2023-10-20T00:00:00.000Z',
-      trigger: { kind: 'cli', by: '李明' },
-      sampleData: true,
-      template: [],
-      fonts: [],
-      generator: { name: 'jibao', version: '0.0.0' },
-    },
+    manifest: testManifest(),
     files: [
       { path: 'briefing.pdf', data: pdf },
       { path: 'data/figures.json', data: `{"period":"${period}"}\n` },
