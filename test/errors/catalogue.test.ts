@@ -83,6 +83,13 @@ describe('figure-file issues carry code and values, and render in either languag
     for (const l of lines) expect(englishSentence(l), l).toBeUndefined();
   });
 
+  it('calls a place in a YAML or JSON file a field (项), in a spreadsheet a column (列)', () => {
+    const at = (file: string) => formatIssue({ severity: 'error', file, column: 'template', message: 'x', code: 'CONFIG_TYPE', params: { expected: 'string' } }, 'zh');
+    expect(at('jobs/r/job.yaml')).toContain('jobs/r/job.yaml，“template”项：');
+    expect(at('figures/2023Q3.json')).toContain('“template”项：');
+    expect(at('figures/2023Q3.XLSX')).toContain('“template”列：');
+  });
+
   it('renders the English line exactly as the message field (the CLI in English)', () => {
     for (const i of read.issues) expect(formatIssue(i, 'en')).toBe(`error: ${i.file}, row ${i.row}, column ${i.column}: ${i.message} [${i.code}]`);
     expect(read.issues[0]!.message).toBe('unknown indicator or task "一般公共预算收人"; did you mean "一般公共预算收入"? (names and ids are those of the targets file)');

@@ -48,11 +48,15 @@ export function issueText(i: InputIssue, lang: Lang = 'en'): string {
   return renderMessage(i.code, i.params, 'zh') ?? i.message;
 }
 
+const SPREADSHEET = /\.(csv|tsv|txt|xlsx|xlsm|xls)$/i;
+
 export function formatIssue(i: InputIssue, lang: Lang = 'en'): string {
   // The code travels with the line, so the CLI, the queue's failure reason and alerts all carry it.
   const code = i.code ? ` [${i.code}]` : '';
   if (lang === 'zh') {
-    const where = [i.file, i.row !== undefined ? `第 ${i.row} 行` : undefined, i.column !== undefined ? `“${i.column}”列` : undefined].filter(Boolean).join('，');
+    // A spreadsheet's column is a 列; in a YAML or JSON file `column` holds a field's path, a 项.
+    const column = i.column === undefined ? undefined : `“${i.column}”${SPREADSHEET.test(i.file) ? '列' : '项'}`;
+    const where = [i.file, i.row !== undefined ? `第 ${i.row} 行` : undefined, column].filter(Boolean).join('，');
     return `${i.severity === 'error' ? '错误' : '提示'}：${where}：${issueText(i, 'zh')}${code}`;
   }
   const where = [i.file, i.row !== undefined ? `row ${i.row}` : undefined, i.column !== undefined ? `column ${i.column}` : undefined]
