@@ -1,15 +1,13 @@
 import path from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadJobDefinition } from '../../worker/config/job-definition.ts';
 import { createLogger } from '../../worker/log.ts';
-import { BRIEFINGS_QUEUE, scheduledJobId } from '../../worker/queue/briefing-job.ts';
+import { scheduledJobId } from '../../worker/queue/briefing-job.ts';
 import { Scheduler } from '../../worker/queue/scheduler.ts';
 import { fixtureReport } from '../support/fixture-report.ts';
-import { startRedis, type TestRedis } from '../support/redis.ts';
+import { useBriefingsQueue } from '../support/queue.ts';
 import { until } from '../support/wait.ts';
 
 function captureLog() {
@@ -32,29 +30,16 @@ async function nationalDayJob(id: string) {
 }
 
 describe('the scheduler fires moved fires from the one schedule definition (real Redis)', () => {
-  let redis: TestRedis;
-  let client: Redis;
-  let queue: Queue;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    client = new Redis(redis.url, { maxRetriesPerRequest: null });
-    queue = new Queue(BRIEFINGS_QUEUE, { connection: client });
-  });
-  afterAll(async () => {
-    await queue?.close();
-    client?.disconnect();
-    await redis?.stop();
-  });
+  const q = useBriefingsQueue();
 
   it('catch-up runs nothing during the holiday and the moved fire once after it', async () => {
     const def = await nationalDayJob('natday-catchup-2024');
     const { log, lines } = captureLog();
-    const s = new Scheduler({ jobs: [def], queue, redis: client, log, clock: () => new Date() });
+    const s = new Scheduler({ jobs: [def], queue: q.queue, redis: q.client, log, clock: () => new Date() });
     await s.catchUp(new Date('2024-10-03T04:00:00Z')); // 10-01 09:00 is a holiday: no fire to catch up
-    expect(await queue.getJob(scheduledJobId(def.id, '2024Q3'))).toBeUndefined();
+    expect(await q.queue.getJob(scheduledJobId(def.id, '2024Q3'))).toBeUndefined();
     await s.catchUp(new Date('2024-10-08T04:00:00Z')); // 12:00 on 10-08, three hours after the moved fire
-    expect((await queue.getJob(scheduledJobId(def.id, '2024Q3')))?.data).toMatchObject({ period: '2024Q3', waitUntil: '2024-10-08T02:00:00.000Z' });
+    expect((await q.queue.getJob(scheduledJobId(def.id, '2024Q3')))?.data).toMatchObject({ period: '2024Q3', waitUntil: '2024-10-08T02:00:00.000Z' });
     expect(lines.find((l) => l['msg'] === 'caught up a missed fire')).toMatchObject({ fireTime: '2024-10-08T01:00:00.000Z', movedFrom: { date: '2024-10-01', reason: '国庆节' } });
   });
 
@@ -62,11 +47,11 @@ describe('the scheduler fires moved fires from the one schedule definition (real
     const def = await nationalDayJob('natday-timer-2024');
     const { log, lines } = captureLog();
     const offset = Date.parse('2024-10-08T01:00:00Z') - 50 - Date.now();
-    const s = new Scheduler({ jobs: [def], queue, redis: client, log, clock: () => new Date(Date.now() + offset) });
+    const s = new Scheduler({ jobs: [def], queue: q.queue, redis: q.client, log, clock: () => new Date(Date.now() + offset) });
     try {
       await s.start();
       expect(lines.find((l) => l['msg'] === 'scheduled')).toMatchObject({ report: def.id, next: '2024-10-08T01:00:00.000Z' });
-      await until('the moved fire', async () => queue.getJob(scheduledJobId(def.id, '2024Q3')), 5000);
+      await until('the moved fire', async () => q.queue.getJob(scheduledJobId(def.id, '2024Q3')), 5000);
       expect(lines.find((l) => l['msg'] === 'fired')).toMatchObject({ reason: 'cron', fireTime: '2024-10-08T01:00:00.000Z', movedFrom: { date: '2024-10-01', reason: '国庆节' } });
     } finally {
       s.stop();
